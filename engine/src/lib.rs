@@ -1,0 +1,126 @@
+//! The analysis engine behind [leak_audit](https://docs.rs/leak_audit): finds
+//! strong `Rc`/`Arc` cycles, ever-growing statics and caches without eviction
+//! in Rust syntax trees.
+//!
+//! The engine is a plain library over [`syn`], so the `#[leak_audit]` attribute
+//! macro and `cargo leak-audit` run the very same analysis, and it is tested
+//! without a compiler in the loop.
+//!
+//! # Pipeline
+//!
+//! 1. [`model`] walks the items it is given (modules, fn bodies, impls, the
+//!    tokens of `thread_local!` and `lazy_static!`) and builds one borrowed
+//!    model of the scope: type definitions and their fields, aliases, statics
+//!    and every place a field or static is grown, shrunk or looked up. Each part
+//!    keeps the span of the user's tokens.
+//! 2. Each lint in [`lints`] reads the model and pushes [`Finding`]s.
+//! 3. Levels from the [`Config`] and from `#[leak_audit(allow(..)/deny(..))]`
+//!    attributes in the source decide which findings are kept and how loud
+//!    they are.
+//!
+//! # Example
+//!
+//! ```
+//! use leak_audit_engine::{analyze_str, Config};
+//!
+//! let source = r#"
+//!     use std::{cell::RefCell, rc::Rc};
+//!     pub struct Person { pub cars: RefCell<Vec<Rc<Car>>> }
+//!     pub struct Car { pub owner: RefCell<Option<Rc<Person>>> }
+//! "#;
+//! let findings = analyze_str(source, &Config::default()).unwrap();
+//! assert_eq!(findings.len(), 1);
+//! assert_eq!(findings[0].lint.name, "rc_cycle");
+//! assert!(findings[0].message.contains("`Person.cars -> Car.owner -> Person`"));
+//! ```
+
+#![warn(missing_docs, unreachable_pub, missing_debug_implementations)]
+
+pub mod args;
+mod finding;
+pub mod graph;
+pub mod lints;
+pub mod model;
+mod symbol;
+mod types;
+
+use std::collections::BTreeMap;
+
+pub use finding::{FileId, Finding, Label, Location};
+pub use graph::TypeGraph;
+pub use lints::{find_lint, Level, Lint, LINTS};
+
+/// Settings that apply to a whole analysis, before any attribute in the source.
+///
+/// The attribute macro builds it from its own arguments; the CLI from its
+/// flags and `[package.metadata.leak-audit]`.
+#[derive(Clone, Debug, Default)]
+pub struct Config {
+    /// Levels that replace a lint's default level, by lint name.
+    pub levels: BTreeMap<&'static str, Level>,
+    /// More type names (last path segment, such as `BoundedMap`) to treat as
+    /// caches that bound themselves, besides the built-in list.
+    pub bounded_cache_types: Vec<String>,
+}
+
+impl Config {
+    /// The level of `lint` before attributes in the source are applied.
+    pub fn level(&self, lint: &Lint) -> Level {
+        self.levels.get(lint.name).copied().unwrap_or(lint.default_level)
+    }
+}
+
+/// The items of one source file (or of one macro invocation) to analyse.
+#[derive(Clone, Copy, Debug)]
+pub struct Source<'a> {
+    /// The file the items come from; findings point back at it.
+    pub file: FileId,
+    /// The items, in source order.
+    pub items: &'a [syn::Item],
+}
+
+/// Everything one analysis produced.
+#[derive(Debug, Default)]
+pub struct Analysis {
+    /// Problems found, in source order, with levels already applied (findings at
+    /// [`Level::Allow`] are dropped).
+    pub findings: Vec<Finding>,
+    /// Errors in `#[leak_audit(..)]` attributes found inside the sources.
+    pub errors: Vec<(FileId, syn::Error)>,
+    /// The type reference graph of the scope (strong, weak and owning edges).
+    pub graph: TypeGraph,
+}
+
+/// Analyses the given sources together, as one scope: a cycle between types in
+/// two files is found.
+pub fn analyze(sources: &[Source<'_>], config: &Config) -> Analysis {
+    let scope = model::Scope::build(sources);
+    let mut raw = Vec::new();
+    let graph = lints::rc_cycle::check(&scope, &mut raw);
+    lints::cache_without_eviction::check(&scope, config, &mut raw);
+    lints::unbounded_static::check(&scope, &mut raw);
+    let mut findings: Vec<Finding> = raw
+        .into_iter()
+        .filter_map(|raw| {
+            let level = scope.level(raw.finding.lint, &raw.anchors, config);
+            (level != Level::Allow).then_some(Finding { level, ..raw.finding })
+        })
+        .collect();
+    findings.sort_by_key(|finding| {
+        let start = finding.location.span.start();
+        (finding.location.file, start.line, start.column)
+    });
+    Analysis { findings, errors: scope.errors, graph }
+}
+
+/// Parses `source` as a file and analyses it with `config`; a convenience for
+/// tests and examples.
+///
+/// # Errors
+///
+/// Returns syn's error if `source` is not valid Rust.
+pub fn analyze_str(source: &str, config: &Config) -> syn::Result<Vec<Finding>> {
+    let file = syn::parse_file(source)?;
+    let sources = [Source { file: FileId(0), items: &file.items }];
+    Ok(analyze(&sources, config).findings)
+}

@@ -1,0 +1,1 @@
+//! Type walking helpers.

@@ -1,0 +1,127 @@
+//! `#[leak_audit]`: run the engine on the annotated item, render its findings as
+//! compiler warnings (or errors), instrument counted types, and hand the item
+//! back with every user span intact.
+
+use leak_audit_engine::args::{self, Args};
+use leak_audit_engine::{Config, FileId, Finding, Level, Source};
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{quote, quote_spanned, ToTokens};
+use syn::visit_mut::VisitMut;
+
+use crate::count;
+
+pub(crate) fn leak_audit(args: TokenStream, input: TokenStream) -> TokenStream {
+    let args: Args = match syn::parse2(args) {
+        Ok(args) => args,
+        // The item is still emitted, so the user sees one error and not a cascade
+        // of "cannot find type" errors wherever it is used.
+        Err(err) => return with_item(err, input),
+    };
+    let mut item: syn::Item = match syn::parse2(input.clone()) {
+        Ok(item) => item,
+        Err(_) => return with_item(syn::Error::new(Span::call_site(), UNSUPPORTED), input),
+    };
+    if let Err(err) = check_supported(&item) {
+        return with_item(err, input);
+    }
+
+    let mut config = Config::default();
+    for setting in &args.levels {
+        config.levels.insert(setting.lint.name, setting.level);
+    }
+    let analysis = leak_audit_engine::analyze(
+        &[Source { file: FileId(0), items: std::slice::from_ref(&item) }],
+        &config,
+    );
+
+    let mut errors: Vec<syn::Error> = analysis.errors.into_iter().map(|(_, err)| err).collect();
+    let warnings: TokenStream = analysis.findings.iter().map(render).collect();
+
+    let instrumented = count::instrument(&mut item, &args);
+    errors.extend(instrumented.errors);
+    let extra = instrumented.extra;
+
+    StripHelperAttrs.visit_item_mut(&mut item);
+    let errors: TokenStream = errors.iter().map(syn::Error::to_compile_error).collect();
+    quote! {
+        #item
+        #extra
+        #warnings
+        #errors
+    }
+}
+
+const UNSUPPORTED: &str = "`#[leak_audit]` goes on an inline `mod m { .. }`, a struct, enum or union, \
+     an `impl` block, a fn, a trait, or a `static`";
+
+fn check_supported(item: &syn::Item) -> syn::Result<()> {
+    match item {
+        syn::Item::Mod(module) if module.content.is_none() => Err(syn::Error::new_spanned(
+            module,
+            "`#[leak_audit]` cannot see into a module in another file; put it inside that file \
+             on an inline module, or run `cargo leak-audit` to check the whole crate",
+        )),
+        syn::Item::Mod(_)
+        | syn::Item::Struct(_)
+        | syn::Item::Enum(_)
+        | syn::Item::Union(_)
+        | syn::Item::Impl(_)
+        | syn::Item::Fn(_)
+        | syn::Item::Trait(_)
+        | syn::Item::Static(_)
+        | syn::Item::Type(_)
+        | syn::Item::Macro(_) => Ok(()),
+        other => Err(syn::Error::new_spanned(other, UNSUPPORTED)),
+    }
+}
+
+fn with_item(err: syn::Error, input: TokenStream) -> TokenStream {
+    let err = err.to_compile_error();
+    quote!(#err #input)
+}
+
+/// Renders a finding as a stable-Rust warning: the use of a `#[deprecated]`
+/// constant named after the lint, whose note is the finding's text and whose
+/// path's last segment carries the user's span.
+///
+/// rustc shows it as ``warning: use of deprecated constant `_::leak_audit::rc_cycle`: ..``
+/// with the caret on the user's token. An explicit `#[warn(deprecated)]` keeps it
+/// visible where the user allowed `deprecated` for other reasons; in deny mode a
+/// `#[deny(deprecated)]` turns the same text into an error.
+fn render(finding: &Finding) -> TokenStream {
+    let lint = Ident::new(finding.lint.name, Span::call_site());
+    let used = Ident::new(finding.lint.name, finding.location.span);
+    let note = finding.one_line();
+    let level = match finding.level {
+        Level::Deny => quote!(deny),
+        Level::Warn | Level::Allow => quote!(warn),
+    };
+    let mut path = quote!(leak_audit::);
+    used.to_tokens(&mut path);
+    quote_spanned! {Span::call_site()=>
+        #[#level(deprecated)]
+        const _: () = {
+            #[allow(non_upper_case_globals, dead_code, missing_docs, unreachable_pub)]
+            mod leak_audit {
+                #[deprecated(note = #note)]
+                pub const #lint: () = ();
+            }
+            #path
+        };
+    }
+}
+
+/// Removes `#[leak_audit(..)]` helper attributes (and inner `#[leak_audit]`
+/// attributes, which the outer one has already handled) from everything inside
+/// the annotated item, so the compiler never sees them on fields or variants.
+struct StripHelperAttrs;
+
+fn strip(attrs: &mut Vec<syn::Attribute>) {
+    attrs.retain(|attr| !args::is_leak_audit_path(attr.path()));
+}
+
+impl VisitMut for StripHelperAttrs {
+    fn visit_attributes_mut(&mut self, attrs: &mut Vec<syn::Attribute>) {
+        strip(attrs);
+    }
+}
