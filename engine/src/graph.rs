@@ -43,6 +43,8 @@ pub struct Edge {
     /// Whether the target can be replaced after construction (interior
     /// mutability on the way, such as `RefCell` or `Mutex`).
     pub mutable: bool,
+    /// Whether the target is held in a collection (many targets, not one pointer).
+    pub collection: bool,
     /// Whether the edge is part of a reported `rc_cycle`.
     pub in_cycle: bool,
     /// Where the field is declared.

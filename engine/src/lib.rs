@@ -37,10 +37,12 @@
 #![warn(missing_docs, unreachable_pub, missing_debug_implementations)]
 
 pub mod args;
+mod collection;
 mod finding;
 pub mod graph;
 pub mod lints;
 pub mod model;
+mod reach;
 mod symbol;
 mod types;
 
@@ -98,7 +100,7 @@ pub fn analyze(sources: &[Source<'_>], config: &Config) -> Analysis {
     let mut raw = Vec::new();
     let graph = lints::rc_cycle::check(&scope, &mut raw);
     lints::cache_without_eviction::check(&scope, config, &mut raw);
-    lints::unbounded_static::check(&scope, &mut raw);
+    lints::unbounded_static::check(&scope, config, &mut raw);
     let mut findings: Vec<Finding> = raw
         .into_iter()
         .filter_map(|raw| {

@@ -1,29 +1,810 @@
-//! The model of an analysed scope (placeholder while the walk is written).
+//! The borrowed model of an analysed scope.
+//!
+//! [`Scope::build`] walks the items once to collect type definitions, aliases,
+//! statics (including the tokens of `thread_local!` and `lazy_static!`) and fn
+//! bodies, then walks every body to record each place a static or field is
+//! grown, shrunk, looked up or handed elsewhere ([`Use`]). Everything keeps the
+//! span of the user's tokens, so findings point at the user's code.
 
-use crate::args::Args;
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+
+use proc_macro2::{Span, TokenStream};
+use syn::parse::{ParseStream, Parser};
+use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
+use syn::visit::{self, Visit};
+use syn::{Expr, Ident, Token};
+
+use crate::args::{self, Args};
 use crate::lints::{Level, Lint};
-use crate::{Config, FileId, Source};
+use crate::symbol::{self, is};
+use crate::{Config, FileId, Location, Source};
 
-/// Index of a `#[leak_audit(..)]` settings node.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Index of a `#[leak_audit(..)]` settings node: the attributes in force at a
+/// type, field, static or fn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct SettingsId(pub(crate) usize);
+
+#[derive(Debug)]
+struct SettingsNode {
+    parent: Option<SettingsId>,
+    args: Args,
+}
+
+/// A struct, enum or union of the scope.
+#[derive(Debug)]
+pub(crate) struct TypeDef<'a> {
+    pub(crate) name: &'a Ident,
+    pub(crate) file: FileId,
+    pub(crate) generics: &'a syn::Generics,
+    pub(crate) fields: Vec<FieldDef<'a>>,
+    pub(crate) settings: SettingsId,
+}
+
+/// A field of a struct, union or enum variant.
+#[derive(Debug)]
+pub(crate) struct FieldDef<'a> {
+    /// `cars` for a named field, `0` for a tuple field, `Cons.0` in an enum.
+    pub(crate) label: String,
+    /// The name of a named field (not of an enum variant's field).
+    pub(crate) name: Option<&'a Ident>,
+    pub(crate) ty: &'a syn::Type,
+    /// The field's name, or its type for a tuple field.
+    pub(crate) span: Span,
+    pub(crate) settings: SettingsId,
+}
+
+/// A `type` alias.
+#[derive(Debug)]
+pub(crate) struct Alias<'a> {
+    pub(crate) generics: &'a syn::Generics,
+    pub(crate) ty: &'a syn::Type,
+}
+
+/// How a static is declared.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum StaticKind {
+    Static,
+    StaticMut,
+    ThreadLocal,
+    LazyStatic,
+}
+
+/// A static, a `static mut`, a `thread_local!` key or a `lazy_static!` item.
+#[derive(Debug)]
+pub(crate) struct StaticDef<'a> {
+    pub(crate) name: Ident,
+    pub(crate) ty: Cow<'a, syn::Type>,
+    pub(crate) file: FileId,
+    pub(crate) kind: StaticKind,
+    pub(crate) is_pub: bool,
+    pub(crate) settings: SettingsId,
+    /// The fn whose body declares it, if any.
+    pub(crate) owner_fn: Option<usize>,
+}
+
+/// A fn or method with a body.
+#[derive(Debug)]
+pub(crate) struct FnDef<'a> {
+    pub(crate) name: &'a Ident,
+    pub(crate) sig: &'a syn::Signature,
+    pub(crate) attrs: &'a [syn::Attribute],
+    /// The type of `self` when the fn is in an `impl`.
+    pub(crate) self_ty: Option<String>,
+    pub(crate) body: &'a syn::Block,
+    pub(crate) file: FileId,
+    pub(crate) settings: SettingsId,
+    pub(crate) parent_fn: Option<usize>,
+}
+
+/// What a use is rooted at: a static, or a field of some type.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Root {
+    Static(usize),
+    Field { owner: Option<String>, name: String },
+}
+
+/// What a use does to the collection behind its root.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Op {
+    /// Adds elements (`push`, `insert`, `entry`, `+=`, ...).
+    Grow,
+    /// Removes elements or replaces the collection (`remove`, `clear`, `mem::take`, `= ..`).
+    Shrink,
+    /// Looks an element up (`get`, `contains_key`, `entry(..).or_insert*`).
+    Lookup,
+    /// Hands the collection to code the analysis does not follow.
+    Escape,
+    /// Names it, nothing more is known.
+    Touch,
+}
+
+/// One place in a fn body where a static or field is used.
+#[derive(Clone, Debug)]
+pub(crate) struct Use {
+    pub(crate) root: Root,
+    pub(crate) op: Op,
+    /// The method (or operator) used, for messages.
+    pub(crate) method: String,
+    pub(crate) fn_id: usize,
+    pub(crate) span: Span,
+    /// A growth that only happens after a `len()` check in the same fn.
+    pub(crate) guarded: bool,
+    /// Part of a lookup-then-insert (memo) pattern in its fn.
+    pub(crate) memo: bool,
+}
 
 /// The analysed scope.
 #[derive(Debug, Default)]
 pub struct Scope<'a> {
+    pub(crate) types: Vec<TypeDef<'a>>,
+    pub(crate) aliases: HashMap<String, Alias<'a>>,
+    pub(crate) statics: Vec<StaticDef<'a>>,
+    pub(crate) fns: Vec<FnDef<'a>>,
+    pub(crate) uses: Vec<Use>,
     pub(crate) errors: Vec<(FileId, syn::Error)>,
-    settings: Vec<(Option<SettingsId>, Args)>,
-    _sources: Vec<Source<'a>>,
+    settings: Vec<SettingsNode>,
+    type_index: HashMap<String, Vec<usize>>,
 }
 
 impl<'a> Scope<'a> {
     /// Builds the model of `sources`.
     pub fn build(sources: &[Source<'a>]) -> Scope<'a> {
-        Scope { errors: Vec::new(), settings: vec![(None, Args::default())], _sources: sources.to_vec() }
+        let mut scope = Scope {
+            settings: vec![SettingsNode { parent: None, args: Args::default() }],
+            ..Scope::default()
+        };
+        for source in sources {
+            scope.collect_items(source.items.iter(), source.file, SettingsId(0), None);
+        }
+        for (index, def) in scope.types.iter().enumerate() {
+            scope.type_index.entry(def.name.to_string()).or_default().push(index);
+        }
+        scope.uses = collect_uses(&scope);
+        scope
     }
 
-    pub(crate) fn level(&self, lint: &Lint, _anchors: &[SettingsId], config: &Config) -> Level {
-        let _ = &self.settings;
-        config.level(lint)
+    /// The type definitions named `name`.
+    pub(crate) fn types_named(&self, name: &str) -> &[usize] {
+        self.type_index.get(name).map_or(&[], Vec::as_slice)
+    }
+
+    /// The level of `lint` for a finding anchored at `anchors` (see `Raw`).
+    pub(crate) fn level(&self, lint: &Lint, anchors: &[SettingsId], config: &Config) -> Level {
+        let mut level = None;
+        for (position, &anchor) in anchors.iter().enumerate() {
+            let here = self.level_at(lint, anchor).unwrap_or_else(|| config.level(lint));
+            if here == Level::Allow {
+                return Level::Allow;
+            }
+            if position == 0 {
+                level = Some(here);
+            }
+        }
+        level.unwrap_or_else(|| config.level(lint))
+    }
+
+    fn level_at(&self, lint: &Lint, mut id: SettingsId) -> Option<Level> {
+        loop {
+            let node = &self.settings[id.0];
+            if let Some(level) = node.args.level_of(lint) {
+                return Some(level);
+            }
+            id = node.parent?;
+        }
+    }
+
+    /// A child settings node if `attrs` hold `#[leak_audit(..)]` attributes.
+    fn settings_for(&mut self, attrs: &[syn::Attribute], file: FileId, parent: SettingsId) -> SettingsId {
+        let mut current = parent;
+        for attr in attrs {
+            match args::parse_attribute(attr) {
+                None => {}
+                Some(Ok(parsed)) => {
+                    if !parsed.levels.is_empty() {
+                        self.settings.push(SettingsNode { parent: Some(current), args: parsed });
+                        current = SettingsId(self.settings.len() - 1);
+                    }
+                }
+                Some(Err(err)) => self.errors.push((file, err)),
+            }
+        }
+        current
+    }
+
+    fn collect_items(
+        &mut self,
+        items: impl IntoIterator<Item = &'a syn::Item>,
+        file: FileId,
+        settings: SettingsId,
+        owner_fn: Option<usize>,
+    ) {
+        for item in items {
+            self.collect_item(item, file, settings, owner_fn);
+        }
+    }
+
+    fn collect_item(&mut self, item: &'a syn::Item, file: FileId, parent: SettingsId, owner_fn: Option<usize>) {
+        match item {
+            syn::Item::Struct(def) => {
+                let settings = self.settings_for(&def.attrs, file, parent);
+                let fields = self.fields(&def.fields, None, file, settings);
+                self.types.push(TypeDef { name: &def.ident, file, generics: &def.generics, fields, settings });
+            }
+            syn::Item::Union(def) => {
+                let settings = self.settings_for(&def.attrs, file, parent);
+                let fields = def
+                    .fields
+                    .named
+                    .iter()
+                    .map(|field| self.field(field, field.ident.as_ref().map(Ident::to_string), file, settings))
+                    .collect();
+                self.types.push(TypeDef { name: &def.ident, file, generics: &def.generics, fields, settings });
+            }
+            syn::Item::Enum(def) => {
+                let settings = self.settings_for(&def.attrs, file, parent);
+                let mut fields = Vec::new();
+                for variant in &def.variants {
+                    let variant_settings = self.settings_for(&variant.attrs, file, settings);
+                    fields.extend(self.fields(&variant.fields, Some(&variant.ident), file, variant_settings));
+                }
+                self.types.push(TypeDef { name: &def.ident, file, generics: &def.generics, fields, settings });
+            }
+            syn::Item::Type(alias) => {
+                self.aliases
+                    .entry(alias.ident.to_string())
+                    .or_insert(Alias { generics: &alias.generics, ty: &alias.ty });
+            }
+            syn::Item::Static(def) => {
+                let settings = self.settings_for(&def.attrs, file, parent);
+                let kind = match def.mutability {
+                    syn::StaticMutability::Mut(_) => StaticKind::StaticMut,
+                    _ => StaticKind::Static,
+                };
+                self.statics.push(StaticDef {
+                    name: def.ident.clone(),
+                    ty: Cow::Borrowed(&def.ty),
+                    file,
+                    kind,
+                    is_pub: is_pub(&def.vis),
+                    settings,
+                    owner_fn,
+                });
+            }
+            syn::Item::Macro(def) => {
+                let settings = self.settings_for(&def.attrs, file, parent);
+                self.collect_macro(&def.mac, file, settings, owner_fn);
+            }
+            syn::Item::Mod(def) => {
+                let settings = self.settings_for(&def.attrs, file, parent);
+                if let Some((_, items)) = &def.content {
+                    self.collect_items(items, file, settings, owner_fn);
+                }
+            }
+            syn::Item::Fn(def) => {
+                let settings = self.settings_for(&def.attrs, file, parent);
+                self.collect_fn(&def.sig, &def.attrs, &def.block, None, file, settings, owner_fn);
+            }
+            syn::Item::Impl(def) => {
+                let settings = self.settings_for(&def.attrs, file, parent);
+                let self_ty = crate::types::segment(&def.self_ty).map(|segment| segment.name);
+                for impl_item in &def.items {
+                    if let syn::ImplItem::Fn(method) = impl_item {
+                        let settings = self.settings_for(&method.attrs, file, settings);
+                        self.collect_fn(&method.sig, &method.attrs, &method.block, self_ty.clone(), file, settings, owner_fn);
+                    }
+                }
+            }
+            syn::Item::Trait(def) => {
+                let settings = self.settings_for(&def.attrs, file, parent);
+                for trait_item in &def.items {
+                    if let syn::TraitItem::Fn(method) = trait_item {
+                        if let Some(block) = &method.default {
+                            let settings = self.settings_for(&method.attrs, file, settings);
+                            self.collect_fn(&method.sig, &method.attrs, block, None, file, settings, owner_fn);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn collect_fn(
+        &mut self,
+        sig: &'a syn::Signature,
+        attrs: &'a [syn::Attribute],
+        body: &'a syn::Block,
+        self_ty: Option<String>,
+        file: FileId,
+        settings: SettingsId,
+        parent_fn: Option<usize>,
+    ) {
+        let id = self.fns.len();
+        self.fns.push(FnDef { name: &sig.ident, sig, attrs, self_ty, body, file, settings, parent_fn });
+        let mut nested = BodyItems::default();
+        nested.visit_block(body);
+        self.collect_items(nested.items, file, settings, Some(id));
+        for mac in nested.macros {
+            self.collect_macro(mac, file, settings, Some(id));
+        }
+    }
+
+    fn fields(
+        &mut self,
+        fields: &'a syn::Fields,
+        variant: Option<&Ident>,
+        file: FileId,
+        settings: SettingsId,
+    ) -> Vec<FieldDef<'a>> {
+        fields
+            .iter()
+            .enumerate()
+            .map(|(index, field)| {
+                let own = match &field.ident {
+                    Some(ident) => ident.to_string(),
+                    None => index.to_string(),
+                };
+                let label = match variant {
+                    Some(variant) => format!("{variant}.{own}"),
+                    None => own,
+                };
+                let mut def = self.field(field, Some(label), file, settings);
+                if variant.is_some() {
+                    def.name = None;
+                }
+                def
+            })
+            .collect()
+    }
+
+    fn field(&mut self, field: &'a syn::Field, label: Option<String>, file: FileId, settings: SettingsId) -> FieldDef<'a> {
+        let settings = self.settings_for(&field.attrs, file, settings);
+        FieldDef {
+            label: label.unwrap_or_default(),
+            name: field.ident.as_ref(),
+            ty: &field.ty,
+            span: field.ident.as_ref().map_or_else(|| field.ty.span(), Ident::span),
+            settings,
+        }
+    }
+
+    /// `thread_local!` and `lazy_static!` bodies are tokens to the compiler;
+    /// parse them as the statics they declare.
+    fn collect_macro(&mut self, mac: &syn::Macro, file: FileId, settings: SettingsId, owner_fn: Option<usize>) {
+        let Some(name) = mac.path.segments.last().map(|segment| segment.ident.to_string()) else { return };
+        let kind = match name.as_str() {
+            "thread_local" => StaticKind::ThreadLocal,
+            "lazy_static" => StaticKind::LazyStatic,
+            _ => return,
+        };
+        let Ok(decls) = parse_macro_statics.parse2(mac.tokens.clone()) else { return };
+        for decl in decls {
+            let settings = self.settings_for(&decl.attrs, file, settings);
+            self.statics.push(StaticDef {
+                name: decl.name,
+                ty: Cow::Owned(decl.ty),
+                file,
+                kind,
+                is_pub: decl.is_pub,
+                settings,
+                owner_fn,
+            });
+        }
+    }
+
+    /// The static `name` as seen from inside fn `from`: one declared in that fn
+    /// or an enclosing one first, then one declared outside any fn.
+    pub(crate) fn resolve_static(&self, name: &Ident, from: Option<usize>) -> Option<usize> {
+        let mut scope_fn = from;
+        loop {
+            let found = self
+                .statics
+                .iter()
+                .position(|def| def.owner_fn == scope_fn && def.name == *name);
+            if found.is_some() {
+                return found;
+            }
+            match scope_fn {
+                Some(id) => scope_fn = self.fns[id].parent_fn,
+                None => return None,
+            }
+        }
+    }
+
+    /// Where a static is declared.
+    pub(crate) fn static_location(&self, id: usize) -> Location {
+        Location { file: self.statics[id].file, span: self.statics[id].name.span() }
+    }
+}
+
+fn is_pub(vis: &syn::Visibility) -> bool {
+    matches!(vis, syn::Visibility::Public(_))
+}
+
+/// One declaration inside `thread_local!` or `lazy_static!`.
+struct MacroStatic {
+    attrs: Vec<syn::Attribute>,
+    is_pub: bool,
+    name: Ident,
+    ty: syn::Type,
+}
+
+/// `[attrs] [vis] static [ref] NAME: TYPE = [const] EXPR;` repeated, the last
+/// `;` optional.
+fn parse_macro_statics(input: ParseStream<'_>) -> syn::Result<Vec<MacroStatic>> {
+    let mut decls = Vec::new();
+    while !input.is_empty() {
+        let attrs = input.call(syn::Attribute::parse_outer)?;
+        let vis: syn::Visibility = input.parse()?;
+        input.parse::<Token![static]>()?;
+        if input.peek(Token![ref]) {
+            input.parse::<Token![ref]>()?;
+        }
+        let name: Ident = input.parse()?;
+        input.parse::<Token![:]>()?;
+        let ty: syn::Type = input.parse()?;
+        input.parse::<Token![=]>()?;
+        // The initializer is skipped: it runs once and cannot grow anything.
+        while !input.is_empty() && !input.peek(Token![;]) {
+            input.parse::<proc_macro2::TokenTree>()?;
+        }
+        if !input.is_empty() {
+            input.parse::<Token![;]>()?;
+        }
+        decls.push(MacroStatic { attrs, is_pub: is_pub(&vis), name, ty });
+    }
+    Ok(decls)
+}
+
+/// Items and macro invocations declared inside a fn body (at any depth, but not
+/// inside nested items, which are collected on their own).
+#[derive(Default)]
+struct BodyItems<'a> {
+    items: Vec<&'a syn::Item>,
+    macros: Vec<&'a syn::Macro>,
+}
+
+impl<'a> Visit<'a> for BodyItems<'a> {
+    fn visit_item(&mut self, item: &'a syn::Item) {
+        self.items.push(item);
+    }
+
+    fn visit_macro(&mut self, mac: &'a syn::Macro) {
+        self.macros.push(mac);
+    }
+}
+
+// === uses ===
+
+fn collect_uses(scope: &Scope<'_>) -> Vec<Use> {
+    // Fns without parameters whose body ends in a static (`fn cache() ->
+    // &'static Mutex<..> { CACHE.get_or_init(..) }`) stand for that static.
+    let mut accessors = HashMap::new();
+    let no_accessors = HashMap::new();
+    for (id, def) in scope.fns.iter().enumerate() {
+        if !def.sig.inputs.is_empty() {
+            continue;
+        }
+        if let Some(syn::Stmt::Expr(tail, None)) = def.body.stmts.last() {
+            let walker = UseVisitor::new(scope, id, &no_accessors);
+            if let Some(Root::Static(static_id)) = walker.root_of(tail) {
+                accessors.insert(def.name.to_string(), static_id);
+            }
+        }
+    }
+    let mut uses = Vec::new();
+    for id in 0..scope.fns.len() {
+        let mut walker = UseVisitor::new(scope, id, &accessors);
+        walker.visit_block(scope.fns[id].body);
+        walker.finish(&mut uses);
+    }
+    uses
+}
+
+struct UseVisitor<'s, 'a> {
+    scope: &'s Scope<'a>,
+    fn_id: usize,
+    accessors: &'s HashMap<String, usize>,
+    aliases: HashMap<String, Root>,
+    uses: Vec<Use>,
+    len_checked: HashSet<Root>,
+    in_condition: usize,
+}
+
+impl<'s, 'a> UseVisitor<'s, 'a> {
+    fn new(scope: &'s Scope<'a>, fn_id: usize, accessors: &'s HashMap<String, usize>) -> Self {
+        UseVisitor {
+            scope,
+            fn_id,
+            accessors,
+            aliases: HashMap::new(),
+            uses: Vec::new(),
+            len_checked: HashSet::new(),
+            in_condition: 0,
+        }
+    }
+
+    fn push(&mut self, root: Root, op: Op, method: impl Into<String>, span: Span) {
+        self.uses.push(Use { root, op, method: method.into(), fn_id: self.fn_id, span, guarded: false, memo: false });
+    }
+
+    /// Marks growth behind a `len()` check as bounded and lookup-then-insert
+    /// pairs as memo uses.
+    fn finish(self, out: &mut Vec<Use>) {
+        let mut uses = self.uses;
+        let roots_with = |op: Op, inserting: bool| -> HashSet<Root> {
+            uses.iter()
+                .filter(|u| u.op == op && (!inserting || !is(symbol::APPEND_METHODS, &u.method)))
+                .map(|u| u.root.clone())
+                .collect()
+        };
+        let looked_up = roots_with(Op::Lookup, false);
+        let inserted = roots_with(Op::Grow, true);
+        for current in &mut uses {
+            if current.op == Op::Grow && self.len_checked.contains(&current.root) {
+                current.guarded = true;
+            }
+            if matches!(current.op, Op::Grow | Op::Lookup)
+                && looked_up.contains(&current.root)
+                && inserted.contains(&current.root)
+            {
+                current.memo = true;
+            }
+        }
+        out.extend(uses);
+    }
+
+    fn is_self(expr: &Expr) -> bool {
+        matches!(expr, Expr::Path(path) if path.path.is_ident("self"))
+    }
+
+    /// The static or field a collection expression is rooted at, looking through
+    /// locks, borrows, unwraps, derefs and lazy wrappers.
+    fn root_of(&self, expr: &Expr) -> Option<Root> {
+        match expr {
+            Expr::Paren(inner) => self.root_of(&inner.expr),
+            Expr::Group(inner) => self.root_of(&inner.expr),
+            Expr::Reference(inner) => self.root_of(&inner.expr),
+            Expr::Unary(unary) if matches!(unary.op, syn::UnOp::Deref(_)) => self.root_of(&unary.expr),
+            Expr::Try(inner) => self.root_of(&inner.expr),
+            Expr::Await(inner) => self.root_of(&inner.base),
+            Expr::Index(index) => self.root_of(&index.expr),
+            Expr::MethodCall(call) if is_access(call) => self.root_of(&call.receiver),
+            Expr::Field(field) => {
+                let name = match &field.member {
+                    syn::Member::Named(ident) => ident.to_string(),
+                    syn::Member::Unnamed(index) => index.index.to_string(),
+                };
+                let owner = if Self::is_self(&field.base) { self.scope.fns[self.fn_id].self_ty.clone() } else { None };
+                Some(Root::Field { owner, name })
+            }
+            Expr::Path(path) if path.qself.is_none() => {
+                let last = &path.path.segments.last()?.ident;
+                if path.path.segments.len() == 1 {
+                    if let Some(root) = self.aliases.get(&last.to_string()) {
+                        return Some(root.clone());
+                    }
+                }
+                self.scope.resolve_static(last, Some(self.fn_id)).map(Root::Static)
+            }
+            Expr::Call(call) if call.args.is_empty() => {
+                let Expr::Path(path) = &*call.func else { return None };
+                let name = path.path.segments.last()?.ident.to_string();
+                self.accessors.get(&name).copied().map(Root::Static)
+            }
+            _ => None,
+        }
+    }
+
+    /// Binds `pat` (a plain ident, or `Some(x)`/`Ok(x)`) to what `expr` is rooted at.
+    fn bind(&mut self, pat: &syn::Pat, expr: &Expr) {
+        let Some(name) = bound_ident(pat) else { return };
+        match self.root_of(expr) {
+            Some(root) => {
+                self.aliases.insert(name, root);
+            }
+            None => {
+                // A new binding shadows an old alias of the same name.
+                self.aliases.remove(&name);
+            }
+        }
+    }
+
+    /// Records arguments that hand a collection to code we do not follow.
+    fn check_args<'e>(&mut self, args: impl IntoIterator<Item = &'e Expr>) {
+        for arg in args {
+            let handed = match arg {
+                Expr::Reference(reference) if reference.mutability.is_some() => self.root_of(&reference.expr),
+                Expr::Reference(reference) => self.direct_root(&reference.expr),
+                other => self.direct_root(other),
+            };
+            if let Some(root) = handed {
+                self.push(root, Op::Escape, "argument", arg.span());
+            }
+        }
+    }
+
+    /// The root of a bare static, alias or `self.field` (not of a guard or element).
+    fn direct_root(&self, expr: &Expr) -> Option<Root> {
+        match expr {
+            Expr::Path(_) | Expr::Field(_) => self.root_of(expr),
+            _ => None,
+        }
+    }
+}
+
+/// `lock()`, `borrow_mut()`, `unwrap()`, `get_or_init(..)`, `get()` with no
+/// arguments, ...: calls that reach the collection rather than act on it.
+fn is_access(call: &syn::ExprMethodCall) -> bool {
+    let method = call.method.to_string();
+    is(symbol::ACCESS_METHODS, &method) || (call.args.is_empty() && matches!(method.as_str(), "get" | "get_mut"))
+}
+
+fn bound_ident(pat: &syn::Pat) -> Option<String> {
+    match pat {
+        syn::Pat::Ident(ident) if ident.subpat.is_none() => Some(ident.ident.to_string()),
+        syn::Pat::Type(typed) => bound_ident(&typed.pat),
+        syn::Pat::TupleStruct(tuple) if tuple.elems.len() == 1 => {
+            let variant = tuple.path.segments.last()?.ident.to_string();
+            matches!(variant.as_str(), "Some" | "Ok").then(|| bound_ident(&tuple.elems[0]))?
+        }
+        _ => None,
+    }
+}
+
+impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
+    fn visit_item(&mut self, _item: &'ast syn::Item) {
+        // Nested items are analysed on their own.
+    }
+
+    fn visit_local(&mut self, local: &'ast syn::Local) {
+        visit::visit_local(self, local);
+        if let Some(init) = &local.init {
+            self.bind(&local.pat, &init.expr);
+        }
+    }
+
+    fn visit_expr_let(&mut self, expr: &'ast syn::ExprLet) {
+        visit::visit_expr_let(self, expr);
+        self.bind(&expr.pat, &expr.expr);
+    }
+
+    fn visit_expr_if(&mut self, expr: &'ast syn::ExprIf) {
+        self.in_condition += 1;
+        self.visit_expr(&expr.cond);
+        self.in_condition -= 1;
+        self.visit_block(&expr.then_branch);
+        if let Some((_, else_branch)) = &expr.else_branch {
+            self.visit_expr(else_branch);
+        }
+    }
+
+    fn visit_expr_while(&mut self, expr: &'ast syn::ExprWhile) {
+        self.in_condition += 1;
+        self.visit_expr(&expr.cond);
+        self.in_condition -= 1;
+        self.visit_block(&expr.body);
+    }
+
+    fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+        let method = call.method.to_string();
+        if let Some(root) = self.root_of(&call.receiver) {
+            let span = call.method.span();
+            if is(symbol::WITH_METHODS, &method) {
+                if let Some(Expr::Closure(closure)) = call.args.first() {
+                    if let Some(name) = closure.inputs.first().and_then(bound_ident) {
+                        self.aliases.insert(name, root.clone());
+                    }
+                }
+            } else if is_access(call) {
+            } else if is(symbol::SHRINK_METHODS, &method) {
+                self.push(root, Op::Shrink, method.clone(), span);
+            } else if is(symbol::GROW_METHODS, &method) {
+                self.push(root, Op::Grow, method.clone(), span);
+            } else if is(symbol::LOOKUP_METHODS, &method) {
+                self.push(root, Op::Lookup, method.clone(), span);
+            } else if method == "len" && self.in_condition > 0 {
+                self.len_checked.insert(root);
+            }
+        }
+        // `map.entry(k).or_insert_with(..)`: a lookup that inserts on a miss.
+        if is(symbol::ENTRY_INSERTS, &method) {
+            if let Expr::MethodCall(entry) = &*call.receiver {
+                if entry.method == "entry" {
+                    if let Some(root) = self.root_of(&entry.receiver) {
+                        self.push(root, Op::Lookup, format!("entry(..).{method}"), call.method.span());
+                    }
+                }
+            }
+        }
+        self.check_args(&call.args);
+        visit::visit_expr_method_call(self, call);
+    }
+
+    fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
+        let name = match &*call.func {
+            Expr::Path(path) => path.path.segments.last().map(|segment| segment.ident.to_string()),
+            _ => None,
+        };
+        match name.as_deref() {
+            // `mem::take(&mut *CACHE.lock())`, `mem::replace(..)`, `mem::swap(..)`.
+            Some(name) if is(symbol::RESET_FUNCTIONS, name) => {
+                for arg in &call.args {
+                    if let Some(root) = self.root_of(arg) {
+                        self.push(root, Op::Shrink, format!("mem::{name}"), arg.span());
+                    }
+                }
+            }
+            Some("drop") => {}
+            _ => self.check_args(&call.args),
+        }
+        visit::visit_expr_call(self, call);
+    }
+
+    fn visit_expr_assign(&mut self, assign: &'ast syn::ExprAssign) {
+        if !matches!(*assign.left, Expr::Index(_)) {
+            if let Some(root) = self.root_of(&assign.left) {
+                self.push(root, Op::Shrink, "=", assign.eq_token.span());
+            }
+        }
+        visit::visit_expr_assign(self, assign);
+    }
+
+    fn visit_expr_binary(&mut self, binary: &'ast syn::ExprBinary) {
+        if matches!(binary.op, syn::BinOp::AddAssign(_)) {
+            if let Some(root) = self.root_of(&binary.left) {
+                self.push(root, Op::Grow, "+=", binary.op.span());
+            }
+        }
+        visit::visit_expr_binary(self, binary);
+    }
+
+    fn visit_expr_path(&mut self, path: &'ast syn::ExprPath) {
+        if let Some(segment) = path.path.segments.last() {
+            if let Some(id) = self.scope.resolve_static(&segment.ident, Some(self.fn_id)) {
+                self.push(Root::Static(id), Op::Touch, "", segment.ident.span());
+            }
+        }
+        visit::visit_expr_path(self, path);
+    }
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        let name = mac.path.segments.last().map(|segment| segment.ident.to_string()).unwrap_or_default();
+        let parsed = Punctuated::<Expr, Token![,]>::parse_terminated.parse2(mac.tokens.clone());
+        match parsed {
+            Ok(exprs) => {
+                // `write!(buf, ..)` appends to `buf`.
+                if matches!(name.as_str(), "write" | "writeln") {
+                    if let Some(root) = exprs.first().and_then(|first| self.root_of(first)) {
+                        self.push(root, Op::Grow, format!("{name}!"), mac.path.span());
+                    }
+                }
+                for expr in &exprs {
+                    self.visit_expr(expr);
+                }
+            }
+            Err(_) => self.touch_idents(mac.tokens.clone()),
+        }
+    }
+}
+
+impl UseVisitor<'_, '_> {
+    /// For macro bodies that are not expressions: a static named anywhere in
+    /// them may be used in any way.
+    fn touch_idents(&mut self, tokens: TokenStream) {
+        for token in tokens {
+            match token {
+                proc_macro2::TokenTree::Ident(ident) => {
+                    if let Some(id) = self.scope.resolve_static(&ident, Some(self.fn_id)) {
+                        self.push(Root::Static(id), Op::Escape, "macro", ident.span());
+                    }
+                }
+                proc_macro2::TokenTree::Group(group) => self.touch_idents(group.stream()),
+                _ => {}
+            }
+        }
     }
 }

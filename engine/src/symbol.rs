@@ -141,6 +141,9 @@ pub(crate) const GROW_METHODS: &[&str] = &[
     "resize_with",
 ];
 
+/// Growth that appends rather than inserts by key: not the insert of a memo table.
+pub(crate) const APPEND_METHODS: &[&str] = &["push", "push_back", "push_front", "push_str", "+=", "extend", "append"];
+
 /// Methods that remove elements, or replace the whole collection.
 pub(crate) const SHRINK_METHODS: &[&str] = &[
     "remove",
@@ -171,7 +174,6 @@ pub(crate) const SHRINK_METHODS: &[&str] = &[
     "take",
     "replace",
     "set",
-    "swap",
     "cache_remove",
     "cache_clear",
     "cache_reset",
@@ -225,7 +227,7 @@ pub(crate) const ACCESS_METHODS: &[&str] = &[
 pub(crate) const WITH_METHODS: &[&str] = &["with", "with_borrow", "with_borrow_mut", "try_with", "scope"];
 
 /// Functions that empty or replace a collection passed to them by `&mut`.
-pub(crate) const RESET_FUNCTIONS: &[&str] = &["take", "replace", "swap", "drop"];
+pub(crate) const RESET_FUNCTIONS: &[&str] = &["take", "replace", "swap"];
 
 /// Field names that usually point back to an owner: the edge to make `Weak`.
 pub(crate) const BACK_EDGE_NAMES: &[&str] = &[

@@ -1,9 +1,230 @@
-use crate::lints::{declare_lint, Raw};
-use crate::model::Scope;
+use std::collections::HashSet;
+
+use quote::ToTokens;
+
+use crate::collection::{self, Collection};
+use crate::finding::{Finding, Label, Location};
+use crate::lints::{declare_lint, Level, Raw};
+use crate::model::{Op, Root, Scope, SettingsId, Use};
+use crate::symbol::{self, is};
+use crate::Config;
 
 declare_lint! {
     /// ### What it does
-    /// placeholder
-    pub CACHE_WITHOUT_EVICTION, cache_without_eviction, Warn, "placeholder"
+    /// Finds maps used as memo tables — looked up, then filled on a miss
+    /// (`get`/`contains_key` followed by `insert` in the same fn, or
+    /// `entry(..).or_insert*`) — in a struct field, a static or a static declared
+    /// inside a fn, when nothing in scope ever evicts from them (`remove`,
+    /// `retain`, `clear`, `drain`, `pop*`, `truncate`, `mem::take`, assigning a new
+    /// map). Also finds `#[cached]` and `#[memoize]` functions with no size or
+    /// time limit.
+    ///
+    /// Known bounded caches (`lru::LruCache`, moka and quick_cache `Cache`,
+    /// schnellru `LruMap`, cached's `SizedCache`/`TimedCache`, ... and the types
+    /// configured as bounded) are never reported.
+    ///
+    /// ### Why is this bad?
+    /// A memo table keeps one entry per distinct input for as long as it lives.
+    /// When the inputs keep changing (user ids, request paths, floating-point
+    /// arguments) it grows without bound: Python's `Calculator.add` memo dict
+    /// leak, in Rust. In a static it lives until the program exits.
+    ///
+    /// ### Example
+    /// ```rust,no_run
+    /// use std::collections::HashMap;
+    ///
+    /// pub struct Calculator { cache: HashMap<(i64, i64), i64> }
+    ///
+    /// impl Calculator {
+    ///     pub fn add(&mut self, a: i64, b: i64) -> i64 {
+    ///         *self.cache.entry((a, b)).or_insert_with(|| a + b)
+    ///     }
+    /// }
+    /// ```
+    ///
+    /// Use instead:
+    /// ```rust,no_run
+    /// use std::collections::HashMap;
+    ///
+    /// const MAX_ENTRIES: usize = 10_000;
+    ///
+    /// pub struct Calculator { cache: HashMap<(i64, i64), i64> }
+    ///
+    /// impl Calculator {
+    ///     pub fn add(&mut self, a: i64, b: i64) -> i64 {
+    ///         if self.cache.len() >= MAX_ENTRIES {
+    ///             self.cache.clear();
+    ///         }
+    ///         *self.cache.entry((a, b)).or_insert_with(|| a + b)
+    ///     }
+    /// }
+    /// ```
+    /// or an LRU cache (`lru::LruCache::new(capacity)`), a time-bounded one
+    /// (moka), or `Weak` values pruned with `retain(|_, v| v.strong_count() > 0)`.
+    ///
+    /// A static memo table gets this lint and not `unbounded_static` as well.
+    ///
+    /// ### Known problems
+    /// - Fields are matched by name: `x.cache` counts for every analysed type
+    ///   with a map field called `cache`, and an eviction through any of them
+    ///   counts for all.
+    /// - Eviction is any `remove`/`retain`/`clear`/... anywhere in scope, even on
+    ///   a path that never runs; code outside the scope (another module, a trait
+    ///   impl elsewhere) is not seen, and a map handed to a function by `&mut` is
+    ///   assumed to be evicted there.
+    /// - A map counted with `*map.entry(k).or_insert(0) += 1` has the memo shape
+    ///   and is reported; it grows the same way.
+    pub CACHE_WITHOUT_EVICTION, cache_without_eviction, Warn, "memo maps that are filled and never evicted"
 }
-pub(crate) fn check(_scope: &Scope<'_>, _config: &crate::Config, _out: &mut Vec<Raw>) {}
+
+/// Reports memo tables without eviction.
+pub(crate) fn check(scope: &Scope<'_>, config: &Config, out: &mut Vec<Raw>) {
+    check_statics(scope, config, out);
+    check_fields(scope, config, out);
+    check_memo_attributes(scope, out);
+}
+
+const STATIC_NOTE: &str = "a static lives until the program exits, and so does every entry added to it";
+
+const HELP: &str = "bound it: an LRU cache (`lru::LruCache`, `schnellru`), a size- or time-bounded cache (moka, quick_cache), or evict with `remove`/`retain`/`clear` once `len()` passes a limit";
+
+fn check_statics(scope: &Scope<'_>, config: &Config, out: &mut Vec<Raw>) {
+    for (id, def) in scope.statics.iter().enumerate() {
+        let Some(found) = memo_map(scope, &def.ty, config) else { continue };
+        let uses: Vec<&Use> = scope.uses.iter().filter(|u| u.root == Root::Static(id)).collect();
+        let Some(subject) = unevicted_memo(&uses) else { continue };
+        let name = &def.name;
+        let fn_name = scope.fns[subject.fn_id].name;
+        out.push(raw(
+            scope,
+            scope.static_location(id),
+            format!(
+                "static `{name}` is a memo table that is never evicted: `{fn_name}` fills its `{}` on every miss and nothing in scope removes entries",
+                found.name
+            ),
+            &uses,
+            STATIC_NOTE.to_string(),
+            def.settings,
+        ));
+    }
+}
+
+fn check_fields(scope: &Scope<'_>, config: &Config, out: &mut Vec<Raw>) {
+    for def in &scope.types {
+        let type_name = def.name.to_string();
+        for field in &def.fields {
+            let Some(name) = field.name else { continue };
+            let Some(found) = memo_map(scope, field.ty, config) else { continue };
+            let field_name = name.to_string();
+            let uses: Vec<&Use> = scope
+                .uses
+                .iter()
+                .filter(|u| match &u.root {
+                    Root::Field { owner, name } => {
+                        *name == field_name && owner.as_ref().is_none_or(|owner| *owner == type_name)
+                    }
+                    Root::Static(_) => false,
+                })
+                .collect();
+            let Some(subject) = unevicted_memo(&uses) else { continue };
+            let fn_name = scope.fns[subject.fn_id].name;
+            out.push(raw(
+                scope,
+                Location { file: def.file, span: field.span },
+                format!(
+                    "`{type_name}.{field_name}` is a memo table that is never evicted: `{fn_name}` fills its `{}` on every miss and nothing in scope removes entries",
+                    found.name
+                ),
+                &uses,
+                format!("every distinct key stays in memory for as long as the `{type_name}` lives"),
+                field.settings,
+            ));
+        }
+    }
+}
+
+/// A map that is not a known bounded cache.
+fn memo_map(scope: &Scope<'_>, ty: &syn::Type, config: &Config) -> Option<Collection> {
+    collection::find(scope, ty, &config.bounded_cache_types).filter(|found| found.is_map && !found.bounded)
+}
+
+/// The first memo use, when there are memo uses and no eviction.
+fn unevicted_memo<'u>(uses: &[&'u Use]) -> Option<&'u Use> {
+    if uses.iter().any(|u| matches!(u.op, Op::Shrink | Op::Escape)) {
+        return None;
+    }
+    uses.iter().copied().find(|u| u.memo && u.op == Op::Grow)
+}
+
+fn raw(scope: &Scope<'_>, location: Location, message: String, uses: &[&Use], note: String, settings: SettingsId) -> Raw {
+    let mut seen = HashSet::new();
+    let labels = uses
+        .iter()
+        .filter(|u| u.memo && u.op == Op::Grow && seen.insert(u.fn_id))
+        .map(|u| Label {
+            location: Location { file: scope.fns[u.fn_id].file, span: u.span },
+            message: format!("filled here by `{}`", u.method),
+        })
+        .collect();
+    Raw {
+        finding: Finding {
+            lint: &CACHE_WITHOUT_EVICTION,
+            level: Level::Warn,
+            location,
+            message,
+            labels,
+            notes: vec![note],
+            help: Some(HELP.to_string()),
+        },
+        anchors: vec![settings],
+    }
+}
+
+/// `#[cached]` (cached crate) and `#[memoize]` (memoize crate) with no bound.
+fn check_memo_attributes(scope: &Scope<'_>, out: &mut Vec<Raw>) {
+    for def in &scope.fns {
+        for attr in def.attrs {
+            let Some(name) = attr.path().segments.last().map(|segment| segment.ident.to_string()) else { continue };
+            if !matches!(name.as_str(), "cached" | "memoize") {
+                continue;
+            }
+            let tokens = match &attr.meta {
+                syn::Meta::List(list) => list.tokens.to_string(),
+                _ => String::new(),
+            };
+            if is_bounded_memo_attribute(&name, &tokens) {
+                continue;
+            }
+            let fn_name = def.name;
+            out.push(Raw {
+                finding: Finding {
+                    lint: &CACHE_WITHOUT_EVICTION,
+                    level: Level::Warn,
+                    location: Location { file: def.file, span: attr.path().segments.last().map_or_else(proc_macro2::Span::call_site, |s| s.ident.span()) },
+                    message: format!("`#[{name}]` on `{fn_name}` keeps a result for every distinct argument, with no size or time limit"),
+                    labels: Vec::new(),
+                    notes: vec![format!("the generated cache is a global map that lives until the program exits: `{}` grows with every new argument", attr.meta.path().to_token_stream())],
+                    help: Some(if name == "cached" {
+                        "give it a bound: `#[cached(size = 1000)]`, `#[cached(time = 60)]`, or `ty = \"SizedCache<K, V>\"`".to_string()
+                    } else {
+                        "give it a bound: `#[memoize(Capacity: 1000)]` or `#[memoize(TimeToLive: Duration::from_secs(60))]`".to_string()
+                    }),
+                },
+                anchors: vec![def.settings],
+            });
+        }
+    }
+}
+
+fn is_bounded_memo_attribute(name: &str, tokens: &str) -> bool {
+    let words: Vec<&str> = tokens
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|word| !word.is_empty())
+        .collect();
+    match name {
+        "cached" => words.iter().any(|word| {
+            matches!(*word, "size" | "time" | "ttl" | "max_size" | "time_refresh" | "once") || is(symbol::BOUNDED_CACHES, word)
+        }),
+        _ => words.iter().any(|word| matches!(*word, "Capacity" | "TimeToLive")),
+    }
+}

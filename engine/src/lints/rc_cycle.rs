@@ -1,9 +1,493 @@
-use crate::lints::{declare_lint, Raw};
+use std::collections::{HashSet, VecDeque};
+
+use syn::visit_mut::VisitMut;
+
+use crate::finding::{Finding, Label, Location};
+use crate::graph::{Edge, EdgeKind, Node, TypeGraph};
+use crate::lints::{declare_lint, Level, Raw};
 use crate::model::Scope;
+use crate::reach;
+use crate::symbol::{self, is};
+use crate::types;
 
 declare_lint! {
     /// ### What it does
-    /// placeholder
-    pub RC_CYCLE, rc_cycle, Warn, "placeholder"
+    /// Finds types that can keep each other (or themselves) alive through strong
+    /// `Rc`/`Arc` pointers: a cycle in the type graph that passes at least one
+    /// strong pointer and can be closed after construction, because some slot on
+    /// it sits behind interior mutability (`RefCell`, `Cell`, `Mutex`, `RwLock`,
+    /// `OnceCell`, ...). It names the whole cycle, points at the field that should
+    /// become `Weak` (preferring back-pointers such as `parent`, `owner` or `prev`)
+    /// and gives its replacement type.
+    ///
+    /// ### Why is this bad?
+    /// An `Rc` frees its value when the strong count reaches zero. Values that hold
+    /// strong pointers to each other keep each other's count above zero forever:
+    /// once the last outside handle is dropped, the cycle is unreachable and never
+    /// freed. Rust has no cycle collector to reclaim it (Python's `gc` would).
+    ///
+    /// ### Example
+    /// ```rust,no_run
+    /// use std::{cell::RefCell, rc::Rc};
+    ///
+    /// pub struct Person { pub cars: RefCell<Vec<Rc<Car>>> }
+    /// pub struct Car { pub owner: RefCell<Option<Rc<Person>>> }
+    /// ```
+    ///
+    /// Use instead:
+    /// ```rust,no_run
+    /// use std::{cell::RefCell, rc::{Rc, Weak}};
+    ///
+    /// pub struct Person { pub cars: RefCell<Vec<Rc<Car>>> }
+    /// pub struct Car { pub owner: RefCell<Weak<Person>> }
+    /// ```
+    ///
+    /// Self-cycles are reported too: a node type that holds mutable strong pointers
+    /// to its own type (`enum List { Cons(i32, RefCell<Rc<List>>), Nil }`, a graph
+    /// node with `RefCell<Vec<Rc<Node>>>` neighbours). A type that also holds a
+    /// `Weak` pointer back to its own kind, as the tree of the Rust book does
+    /// (`children: RefCell<Vec<Rc<Node>>>`, `parent: RefCell<Weak<Node>>`), has
+    /// chosen its ownership direction and is not reported.
+    ///
+    /// Not reported: `Weak` back-pointers, immutable `Rc` graphs (an `Rc` cycle
+    /// cannot be closed without interior mutability, so `Rc` DAGs and persistent
+    /// lists are fine), `Box` recursion, and `Rc`s to types that cannot reach back.
+    ///
+    /// ### Known problems
+    /// - The analysis reads types, not values: it reports cycles that the types
+    ///   allow, even where the program never builds one (a doubly linked list that
+    ///   is always unlinked before it is dropped, a graph cleared in `Drop`).
+    ///   Silence those with `#[leak_audit(allow(rc_cycle), reason = "..")]`.
+    /// - Names are matched by their last path segment, without name resolution:
+    ///   two types with the same name in different modules are taken to be the
+    ///   one in the same file, and a user type called `Rc` or `RefCell` is taken
+    ///   to be the std one.
+    /// - Trait objects (`Rc<RefCell<dyn Observer>>`), closures (`Box<dyn Fn()>`
+    ///   capturing an `Rc`), type parameters left generic and associated types
+    ///   are opaque: cycles through them are not seen.
+    /// - Only types in the analysed scope are known: the attribute sees the item
+    ///   it is on; `cargo leak-audit` sees the whole crate but not dependencies.
+    pub RC_CYCLE, rc_cycle, Warn, "types that can keep each other alive through strong `Rc`/`Arc` pointers"
 }
-pub(crate) fn check(_scope: &Scope<'_>, _out: &mut Vec<Raw>) -> crate::TypeGraph { Default::default() }
+
+/// Builds the type graph of the scope and reports its leaking cycles.
+pub(crate) fn check(scope: &Scope<'_>, out: &mut Vec<Raw>) -> TypeGraph {
+    let mut graph = build_graph(scope);
+    let n = graph.nodes.len();
+    let mut active: Vec<bool> = graph.edges.iter().map(|edge| edge.kind != EdgeKind::Weak).collect();
+    let mut weak_pairs: HashSet<(usize, usize)> = graph
+        .edges
+        .iter()
+        .filter(|edge| edge.kind == EdgeKind::Weak)
+        .map(|edge| (edge.from, edge.to))
+        .collect();
+
+    // Each round reports (or accepts) one edge per strongly connected component
+    // and takes it out of the graph, so a component with two independent cycles
+    // gives two findings, and one cycle gives one finding however many types it
+    // passes.
+    loop {
+        let mut progress = false;
+        for component in components(n, &graph.edges, &active) {
+            let members: HashSet<usize> = component.iter().copied().collect();
+            let inside: Vec<usize> = (0..graph.edges.len())
+                .filter(|&e| active[e] && members.contains(&graph.edges[e].from) && members.contains(&graph.edges[e].to))
+                .collect();
+            if inside.is_empty() {
+                continue;
+            }
+            let strong: Vec<usize> = inside.iter().copied().filter(|&e| graph.edges[e].kind == EdgeKind::Strong).collect();
+            if strong.is_empty() || !inside.iter().any(|&e| graph.edges[e].mutable) {
+                continue;
+            }
+            // A strong edge into a type that points back at its holder through
+            // `Weak` is the chosen ownership direction (the Rust book's tree).
+            let intended: Vec<usize> = strong
+                .iter()
+                .copied()
+                .filter(|&e| weak_pairs.contains(&(graph.edges[e].to, graph.edges[e].from)))
+                .collect();
+            if !intended.is_empty() {
+                for e in intended {
+                    active[e] = false;
+                }
+                progress = true;
+                continue;
+            }
+            let mut candidates = strong.clone();
+            candidates.sort_by_key(|&e| std::cmp::Reverse((score(&graph, e), e)));
+            for e in candidates {
+                let Some(path) = cycle_through(&graph, &active, &members, e) else { continue };
+                for &edge in &path {
+                    graph.edges[edge].in_cycle = true;
+                }
+                out.push(report(scope, &graph, e, &path));
+                active[e] = false;
+                weak_pairs.insert((graph.edges[e].from, graph.edges[e].to));
+                progress = true;
+                break;
+            }
+        }
+        if !progress {
+            break;
+        }
+    }
+    graph
+}
+
+fn build_graph(scope: &Scope<'_>) -> TypeGraph {
+    let mut graph = TypeGraph::default();
+    for def in &scope.types {
+        graph.nodes.push(Node {
+            name: def.name.to_string(),
+            location: Location { file: def.file, span: def.name.span() },
+        });
+    }
+    for (owner, def) in scope.types.iter().enumerate() {
+        for field in &def.fields {
+            for reach in reach::reaches(scope, owner, field.ty) {
+                graph.edges.push(Edge {
+                    from: owner,
+                    to: reach.target,
+                    field: field_name(scope, owner, &field.label),
+                    kind: reach.kind,
+                    mutable: reach.mutable,
+                    collection: reach.collection,
+                    in_cycle: false,
+                    location: Location { file: def.file, span: field.span },
+                });
+            }
+        }
+    }
+    graph
+}
+
+/// `Car.owner`, or `List::Cons.1` for a field of an enum variant.
+fn field_name(scope: &Scope<'_>, owner: usize, label: &str) -> String {
+    let type_name = scope.types[owner].name;
+    match label.split_once('.') {
+        Some((variant, field)) => format!("{type_name}::{variant}.{field}"),
+        None => format!("{type_name}.{label}"),
+    }
+}
+
+/// How good a fix making edge `e` weak would be: back-pointers first, then
+/// single pointers (not collections), then edges to a type defined earlier.
+fn score(graph: &TypeGraph, e: usize) -> u32 {
+    let edge = &graph.edges[e];
+    let field = edge.field.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    let mut score = 0;
+    if field.split('_').any(|word| is(symbol::BACK_EDGE_NAMES, word)) {
+        score += 8;
+    }
+    if !edge.collection {
+        score += 2;
+    }
+    if edge.to < edge.from {
+        score += 1;
+    }
+    score
+}
+
+/// Strongly connected components of the active edges (Tarjan, iterative).
+fn components(n: usize, edges: &[Edge], active: &[bool]) -> Vec<Vec<usize>> {
+    let mut adjacency = vec![Vec::new(); n];
+    for (e, edge) in edges.iter().enumerate() {
+        if active[e] {
+            adjacency[edge.from].push(edge.to);
+        }
+    }
+    let mut index = vec![usize::MAX; n];
+    let mut low = vec![0; n];
+    let mut on_stack = vec![false; n];
+    let mut stack = Vec::new();
+    let mut next_index = 0;
+    let mut result = Vec::new();
+    for start in 0..n {
+        if index[start] != usize::MAX {
+            continue;
+        }
+        let mut call_stack = vec![(start, 0usize)];
+        index[start] = next_index;
+        low[start] = next_index;
+        next_index += 1;
+        stack.push(start);
+        on_stack[start] = true;
+        while let Some(&mut (node, ref mut child)) = call_stack.last_mut() {
+            if *child < adjacency[node].len() {
+                let next = adjacency[node][*child];
+                *child += 1;
+                if index[next] == usize::MAX {
+                    index[next] = next_index;
+                    low[next] = next_index;
+                    next_index += 1;
+                    stack.push(next);
+                    on_stack[next] = true;
+                    call_stack.push((next, 0));
+                } else if on_stack[next] {
+                    low[node] = low[node].min(index[next]);
+                }
+            } else {
+                call_stack.pop();
+                if let Some(&(parent, _)) = call_stack.last() {
+                    low[parent] = low[parent].min(low[node]);
+                }
+                if low[node] == index[node] {
+                    let mut component = Vec::new();
+                    while let Some(member) = stack.pop() {
+                        on_stack[member] = false;
+                        component.push(member);
+                        if member == node {
+                            break;
+                        }
+                    }
+                    component.sort_unstable();
+                    result.push(component);
+                }
+            }
+        }
+    }
+    result.sort();
+    result
+}
+
+/// A cycle through edge `e` that can be closed after construction: `e` then a
+/// shortest path back to its start, passing a mutable edge. The edges are
+/// returned starting with the one after `e`, so `e` comes last.
+fn cycle_through(graph: &TypeGraph, active: &[bool], members: &HashSet<usize>, e: usize) -> Option<Vec<usize>> {
+    let edge = &graph.edges[e];
+    let usable = |candidate: usize| active[candidate] && members.contains(&graph.edges[candidate].from);
+    let mut path = shortest_path(graph, &usable, edge.to, edge.from)?;
+    path.push(e);
+    if path.iter().any(|&p| graph.edges[p].mutable) {
+        return Some(path);
+    }
+    // Route the cycle through a mutable edge instead.
+    for m in (0..graph.edges.len()).filter(|&m| usable(m) && graph.edges[m].mutable) {
+        let mutable = &graph.edges[m];
+        let (Some(mut first), Some(second)) = (
+            shortest_path(graph, &usable, edge.to, mutable.from),
+            shortest_path(graph, &usable, mutable.to, edge.from),
+        ) else {
+            continue;
+        };
+        first.push(m);
+        first.extend(second);
+        first.push(e);
+        return Some(first);
+    }
+    None
+}
+
+fn shortest_path(graph: &TypeGraph, usable: &dyn Fn(usize) -> bool, from: usize, to: usize) -> Option<Vec<usize>> {
+    if from == to {
+        return Some(Vec::new());
+    }
+    let mut came_by: Vec<Option<usize>> = vec![None; graph.nodes.len()];
+    let mut seen = vec![false; graph.nodes.len()];
+    seen[from] = true;
+    let mut queue = VecDeque::from([from]);
+    while let Some(node) = queue.pop_front() {
+        for (e, edge) in graph.edges.iter().enumerate() {
+            if edge.from != node || !usable(e) || seen[edge.to] {
+                continue;
+            }
+            seen[edge.to] = true;
+            came_by[edge.to] = Some(e);
+            if edge.to == to {
+                let mut path = Vec::new();
+                let mut at = to;
+                while let Some(step) = came_by[at] {
+                    path.push(step);
+                    at = graph.edges[step].from;
+                    if at == from {
+                        break;
+                    }
+                }
+                path.reverse();
+                return Some(path);
+            }
+            queue.push_back(edge.to);
+        }
+    }
+    None
+}
+
+fn report(scope: &Scope<'_>, graph: &TypeGraph, e: usize, path: &[usize]) -> Raw {
+    let edge = &graph.edges[e];
+    let (owner, field) = locate(scope, graph, e);
+    let pointer = pointer_name(field.ty);
+    let cycle_names: HashSet<String> = path.iter().map(|&p| graph.nodes[graph.edges[p].from].name.clone()).collect();
+    let replacement = weaken(field.ty, &cycle_names, &graph.nodes[edge.from].name);
+    let field_display = format!("`{}`", edge.field);
+    let target = &graph.nodes[edge.to].name;
+    let mutable_via = path
+        .iter()
+        .find_map(|&p| {
+            let (_, f) = locate(scope, graph, p);
+            mutability_name(f.ty)
+        })
+        .unwrap_or_else(|| "interior mutability".to_string());
+    let field_ident = field.name.map(|name| format!("{name}: ")).unwrap_or_default();
+
+    let (message, notes, help) = if path.len() == 1 {
+        let message = format!(
+            "{field_display} lets a `{target}` hold a strong `{pointer}` to another `{target}`, so `{target}` values can form a cycle that is never dropped"
+        );
+        let notes = vec![format!(
+            "a `{target}` that becomes reachable from itself (through `{mutable_via}`, which lets the pointer be set after construction) keeps its own strong count above zero"
+        )];
+        let help = format!(
+            "if it points back to an owner, hold it weakly: `{field_ident}{replacement}`; for a graph with cycles, keep the nodes in an arena (`Vec<{target}>`) and link them by index, or clear the links before dropping the graph"
+        );
+        (message, notes, help)
+    } else {
+        let mut names: Vec<String> = path.iter().map(|&p| graph.edges[p].field.clone()).collect();
+        names.push(target.clone());
+        let cycle = names.join(" -> ");
+        let message = format!("{field_display} closes a strong `{pointer}` cycle: `{cycle}`");
+        let members: Vec<String> = {
+            let mut seen = Vec::new();
+            for &p in path {
+                let name = format!("`{}`", graph.nodes[graph.edges[p].from].name);
+                if !seen.contains(&name) {
+                    seen.push(name);
+                }
+            }
+            seen
+        };
+        let notes = vec![format!(
+            "once linked (`{mutable_via}` lets the link be set after construction), {} keep each other's strong counts above zero, so none of them is ever dropped",
+            join_and(&members)
+        )];
+        let help = format!(
+            "make the back-pointer weak: `{field_ident}{replacement}`, and `upgrade()` it when it is used"
+        );
+        (message, notes, help)
+    };
+
+    let labels = path
+        .iter()
+        .filter(|&&p| p != e)
+        .map(|&p| Label {
+            location: graph.edges[p].location,
+            message: format!("`{}` is part of the cycle", graph.edges[p].field),
+        })
+        .collect();
+    let mut anchors = vec![field.settings, scope.types[owner].settings];
+    for &p in path {
+        let (other_owner, other) = locate(scope, graph, p);
+        anchors.push(other.settings);
+        anchors.push(scope.types[other_owner].settings);
+    }
+    Raw {
+        finding: Finding {
+            lint: &RC_CYCLE,
+            level: Level::Warn,
+            location: edge.location,
+            message,
+            labels,
+            notes,
+            help: Some(help),
+        },
+        anchors,
+    }
+}
+
+/// The type definition and field an edge comes from.
+fn locate<'s, 'a>(scope: &'s Scope<'a>, graph: &TypeGraph, e: usize) -> (usize, &'s crate::model::FieldDef<'a>) {
+    let edge = &graph.edges[e];
+    let def = &scope.types[edge.from];
+    let field = def
+        .fields
+        .iter()
+        .find(|field| field_name(scope, edge.from, &field.label) == edge.field)
+        .unwrap_or(&def.fields[0]);
+    (edge.from, field)
+}
+
+fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// `Rc` or `Arc`: the first strong pointer in the field's type.
+fn pointer_name(ty: &syn::Type) -> String {
+    first_named(ty, symbol::STRONG_POINTERS).unwrap_or_else(|| "Rc".to_string())
+}
+
+fn mutability_name(ty: &syn::Type) -> Option<String> {
+    first_named(ty, symbol::INTERIOR_MUTABILITY)
+}
+
+fn first_named(ty: &syn::Type, names: &[&str]) -> Option<String> {
+    let mut found = None;
+    let mut finder = |segment: &syn::PathSegment| {
+        let name = segment.ident.to_string();
+        if found.is_none() && is(names, &name) {
+            found = Some(name);
+        }
+    };
+    for_each_segment(ty, &mut finder);
+    found
+}
+
+fn for_each_segment(ty: &syn::Type, f: &mut dyn FnMut(&syn::PathSegment)) {
+    struct Segments<'f>(&'f mut dyn FnMut(&syn::PathSegment));
+    impl<'ast> syn::visit::Visit<'ast> for Segments<'_> {
+        fn visit_path_segment(&mut self, segment: &'ast syn::PathSegment) {
+            (self.0)(segment);
+            syn::visit::visit_path_segment(self, segment);
+        }
+    }
+    syn::visit::Visit::visit_type(&mut Segments(f), ty);
+}
+
+/// The field's type with the strong pointers that lead into the cycle made
+/// `Weak` (an `Option<Weak<T>>` collapses to `Weak<T>`, whose `Weak::new()` is
+/// already the empty case).
+fn weaken(ty: &syn::Type, cycle: &HashSet<String>, self_name: &str) -> String {
+    struct Weaken<'c> {
+        cycle: &'c HashSet<String>,
+        self_name: &'c str,
+    }
+    impl Weaken<'_> {
+        fn mentions_cycle(&self, ty: &syn::Type) -> bool {
+            let mut hit = false;
+            for_each_segment(ty, &mut |segment| {
+                let name = segment.ident.to_string();
+                if self.cycle.contains(&name) || (name == "Self" && self.cycle.contains(self.self_name)) {
+                    hit = true;
+                }
+            });
+            hit
+        }
+    }
+    impl VisitMut for Weaken<'_> {
+        fn visit_type_mut(&mut self, ty: &mut syn::Type) {
+            syn::visit_mut::visit_type_mut(self, ty);
+            let syn::Type::Path(path) = ty else { return };
+            let Some(last) = path.path.segments.last_mut() else { return };
+            let name = last.ident.to_string();
+            if is(symbol::STRONG_POINTERS, &name) {
+                let inner = types::type_args(&last.arguments);
+                if inner.iter().any(|arg| self.mentions_cycle(arg)) {
+                    last.ident = syn::Ident::new("Weak", last.ident.span());
+                }
+            } else if name == "Option" {
+                let inner: Vec<syn::Type> = types::type_args(&last.arguments).into_iter().cloned().collect();
+                if let [only] = inner.as_slice() {
+                    if types::segment(only).is_some_and(|segment| segment.name == "Weak") {
+                        *ty = only.clone();
+                    }
+                }
+            }
+        }
+    }
+    let mut weakened = ty.clone();
+    Weaken { cycle, self_name }.visit_type_mut(&mut weakened);
+    types::display(&weakened)
+}

@@ -1,9 +1,149 @@
-use crate::lints::{declare_lint, Raw};
-use crate::model::Scope;
+use crate::collection;
+use crate::finding::{Finding, Label, Location};
+use crate::lints::{declare_lint, Level, Raw};
+use crate::model::{Op, Root, Scope, StaticKind};
+use crate::Config;
 
 declare_lint! {
     /// ### What it does
-    /// placeholder
-    pub UNBOUNDED_STATIC, unbounded_static, Warn, "placeholder"
+    /// Finds growable collections (`Vec`, `VecDeque`, `String`, `HashMap`,
+    /// `HashSet`, `BTreeMap`, `BinaryHeap`, `IndexMap`, `DashMap`, ...) held in
+    /// statics — a `static` or `static mut`, behind `LazyLock`, `OnceLock`,
+    /// once_cell's `Lazy`/`OnceCell`, a `Mutex`/`RwLock` (std, parking_lot, ...),
+    /// in `lazy_static!` or in `thread_local!` — that code in scope grows
+    /// (`push`, `insert`, `extend`, `entry`, `append`, `push_str`, `+=`,
+    /// `write!`, ...) and never shrinks (`remove`, `pop*`, `clear`, `retain`,
+    /// `truncate`, `drain`, `take`, `split_off`, `mem::take`, assigning a new
+    /// collection). Growth that only happens after a `len()` check is taken as
+    /// bounded.
+    ///
+    /// A `pub` static that could grow but that nothing in scope touches is
+    /// reported too, with a note that its growth is elsewhere.
+    ///
+    /// ### Why is this bad?
+    /// A static lives until the program exits (a thread-local until its thread
+    /// does, and pooled or main threads live that long). Everything added to a
+    /// collection in one stays allocated: a module-level list that every request
+    /// appends to is the classic slow leak of long-running services.
+    ///
+    /// ### Example
+    /// ```rust,no_run
+    /// use std::sync::Mutex;
+    ///
+    /// static HISTORY: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    ///
+    /// pub fn handle(request: &str) {
+    ///     HISTORY.lock().unwrap().push(request.to_owned());
+    /// }
+    /// ```
+    ///
+    /// Use instead:
+    /// ```rust,no_run
+    /// use std::collections::VecDeque;
+    /// use std::sync::Mutex;
+    ///
+    /// const MAX_HISTORY: usize = 1_000;
+    /// static HISTORY: Mutex<VecDeque<String>> = Mutex::new(VecDeque::new());
+    ///
+    /// pub fn handle(request: &str) {
+    ///     let mut history = HISTORY.lock().unwrap();
+    ///     if history.len() == MAX_HISTORY {
+    ///         history.pop_front();
+    ///     }
+    ///     history.push_back(request.to_owned());
+    /// }
+    /// ```
+    ///
+    /// Immutable tables (`static NAMES: LazyLock<HashMap<..>>` with no lock
+    /// around the map) and atomics are never reported. A static map that is used
+    /// as a memo table is reported by `cache_without_eviction` instead.
+    ///
+    /// ### Known problems
+    /// - Growth and shrinking are seen only in the analysed scope: a static
+    ///   handed to a function (`helper(&mut HISTORY.lock().unwrap())`) or named in a
+    ///   macro whose body is not an expression list is assumed to be shrunk there.
+    /// - Any `remove`, `pop` or `clear` counts as eviction, even one that only
+    ///   runs on an error path.
+    /// - A `len()` check on the collection anywhere in a condition of the same fn
+    ///   counts as a bound on the growth in that fn.
+    /// - Names are matched without name resolution: a local variable with a
+    ///   static's name is taken to be the static.
+    pub UNBOUNDED_STATIC, unbounded_static, Warn, "growable collections in statics that are only ever grown"
 }
-pub(crate) fn check(_scope: &Scope<'_>, _out: &mut Vec<Raw>) {}
+
+/// Reports statics whose collection only grows.
+pub(crate) fn check(scope: &Scope<'_>, config: &Config, out: &mut Vec<Raw>) {
+    for (id, def) in scope.statics.iter().enumerate() {
+        let Some(found) = collection::find(scope, &def.ty, &config.bounded_cache_types) else { continue };
+        let mutable = found.mutable || def.kind == StaticKind::StaticMut;
+        if found.bounded || !mutable {
+            continue;
+        }
+        let uses: Vec<_> = scope.uses.iter().filter(|u| u.root == Root::Static(id)).collect();
+        if found.is_map && uses.iter().any(|u| u.memo) {
+            // A memo table: `cache_without_eviction` reports it.
+            continue;
+        }
+        if uses.iter().any(|u| matches!(u.op, Op::Shrink | Op::Escape)) {
+            continue;
+        }
+        let grows: Vec<_> = uses.iter().filter(|u| u.op == Op::Grow && !u.guarded).collect();
+        let name = &def.name;
+        let holder = match def.kind {
+            StaticKind::ThreadLocal => "thread-local",
+            StaticKind::LazyStatic => "lazy static",
+            StaticKind::Static | StaticKind::StaticMut => "static",
+        };
+        let lifetime_note = match def.kind {
+            StaticKind::ThreadLocal => {
+                "a thread-local lives as long as its thread, and the main thread and pooled worker threads live as long as the program: everything added stays allocated"
+            }
+            _ => "a static lives until the program exits, so everything added to it stays allocated",
+        };
+        let help = format!(
+            "bound it (drop the oldest entry once `len()` reaches a limit, or use a ring buffer such as a capped `VecDeque`), empty it when its contents are consumed (`clear`, `drain`, `mem::take`), or keep the `{}` in a value with a shorter life",
+            found.name
+        );
+        let (message, labels, notes) = if let Some(first) = grows.first() {
+            let fn_name = scope.fns[first.fn_id].name;
+            let labels = grows
+                .iter()
+                .map(|u| Label {
+                    location: Location { file: scope.fns[u.fn_id].file, span: u.span },
+                    message: format!("`{name}` grows here"),
+                })
+                .collect();
+            (
+                format!(
+                    "{holder} `{name}` only ever grows: `{}` adds to its `{}` in `{fn_name}` and nothing in scope removes from it",
+                    first.method, found.name
+                ),
+                labels,
+                vec![lifetime_note.to_string()],
+            )
+        } else if uses.is_empty() && def.is_pub && def.owner_fn.is_none() {
+            (
+                format!("public {holder} `{name}` holds a growable `{}` that nothing in scope empties", found.name),
+                Vec::new(),
+                vec![
+                    lifetime_note.to_string(),
+                    format!("nothing in the analysed code touches `{name}`: its growth is elsewhere, so check that code also removes what it adds"),
+                ],
+            )
+        } else {
+            continue;
+        };
+        out.push(Raw {
+            finding: Finding {
+                lint: &UNBOUNDED_STATIC,
+                level: Level::Warn,
+                location: scope.static_location(id),
+                message,
+                labels,
+                notes,
+                help: Some(help),
+            },
+            anchors: vec![def.settings],
+        });
+    }
+}

@@ -1,0 +1,71 @@
+//! Finding the growable collection a static or field holds, through the
+//! wrappers around it (`LazyLock<Mutex<HashMap<..>>>`, `RefCell<Vec<..>>`, ...).
+
+use syn::Type;
+
+use crate::model::Scope;
+use crate::symbol::{self, is};
+use crate::types;
+
+/// The collection behind a static or field.
+#[derive(Clone, Debug)]
+pub(crate) struct Collection {
+    /// Its type's name, as written (`HashMap`, `Vec`, `DashMap`).
+    pub(crate) name: String,
+    /// A keyed map: the shape of a memo table.
+    pub(crate) is_map: bool,
+    /// A cache type known to bound itself (`LruCache`, moka's `Cache`, ...).
+    pub(crate) bounded: bool,
+    /// Whether it can be changed through a shared reference (a lock or cell on
+    /// the way, or a concurrent collection).
+    pub(crate) mutable: bool,
+}
+
+/// Wrappers the collection can sit in without changing what it is.
+const TRANSPARENT: &[&str] = &[
+    "Arc",
+    "Rc",
+    "Box",
+    "Option",
+    "AssertUnwindSafe",
+    "CachePadded",
+    "ManuallyDrop",
+    "Pin",
+    "Exclusive",
+    "SyncWrapper",
+];
+
+/// The outermost collection in `ty`, if any.
+pub(crate) fn find(scope: &Scope<'_>, ty: &Type, extra_bounded: &[String]) -> Option<Collection> {
+    walk(scope, ty, extra_bounded, false, 0)
+}
+
+fn walk(scope: &Scope<'_>, ty: &Type, extra_bounded: &[String], mutable: bool, depth: usize) -> Option<Collection> {
+    if depth > 8 {
+        return None;
+    }
+    let ty = types::peel(ty);
+    let segment = types::segment(ty)?;
+    let name = segment.name;
+    let first = segment.args.first().copied();
+    if is(symbol::BOUNDED_CACHES, &name) || extra_bounded.iter().any(|bounded| *bounded == name) {
+        return Some(Collection { name, is_map: true, bounded: true, mutable: true });
+    }
+    if is(symbol::GROWABLE, &name) {
+        let concurrent = is(symbol::CONCURRENT, &name);
+        return Some(Collection {
+            is_map: is(symbol::MAPS, &name),
+            bounded: false,
+            mutable: mutable || concurrent,
+            name,
+        });
+    }
+    if let Some(alias) = scope.aliases.get(&name) {
+        return walk(scope, alias.ty, extra_bounded, mutable, depth + 1);
+    }
+    let mutable = mutable || is(symbol::INTERIOR_MUTABILITY, &name);
+    if is(symbol::INTERIOR_MUTABILITY, &name) || is(symbol::LAZY_WRAPPERS, &name) || is(TRANSPARENT, &name) {
+        return walk(scope, first?, extra_bounded, mutable, depth + 1);
+    }
+    None
+}
