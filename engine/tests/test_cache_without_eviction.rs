@@ -1,0 +1,319 @@
+//! `cache_without_eviction`: cases that must warn and cases that must not.
+
+mod support;
+
+use support::{findings, findings_of, pointed_text};
+
+fn caches(source: &str) -> Vec<leak_audit_engine::Finding> {
+    findings_of("cache_without_eviction", source)
+}
+
+#[test]
+fn should_warn_calculator_add_cache_field() {
+    let source = "
+use std::collections::HashMap;
+pub struct Calculator { cache: HashMap<(i64, i64), i64> }
+impl Calculator {
+    pub fn add(&mut self, a: i64, b: i64) -> i64 {
+        if let Some(sum) = self.cache.get(&(a, b)) { return *sum; }
+        let sum = a + b;
+        self.cache.insert((a, b), sum);
+        sum
+    }
+}
+";
+    let found = caches(source);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(pointed_text(source, &found[0]), "cache");
+    assert!(found[0].message.contains("`Calculator.cache` is a memo table that is never evicted: `add` fills"));
+}
+
+#[test]
+fn should_warn_entry_or_insert_with() {
+    let source = "
+use std::collections::HashMap;
+struct Resolver { memo: HashMap<String, String> }
+impl Resolver {
+    fn resolve(&mut self, name: &str) -> &String {
+        self.memo.entry(name.to_owned()).or_insert_with(|| name.to_uppercase())
+    }
+}
+";
+    assert_eq!(caches(source).len(), 1);
+}
+
+#[test]
+fn should_warn_contains_key_then_insert_in_refcell() {
+    let source = "
+use std::{cell::RefCell, collections::BTreeMap};
+struct Parser { seen: RefCell<BTreeMap<u32, String>> }
+impl Parser {
+    fn name(&self, id: u32) -> String {
+        if !self.seen.borrow().contains_key(&id) {
+            self.seen.borrow_mut().insert(id, id.to_string());
+        }
+        self.seen.borrow()[&id].clone()
+    }
+}
+";
+    assert_eq!(caches(source).len(), 1);
+}
+
+#[test]
+fn should_warn_fn_local_static_memo_and_not_unbounded_static() {
+    let source = "
+use std::{collections::HashMap, sync::{LazyLock, Mutex}};
+fn fib(n: u64) -> u64 {
+    static MEMO: LazyLock<Mutex<HashMap<u64, u64>>> = LazyLock::new(|| Mutex::new(HashMap::new()));
+    if let Some(v) = MEMO.lock().unwrap().get(&n) { return *v; }
+    let r = if n < 2 { n } else { fib(n - 1) + fib(n - 2) };
+    MEMO.lock().unwrap().insert(n, r);
+    r
+}
+";
+    let all = findings(source);
+    assert_eq!(all.len(), 1, "{all:#?}");
+    assert_eq!(all[0].lint.name, "cache_without_eviction");
+    assert_eq!(pointed_text(source, &all[0]), "MEMO");
+}
+
+#[test]
+fn should_warn_thread_local_memo() {
+    let source = "
+use std::{cell::RefCell, collections::HashMap};
+thread_local! { static WIDTHS: RefCell<HashMap<String, usize>> = RefCell::new(HashMap::new()); }
+fn width(text: &str) -> usize {
+    WIDTHS.with(|w| *w.borrow_mut().entry(text.to_owned()).or_insert_with(|| text.chars().count()))
+}
+";
+    let found = caches(source);
+    assert_eq!(found.len(), 1);
+    assert!(findings_of("unbounded_static", source).is_empty());
+}
+
+#[test]
+fn should_warn_mutex_field_in_arc() {
+    let source = "
+use std::{collections::HashMap, sync::{Arc, Mutex}};
+struct Client { responses: Arc<Mutex<HashMap<String, Vec<u8>>>> }
+impl Client {
+    fn fetch(&self, url: &str) -> Vec<u8> {
+        let mut responses = self.responses.lock().unwrap();
+        if let Some(body) = responses.get(url) { return body.clone(); }
+        let body = url.as_bytes().to_vec();
+        responses.insert(url.to_owned(), body.clone());
+        body
+    }
+}
+";
+    assert_eq!(caches(source).len(), 1);
+}
+
+#[test]
+fn should_warn_unbounded_cached_attribute() {
+    let source = "
+#[cached::proc_macro::cached]
+fn slow(n: u64) -> u64 { n * 2 }
+#[memoize::memoize]
+fn slower(n: u64) -> u64 { n * 3 }
+";
+    let found = caches(source);
+    assert_eq!(found.len(), 2);
+    assert!(found[0].help.as_ref().unwrap().contains("size = 1000"));
+}
+
+#[test]
+fn should_warn_fx_hash_map_with_or_default() {
+    let source = "
+use rustc_hash::FxHashMap;
+struct Interner { ids: FxHashMap<String, u32> }
+impl Interner {
+    fn intern(&mut self, s: &str) -> u32 { *self.ids.entry(s.to_owned()).or_default() }
+}
+";
+    assert_eq!(caches(source).len(), 1);
+}
+
+#[test]
+fn should_warn_unbound_cache_type() {
+    let source = "
+use cached::{Cached, UnboundCache};
+struct Memo { table: UnboundCache<u64, u64> }
+impl Memo {
+    fn get(&mut self, n: u64) -> u64 {
+        if let Some(v) = self.table.cache_get(&n) { return *v; }
+        self.table.cache_set(n, n * n);
+        n * n
+    }
+}
+";
+    assert_eq!(caches(source).len(), 1);
+}
+
+#[test]
+fn should_warn_static_memo_through_alias_type() {
+    let source = "
+use std::{collections::HashMap, sync::Mutex};
+type Table = Mutex<HashMap<String, usize>>;
+static LENGTHS: std::sync::LazyLock<Table> = std::sync::LazyLock::new(Default::default);
+fn length(s: &str) -> usize {
+    let mut table = LENGTHS.lock().unwrap();
+    *table.entry(s.to_owned()).or_insert(s.len())
+}
+";
+    assert_eq!(caches(source).len(), 1);
+}
+
+#[test]
+fn should_not_warn_bounded_by_len_check_and_clear() {
+    let source = "
+use std::collections::HashMap;
+const MAX: usize = 10_000;
+pub struct Calculator { cache: HashMap<(i64, i64), i64> }
+impl Calculator {
+    pub fn add(&mut self, a: i64, b: i64) -> i64 {
+        if self.cache.len() >= MAX { self.cache.clear(); }
+        *self.cache.entry((a, b)).or_insert_with(|| a + b)
+    }
+}
+";
+    assert!(caches(source).is_empty());
+}
+
+#[test]
+fn should_not_warn_lru_cache() {
+    let source = "
+use lru::LruCache;
+struct Calculator { cache: LruCache<(i64, i64), i64> }
+impl Calculator {
+    fn add(&mut self, a: i64, b: i64) -> i64 {
+        if let Some(v) = self.cache.get(&(a, b)) { return *v; }
+        self.cache.put((a, b), a + b);
+        a + b
+    }
+}
+";
+    assert!(findings(source).is_empty());
+}
+
+#[test]
+fn should_not_warn_moka_or_quick_cache_in_static() {
+    let source = "
+static USERS: std::sync::LazyLock<moka::sync::Cache<u64, String>> = std::sync::LazyLock::new(|| moka::sync::Cache::new(10_000));
+fn user(id: u64) -> String { USERS.get_with(id, || id.to_string()) }
+";
+    assert!(findings(source).is_empty());
+}
+
+#[test]
+fn should_not_warn_bounded_cached_and_memoize_attributes() {
+    let source = "
+#[cached(size = 100)]
+fn a(n: u64) -> u64 { n }
+#[cached(time = 60, result = true)]
+fn b(n: u64) -> Result<u64, ()> { Ok(n) }
+#[memoize(Capacity: 123)]
+fn c(n: u64) -> u64 { n }
+#[cached(ty = \"SizedCache<u64, u64>\", create = \"{ SizedCache::with_size(10) }\")]
+fn d(n: u64) -> u64 { n }
+";
+    assert!(caches(source).is_empty());
+}
+
+#[test]
+fn should_not_warn_when_entries_are_removed_elsewhere() {
+    let source = "
+use std::collections::HashMap;
+struct Sessions { by_id: HashMap<u64, String> }
+impl Sessions {
+    fn get_or_create(&mut self, id: u64) -> &String { self.by_id.entry(id).or_insert_with(String::new) }
+    fn logout(&mut self, id: u64) { self.by_id.remove(&id); }
+}
+";
+    assert!(caches(source).is_empty());
+}
+
+#[test]
+fn should_not_warn_map_filled_without_lookup() {
+    let source = "
+use std::collections::HashMap;
+struct Index { words: HashMap<String, usize> }
+impl Index {
+    fn build(lines: &[String]) -> Self {
+        let mut words = HashMap::new();
+        for (i, line) in lines.iter().enumerate() { words.insert(line.clone(), i); }
+        Index { words }
+    }
+    fn find(&self, word: &str) -> Option<usize> { self.words.get(word).copied() }
+}
+";
+    assert!(caches(source).is_empty());
+}
+
+#[test]
+fn should_not_warn_vec_field_or_local_map() {
+    let source = "
+use std::collections::HashMap;
+struct Log { lines: Vec<String> }
+impl Log { fn add(&mut self, l: String) { if !self.lines.contains(&l) { self.lines.push(l); } } }
+fn dedupe(items: &[u32]) -> usize {
+    let mut seen = HashMap::new();
+    for item in items { if seen.get(item).is_none() { seen.insert(*item, ()); } }
+    seen.len()
+}
+";
+    assert!(caches(source).is_empty());
+}
+
+#[test]
+fn should_not_warn_static_memo_with_retain() {
+    let source = "
+use std::{collections::HashMap, sync::{LazyLock, Mutex}};
+static CACHE: LazyLock<Mutex<HashMap<u64, (u64, u64)>>> = LazyLock::new(Default::default);
+fn get(key: u64, now: u64) -> u64 {
+    let mut cache = CACHE.lock().unwrap();
+    cache.retain(|_, (_, at)| now - *at < 60);
+    cache.entry(key).or_insert((key * 2, now)).0
+}
+";
+    assert!(findings(source).is_empty());
+}
+
+#[test]
+fn should_not_warn_when_cleared_by_assignment() {
+    let source = "
+use std::collections::HashMap;
+struct Layout { cache: HashMap<u32, f32> }
+impl Layout {
+    fn width(&mut self, id: u32) -> f32 { *self.cache.entry(id).or_insert(1.0) }
+    fn invalidate(&mut self) { self.cache = HashMap::new(); }
+}
+";
+    assert!(caches(source).is_empty());
+}
+
+#[test]
+fn should_not_warn_configured_bounded_type() {
+    let source = "
+struct Memo { table: BoundedMap<u32, u32> }
+impl Memo { fn get(&mut self, k: u32) -> u32 { *self.table.entry(k).or_insert(k) } }
+type BoundedMap<K, V> = std::collections::HashMap<K, V>;
+";
+    let config = leak_audit_engine::Config {
+        bounded_cache_types: vec!["BoundedMap".to_string()],
+        ..Default::default()
+    };
+    assert!(leak_audit_engine::analyze_str(source, &config).unwrap().is_empty());
+    assert_eq!(caches(source).len(), 1);
+}
+
+#[test]
+fn should_not_warn_when_allowed_on_the_impl_type() {
+    let source = "
+use std::collections::HashMap;
+#[leak_audit(allow(cache_without_eviction))]
+struct Keywords { table: HashMap<String, u32> }
+impl Keywords { fn id(&mut self, k: &str) -> u32 { *self.table.entry(k.to_owned()).or_insert(0) } }
+";
+    assert!(caches(source).is_empty());
+}

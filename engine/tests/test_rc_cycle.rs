@@ -1,0 +1,301 @@
+//! `rc_cycle`: cases that must warn and cases that must not.
+
+mod support;
+
+use support::{findings_of, line, pointed_text};
+
+fn rc_cycles(source: &str) -> Vec<leak_audit_engine::Finding> {
+    findings_of("rc_cycle", source)
+}
+
+#[test]
+fn should_warn_person_car_owner_cycle_at_the_back_pointer() {
+    let source = "
+use std::{cell::RefCell, rc::Rc};
+pub struct Person { pub cars: RefCell<Vec<Rc<Car>>> }
+pub struct Car { pub owner: RefCell<Option<Rc<Person>>> }
+";
+    let found = rc_cycles(source);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(pointed_text(source, &found[0]), "owner");
+    assert!(found[0].message.contains("`Person.cars -> Car.owner -> Person`"), "{}", found[0].message);
+    assert_eq!(found[0].help.as_deref().map(|help| help.contains("`owner: RefCell<Weak<Person>>`")), Some(true));
+    assert_eq!(found[0].labels.len(), 1);
+}
+
+#[test]
+fn should_warn_rust_book_cons_list_self_cycle() {
+    let source = "
+use std::{cell::RefCell, rc::Rc};
+enum List { Cons(i32, RefCell<Rc<List>>), Nil }
+";
+    let found = rc_cycles(source);
+    assert_eq!(found.len(), 1);
+    assert!(found[0].message.contains("`List::Cons.1`"), "{}", found[0].message);
+    assert!(found[0].message.contains("hold a strong `Rc` to another `List`"));
+    assert!(found[0].help.as_ref().unwrap().contains("`RefCell<Weak<List>>`"));
+}
+
+#[test]
+fn should_warn_doubly_linked_list_once_at_prev() {
+    let source = "
+use std::{cell::RefCell, rc::Rc};
+struct Node { next: Option<Rc<RefCell<Node>>>, prev: Option<Rc<RefCell<Node>>> }
+";
+    let found = rc_cycles(source);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(pointed_text(source, &found[0]), "prev");
+    assert!(found[0].help.as_ref().unwrap().contains("`prev: Weak<RefCell<Node>>`"));
+}
+
+#[test]
+fn should_warn_arc_mutex_cycle_with_arc_wording() {
+    let source = "
+use std::sync::{Arc, Mutex};
+struct Parent { children: Mutex<Vec<Arc<Child>>> }
+struct Child { parent: Mutex<Option<Arc<Parent>>> }
+";
+    let found = rc_cycles(source);
+    assert_eq!(found.len(), 1);
+    assert_eq!(pointed_text(source, &found[0]), "parent");
+    assert!(found[0].message.contains("strong `Arc` cycle"));
+    assert!(found[0].help.as_ref().unwrap().contains("`parent: Mutex<Weak<Parent>>`"));
+}
+
+#[test]
+fn should_warn_three_type_cycle_once_naming_every_type() {
+    let source = "
+use std::{cell::RefCell, rc::Rc};
+struct A { b: Rc<B> }
+struct B { c: Rc<C> }
+struct C { a: RefCell<Option<Rc<A>>> }
+";
+    let found = rc_cycles(source);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(found[0].message.contains("`A.b -> B.c -> C.a -> A`"), "{}", found[0].message);
+    assert_eq!(found[0].labels.len(), 2);
+}
+
+#[test]
+fn should_warn_through_type_alias() {
+    let source = "
+use std::{cell::RefCell, rc::Rc};
+type NodeRef = Rc<RefCell<Node>>;
+struct Node { id: u32, neighbours: Vec<NodeRef> }
+";
+    let found = rc_cycles(source);
+    assert_eq!(found.len(), 1);
+    assert_eq!(pointed_text(source, &found[0]), "neighbours");
+}
+
+#[test]
+fn should_warn_through_generic_alias_and_generic_wrapper() {
+    let source = "
+use std::{cell::RefCell, rc::Rc};
+type Shared<T> = Rc<RefCell<T>>;
+struct Handle<T>(Shared<T>);
+struct Window { widgets: Vec<Handle<Widget>> }
+struct Widget { window: Option<Handle<Window>> }
+";
+    let found = rc_cycles(source);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(pointed_text(source, &found[0]), "window");
+}
+
+#[test]
+fn should_warn_self_type_and_fully_qualified_paths() {
+    let source = "
+struct Node { next: std::cell::RefCell<Option<std::rc::Rc<Self>>> }
+";
+    let found = rc_cycles(source);
+    assert_eq!(found.len(), 1);
+    assert!(found[0].help.as_ref().unwrap().contains("`next: std::cell::RefCell<std::rc::Weak<Self>>`"), "{:?}", found[0].help);
+}
+
+#[test]
+fn should_warn_cycle_through_owned_box() {
+    let source = "
+use std::{cell::RefCell, rc::Rc};
+struct Graph { root: Box<Inner> }
+struct Inner { graph: RefCell<Option<Rc<Graph>>> }
+";
+    let found = rc_cycles(source);
+    assert_eq!(found.len(), 1);
+    assert_eq!(pointed_text(source, &found[0]), "graph");
+    assert!(found[0].message.contains("`Graph.root -> Inner.graph -> Graph`"));
+}
+
+#[test]
+fn should_warn_registry_map_values_at_the_back_reference() {
+    let source = "
+use std::{cell::RefCell, collections::HashMap, rc::Rc};
+struct Registry { items: RefCell<HashMap<String, Rc<Item>>> }
+struct Item { name: String, registry: Rc<Registry> }
+";
+    let found = rc_cycles(source);
+    assert_eq!(found.len(), 1);
+    assert_eq!(pointed_text(source, &found[0]), "registry");
+    assert!(found[0].help.as_ref().unwrap().contains("`registry: Weak<Registry>`"));
+}
+
+#[test]
+fn should_warn_enum_struct_variant_field() {
+    let source = "
+use std::{cell::RefCell, rc::Rc};
+enum Expr { Lit(i64), Ref { target: RefCell<Rc<Expr>> } }
+";
+    let found = rc_cycles(source);
+    assert_eq!(found.len(), 1);
+    assert_eq!(pointed_text(source, &found[0]), "target");
+    assert!(found[0].message.contains("`Expr::Ref.target`"));
+}
+
+#[test]
+fn should_warn_each_independent_cycle_of_a_component() {
+    let source = "
+use std::{cell::RefCell, rc::Rc};
+struct Hub { left: RefCell<Vec<Rc<Left>>>, right: RefCell<Vec<Rc<Right>>> }
+struct Left { hub: Rc<Hub> }
+struct Right { hub: Rc<Hub> }
+";
+    let found = rc_cycles(source);
+    assert_eq!(found.len(), 2, "{found:#?}");
+    let pointed: Vec<String> = found.iter().map(|finding| pointed_text(source, finding)).collect();
+    assert_eq!(pointed, ["hub", "hub"]);
+    assert_ne!(line(&found[0]), line(&found[1]));
+}
+
+#[test]
+fn should_warn_across_modules() {
+    let source = "
+mod a {
+    use std::{cell::RefCell, rc::Rc};
+    pub struct Doc { pub nodes: RefCell<Vec<Rc<super::b::Elem>>> }
+}
+mod b {
+    use std::rc::Rc;
+    pub struct Elem { pub doc: Rc<super::a::Doc> }
+}
+";
+    let found = rc_cycles(source);
+    assert_eq!(found.len(), 1);
+    assert_eq!(pointed_text(source, &found[0]), "doc");
+}
+
+#[test]
+fn should_not_warn_when_allowed_on_the_field() {
+    let source = "
+use std::{cell::RefCell, rc::Rc};
+pub struct Person { pub cars: RefCell<Vec<Rc<Car>>> }
+pub struct Car {
+    #[leak_audit(allow(rc_cycle), reason = \"unlinked in Person::drop\")]
+    pub owner: RefCell<Option<Rc<Person>>>,
+}
+";
+    assert!(rc_cycles(source).is_empty());
+}
+
+#[test]
+fn should_not_warn_weak_owner() {
+    let source = "
+use std::{cell::RefCell, rc::{Rc, Weak}};
+pub struct Person { pub cars: RefCell<Vec<Rc<Car>>> }
+pub struct Car { pub owner: RefCell<Weak<Person>> }
+";
+    assert!(rc_cycles(source).is_empty());
+}
+
+#[test]
+fn should_not_warn_rust_book_tree_with_weak_parent() {
+    let source = "
+use std::{cell::RefCell, rc::{Rc, Weak}};
+struct Node { value: i32, parent: RefCell<Weak<Node>>, children: RefCell<Vec<Rc<Node>>> }
+";
+    assert!(rc_cycles(source).is_empty());
+}
+
+#[test]
+fn should_not_warn_doubly_linked_list_with_weak_prev() {
+    let source = "
+use std::{cell::RefCell, rc::{Rc, Weak}};
+struct Node { next: Option<Rc<RefCell<Node>>>, prev: Option<Weak<RefCell<Node>>> }
+";
+    assert!(rc_cycles(source).is_empty());
+}
+
+#[test]
+fn should_not_warn_immutable_rc_dag() {
+    let source = "
+use std::rc::Rc;
+struct Node { label: String, children: Vec<Rc<Node>> }
+";
+    assert!(rc_cycles(source).is_empty());
+}
+
+#[test]
+fn should_not_warn_persistent_list() {
+    let source = "
+use std::rc::Rc;
+enum List { Cons(i32, Rc<List>), Nil }
+";
+    assert!(rc_cycles(source).is_empty());
+}
+
+#[test]
+fn should_not_warn_box_recursion_even_with_cells() {
+    let source = "
+use std::cell::RefCell;
+struct Tree { left: Option<Box<Tree>>, right: RefCell<Option<Box<Tree>>> }
+";
+    assert!(rc_cycles(source).is_empty());
+}
+
+#[test]
+fn should_not_warn_rc_to_type_that_cannot_reach_back() {
+    let source = "
+use std::{cell::RefCell, rc::Rc};
+struct App { config: RefCell<Rc<Config>>, views: RefCell<Vec<Rc<View>>> }
+struct Config { name: String }
+struct View { config: Rc<Config> }
+";
+    assert!(rc_cycles(source).is_empty());
+}
+
+#[test]
+fn should_not_warn_through_trait_objects_or_phantom_data() {
+    let source = "
+use std::{cell::RefCell, marker::PhantomData, rc::Rc};
+trait Observer {}
+struct Subject { observers: RefCell<Vec<Rc<RefCell<dyn Observer>>>> }
+struct Tag { marker: PhantomData<RefCell<Rc<Tag>>> }
+";
+    assert!(rc_cycles(source).is_empty());
+}
+
+#[test]
+fn should_not_warn_borrowed_parent() {
+    let source = "
+use std::cell::RefCell;
+struct Scope<'a> { parent: Option<&'a Scope<'a>>, names: RefCell<Vec<String>> }
+";
+    assert!(rc_cycles(source).is_empty());
+}
+
+#[test]
+fn should_not_warn_immutable_arc_chain() {
+    let source = "
+use std::sync::Arc;
+struct Env { parent: Option<Arc<Env>>, vars: Vec<(String, i64)> }
+";
+    assert!(rc_cycles(source).is_empty());
+}
+
+#[test]
+fn should_not_warn_weak_values_in_maps() {
+    let source = "
+use std::{cell::RefCell, collections::HashMap, rc::{Rc, Weak}};
+struct Interner { by_name: RefCell<HashMap<String, Weak<Symbol>>> }
+struct Symbol { interner: Rc<Interner> }
+";
+    assert!(rc_cycles(source).is_empty());
+}

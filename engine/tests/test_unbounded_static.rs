@@ -1,0 +1,272 @@
+//! `unbounded_static`: cases that must warn and cases that must not.
+
+mod support;
+
+use support::{findings, findings_of, pointed_text};
+
+fn unbounded(source: &str) -> Vec<leak_audit_engine::Finding> {
+    findings_of("unbounded_static", source)
+}
+
+#[test]
+fn should_warn_ever_growing_global_list() {
+    let source = "
+use std::sync::Mutex;
+static HISTORY: Mutex<Vec<String>> = Mutex::new(Vec::new());
+pub fn handle(request: &str) { HISTORY.lock().unwrap().push(request.to_owned()); }
+";
+    let found = unbounded(source);
+    assert_eq!(found.len(), 1);
+    assert_eq!(pointed_text(source, &found[0]), "HISTORY");
+    assert!(found[0].message.contains("`push` adds to its `Vec` in `handle`"), "{}", found[0].message);
+    assert_eq!(found[0].labels.len(), 1);
+}
+
+#[test]
+fn should_warn_lazy_lock_mutex_map_grown_through_a_guard() {
+    let source = "
+use std::{collections::HashMap, sync::{LazyLock, Mutex}};
+static SESSIONS: LazyLock<Mutex<HashMap<u64, String>>> = LazyLock::new(|| Mutex::new(HashMap::new()));
+fn login(id: u64, name: String) {
+    let mut sessions = SESSIONS.lock().unwrap();
+    sessions.insert(id, name);
+}
+";
+    let found = unbounded(source);
+    assert_eq!(found.len(), 1);
+    assert!(found[0].message.contains("`insert`"));
+}
+
+#[test]
+fn should_warn_thread_local_refcell_vec() {
+    let source = "
+use std::cell::RefCell;
+thread_local! {
+    static SEEN: RefCell<Vec<u32>> = RefCell::new(Vec::new());
+}
+fn see(id: u32) { SEEN.with(|seen| seen.borrow_mut().push(id)); }
+";
+    let found = unbounded(source);
+    assert_eq!(found.len(), 1);
+    assert_eq!(pointed_text(source, &found[0]), "SEEN");
+    assert!(found[0].message.starts_with("thread-local `SEEN`"));
+    assert!(found[0].notes[0].contains("as long as its thread"));
+}
+
+#[test]
+fn should_warn_thread_local_with_borrow_mut_and_const_init() {
+    let source = "
+use std::cell::RefCell;
+thread_local!(static BUF: RefCell<String> = const { RefCell::new(String::new()) });
+fn log(line: &str) { BUF.with_borrow_mut(|buf| buf.push_str(line)); }
+";
+    assert_eq!(unbounded(source).len(), 1);
+}
+
+#[test]
+fn should_warn_lazy_static_macro() {
+    let source = "
+lazy_static::lazy_static! {
+    pub static ref EVENTS: std::sync::RwLock<std::collections::VecDeque<String>> = Default::default();
+}
+fn record(event: String) { EVENTS.write().unwrap().push_back(event); }
+";
+    let found = unbounded(source);
+    assert_eq!(found.len(), 1);
+    assert!(found[0].message.starts_with("lazy static `EVENTS`"));
+}
+
+#[test]
+fn should_warn_once_cell_lazy_parking_lot_mutex() {
+    let source = "
+use once_cell::sync::Lazy;
+use parking_lot::Mutex;
+static IDS: Lazy<Mutex<std::collections::HashSet<u64>>> = Lazy::new(Default::default);
+fn remember(id: u64) { IDS.lock().insert(id); }
+";
+    assert_eq!(unbounded(source).len(), 1);
+}
+
+#[test]
+fn should_warn_static_mut_vec() {
+    let source = "
+static mut HANDLES: Vec<u32> = Vec::new();
+unsafe fn open(handle: u32) { HANDLES.push(handle); }
+";
+    assert_eq!(unbounded(source).len(), 1);
+}
+
+#[test]
+fn should_warn_dash_map_without_lock() {
+    let source = "
+use dashmap::DashMap;
+static SEEN: std::sync::LazyLock<DashMap<String, u64>> = std::sync::LazyLock::new(DashMap::new);
+fn seen(key: String, at: u64) { SEEN.insert(key, at); }
+";
+    assert_eq!(unbounded(source).len(), 1);
+}
+
+#[test]
+fn should_warn_static_declared_inside_a_fn() {
+    let source = "
+fn trace(step: &'static str) {
+    static STEPS: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
+    STEPS.lock().unwrap().push(step);
+}
+";
+    let found = unbounded(source);
+    assert_eq!(found.len(), 1);
+    assert_eq!(pointed_text(source, &found[0]), "STEPS");
+}
+
+#[test]
+fn should_warn_string_grown_with_add_assign_and_write() {
+    let source = "
+use std::{fmt::Write, sync::Mutex};
+static OUT: Mutex<String> = Mutex::new(String::new());
+fn emit(line: &str) { *OUT.lock().unwrap() += line; }
+fn emitf(n: u32) { let mut out = OUT.lock().unwrap(); write!(out, \"{n}\").unwrap(); }
+";
+    let found = unbounded(source);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].labels.len(), 2);
+}
+
+#[test]
+fn should_warn_through_accessor_fn() {
+    let source = "
+use std::sync::{Mutex, OnceLock};
+fn registry() -> &'static Mutex<Vec<String>> {
+    static REGISTRY: OnceLock<Mutex<Vec<String>>> = OnceLock::new();
+    REGISTRY.get_or_init(|| Mutex::new(Vec::new()))
+}
+pub fn register(name: String) { registry().lock().unwrap().push(name); }
+";
+    let found = unbounded(source);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(found[0].message.contains("in `register`"));
+}
+
+#[test]
+fn should_warn_untouched_pub_static_with_note() {
+    let source = "
+pub static PLUGINS: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+";
+    let found = unbounded(source);
+    assert_eq!(found.len(), 1);
+    assert!(found[0].notes.iter().any(|note| note.contains("its growth is elsewhere")));
+}
+
+#[test]
+fn should_not_warn_when_drained() {
+    let source = "
+use std::sync::Mutex;
+static QUEUE: Mutex<Vec<u32>> = Mutex::new(Vec::new());
+fn push(job: u32) { QUEUE.lock().unwrap().push(job); }
+fn run() { for job in QUEUE.lock().unwrap().drain(..) { let _ = job; } }
+";
+    assert!(unbounded(source).is_empty());
+}
+
+#[test]
+fn should_not_warn_len_guarded_growth() {
+    let source = "
+use std::sync::Mutex;
+const MAX: usize = 100;
+static RECENT: Mutex<Vec<String>> = Mutex::new(Vec::new());
+fn note(item: String) {
+    let mut recent = RECENT.lock().unwrap();
+    if recent.len() < MAX { recent.push(item); }
+}
+";
+    assert!(unbounded(source).is_empty());
+}
+
+#[test]
+fn should_not_warn_ring_buffer_with_pop_front() {
+    let source = "
+use std::{collections::VecDeque, sync::Mutex};
+static LAST: Mutex<VecDeque<u64>> = Mutex::new(VecDeque::new());
+fn sample(value: u64) {
+    let mut last = LAST.lock().unwrap();
+    if last.len() == 64 { last.pop_front(); }
+    last.push_back(value);
+}
+";
+    assert!(unbounded(source).is_empty());
+}
+
+#[test]
+fn should_not_warn_immutable_lazy_table() {
+    let source = "
+use std::{collections::HashMap, sync::LazyLock};
+pub static KEYWORDS: LazyLock<HashMap<&'static str, u32>> = LazyLock::new(|| HashMap::from([(\"fn\", 1)]));
+fn lookup(word: &str) -> Option<u32> { KEYWORDS.get(word).copied() }
+";
+    assert!(unbounded(source).is_empty());
+}
+
+#[test]
+fn should_not_warn_atomics_and_slices() {
+    let source = "
+use std::sync::atomic::{AtomicUsize, Ordering};
+static COUNT: AtomicUsize = AtomicUsize::new(0);
+pub static NAMES: &[&str] = &[\"a\", \"b\"];
+fn bump() { COUNT.fetch_add(1, Ordering::Relaxed); }
+";
+    assert!(findings(source).is_empty());
+}
+
+#[test]
+fn should_not_warn_when_reset_with_mem_take_or_assignment() {
+    let source = "
+use std::{cell::RefCell, sync::Mutex};
+static BATCH: Mutex<Vec<u32>> = Mutex::new(Vec::new());
+thread_local! { static LINES: RefCell<Vec<String>> = RefCell::new(Vec::new()); }
+fn add(x: u32) { BATCH.lock().unwrap().push(x); }
+fn flush() -> Vec<u32> { std::mem::take(&mut *BATCH.lock().unwrap()) }
+fn line(l: String) { LINES.with(|lines| lines.borrow_mut().push(l)); }
+fn reset() { LINES.with(|lines| *lines.borrow_mut() = Vec::new()); }
+";
+    assert!(unbounded(source).is_empty());
+}
+
+#[test]
+fn should_not_warn_when_handed_to_code_out_of_scope() {
+    let source = "
+use std::sync::Mutex;
+static ITEMS: Mutex<Vec<u32>> = Mutex::new(Vec::new());
+fn add(x: u32) { ITEMS.lock().unwrap().push(x); }
+fn prune() { external::prune(&mut ITEMS.lock().unwrap()); }
+";
+    assert!(unbounded(source).is_empty());
+}
+
+#[test]
+fn should_not_warn_private_untouched_static() {
+    let source = "
+static SPARE: std::sync::Mutex<Vec<u8>> = std::sync::Mutex::new(Vec::new());
+";
+    assert!(unbounded(source).is_empty());
+}
+
+#[test]
+fn should_not_warn_when_allowed() {
+    let source = "
+#[leak_audit(allow(unbounded_static), reason = \"the process is short-lived\")]
+static LOG: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+fn log(line: String) { LOG.lock().unwrap().push(line); }
+";
+    assert!(unbounded(source).is_empty());
+}
+
+#[test]
+fn should_not_warn_thread_local_taken_with_replace() {
+    let source = "
+use std::cell::RefCell;
+thread_local! { static PENDING: RefCell<Vec<u32>> = RefCell::new(Vec::new()); }
+fn queue(x: u32) { PENDING.with(|p| p.borrow_mut().push(x)); }
+fn take_all() -> Vec<u32> { PENDING.with(|p| p.replace(Vec::new())) }
+";
+    assert!(unbounded(source).is_empty());
+}
