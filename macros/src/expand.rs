@@ -91,7 +91,7 @@ fn with_item(err: syn::Error, input: TokenStream) -> TokenStream {
 fn render(finding: &Finding) -> TokenStream {
     let lint = Ident::new(finding.lint.name, Span::call_site());
     let used = Ident::new(finding.lint.name, finding.location.span);
-    let note = finding.one_line();
+    let note = note_text(finding);
     let level = match finding.level {
         Level::Deny => quote!(deny),
         Level::Warn | Level::Allow => quote!(warn),
@@ -109,6 +109,23 @@ fn render(finding: &Finding) -> TokenStream {
             #path
         };
     }
+}
+
+/// The warning's text: the message on the first line (after rustc's
+/// ``use of deprecated constant `_::leak_audit::<lint>`:``), then the lint's
+/// notes and help on lines of their own, laid out like rustc's own
+/// `note:`/`help:` lines (rustc indents them under the message).
+fn note_text(finding: &Finding) -> String {
+    let mut text = finding.message.clone();
+    for note in &finding.notes {
+        text.push_str("\nnote: ");
+        text.push_str(note);
+    }
+    if let Some(help) = &finding.help {
+        text.push_str("\nhelp: ");
+        text.push_str(help);
+    }
+    text
 }
 
 /// Removes `#[leak_audit(..)]` helper attributes (and inner `#[leak_audit]`
