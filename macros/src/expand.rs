@@ -85,21 +85,22 @@ fn with_item(err: syn::Error, input: TokenStream) -> TokenStream {
 /// path's last segment carries the user's span.
 ///
 /// rustc shows it as ``warning: use of deprecated constant `_::leak_audit::rc_cycle`: ..``
-/// with the caret on the user's token. An explicit `#[warn(deprecated)]` keeps it
-/// visible where the user allowed `deprecated` for other reasons; in deny mode a
-/// `#[deny(deprecated)]` turns the same text into an error.
+/// with the caret on the user's token.
 fn render(finding: &Finding) -> TokenStream {
     let lint = Ident::new(finding.lint.name, Span::call_site());
     let used = Ident::new(finding.lint.name, finding.location.span);
     let note = note_text(finding);
+    // In deny mode the level attribute makes the same text an error. Warnings
+    // carry no attribute, so the user's own `#![deny(deprecated)]` or
+    // `#![deny(warnings)]` still applies to them.
     let level = match finding.level {
-        Level::Deny => quote!(deny),
-        Level::Warn | Level::Allow => quote!(warn),
+        Level::Deny => quote!(#[deny(deprecated)]),
+        Level::Warn | Level::Allow => TokenStream::new(),
     };
     let mut path = quote!(leak_audit::);
     used.to_tokens(&mut path);
     quote_spanned! {Span::call_site()=>
-        #[#level(deprecated)]
+        #level
         const _: () = {
             #[allow(non_upper_case_globals, dead_code, missing_docs, unreachable_pub)]
             mod leak_audit {
