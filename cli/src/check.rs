@@ -1,0 +1,147 @@
+//! Analysing crates, in parallel.
+//!
+//! One crate is one scope of the engine, so all its files are parsed and
+//! analysed on one thread: `proc_macro2::Span`s (and with them syn's syntax
+//! trees) cannot leave the thread that created them. Crates are spread over a
+//! pool of threads; each crate's findings are turned into plain
+//! [`Diagnostic`]s before its thread moves on to the next crate.
+
+use std::collections::HashSet;
+use std::path::{Component, Path};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
+use std::thread;
+
+use leak_audit_engine::{FileId, Level, Source};
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::modules::load_crate;
+use crate::project::{CrateJob, Project};
+
+/// What the analysis of one crate produced.
+#[derive(Debug, Default)]
+pub struct CrateReport {
+    /// Diagnostics in file order, then source order.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The type reference graph in DOT, when asked for.
+    pub graph_dot: Option<String>,
+    /// Number of files read.
+    pub files: usize,
+    /// Number of lines read.
+    pub lines: usize,
+}
+
+/// Analyses every crate of `project` with up to `jobs` threads; the reports are
+/// in the order of `project.crates`.
+pub fn check_all(project: &Project, jobs: usize, want_graph: bool) -> Vec<CrateReport> {
+    let count = project.crates.len();
+    let workers = jobs.clamp(1, count.max(1));
+    let run = |job: &CrateJob| {
+        let report = check_crate(job, &project.workspace_root, want_graph);
+        // Every span of this crate has been converted: free the thread's
+        // source map so that memory does not grow with each crate.
+        proc_macro2::extra::invalidate_current_thread_spans();
+        report
+    };
+    if workers == 1 {
+        return project.crates.iter().map(run).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let slots: Vec<Mutex<Option<CrateReport>>> = (0..count).map(|_| Mutex::new(None)).collect();
+    thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| loop {
+                let index = next.fetch_add(1, Ordering::Relaxed);
+                let Some(job) = project.crates.get(index) else { break };
+                let report = run(job);
+                *slots[index].lock().unwrap_or_else(PoisonError::into_inner) = Some(report);
+            });
+        }
+    });
+    slots
+        .into_iter()
+        .map(|slot| slot.into_inner().unwrap_or_else(PoisonError::into_inner).unwrap_or_default())
+        .collect()
+}
+
+/// Reads, parses and analyses one crate on the current thread.
+pub fn check_crate(job: &CrateJob, workspace_root: &Path, want_graph: bool) -> CrateReport {
+    let display = |path: &Path| display_path(path, workspace_root);
+    let loaded = load_crate(job.target.src_path.as_std_path(), &display);
+    let sources: Vec<Source<'_>> = loaded
+        .asts
+        .iter()
+        .enumerate()
+        .filter_map(|(index, ast)| ast.as_ref().map(|ast| Source { file: FileId(index), items: &ast.items }))
+        .collect();
+    let analysis = leak_audit_engine::analyze(&sources, &job.settings.engine_config());
+
+    // (file index, diagnostic); problems with no file come first.
+    let mut diagnostics: Vec<(Option<usize>, Diagnostic)> = loaded.errors;
+    for (file, error) in &analysis.errors {
+        let converted = Diagnostic::from_syn_error(error, &loaded.files[file.0]);
+        diagnostics.extend(converted.into_iter().map(|diagnostic| (Some(file.0), diagnostic)));
+    }
+    for finding in &analysis.findings {
+        let level_note = job.settings.level_note(finding.lint, finding.level);
+        let mut diagnostic = Diagnostic::from_finding(finding, &loaded.files, level_note);
+        if job.settings.deny_warnings && finding.level == Level::Warn {
+            diagnostic.severity = Severity::Error;
+        }
+        diagnostics.push((Some(finding.location.file.0), diagnostic));
+    }
+    diagnostics.sort_by_key(|(file, diagnostic)| (*file, diagnostic.primary().map(|span| span.start)));
+
+    CrateReport {
+        diagnostics: diagnostics.into_iter().map(|(_, diagnostic)| diagnostic).collect(),
+        graph_dot: want_graph.then(|| analysis.graph.to_dot()),
+        files: loaded.files.len(),
+        lines: loaded.files.iter().map(|file| file.line_count()).sum(),
+    }
+}
+
+/// `path` relative to `root` when it is inside it, with `/` separators (as
+/// cargo shows paths of workspace members); otherwise as given.
+pub fn display_path(path: &Path, root: &Path) -> String {
+    let relative = path.strip_prefix(root).unwrap_or(path);
+    let mut parts: Vec<String> = Vec::new();
+    for component in relative.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir if parts.last().is_some_and(|last| last != "..") => {
+                parts.pop();
+            }
+            Component::RootDir => parts.push(String::new()),
+            other => parts.push(other.as_os_str().to_string_lossy().into_owned()),
+        }
+    }
+    if parts.len() == 1 && parts[0].is_empty() {
+        return "/".to_owned();
+    }
+    parts.join("/")
+}
+
+/// What makes two diagnostics the same: code, message and primary location.
+pub type DiagnosticKey = (Option<String>, String, Option<(String, usize, usize)>);
+
+/// Drops the diagnostics already in `seen` (a file shared by two targets of a
+/// package is reported once) and records the others.
+pub fn dedup(diagnostics: &mut Vec<Diagnostic>, seen: &mut HashSet<DiagnosticKey>) {
+    diagnostics.retain(|diagnostic| {
+        let primary = diagnostic.primary().map(|span| (span.file.display_path.clone(), span.start.byte, span.end.byte));
+        seen.insert((diagnostic.code(), diagnostic.message.clone(), primary))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn should_show_paths_relative_to_the_workspace_root() {
+        let root = Path::new("/w");
+        assert_eq!(display_path(Path::new("/w/member/src/lib.rs"), root), "member/src/lib.rs");
+        assert_eq!(display_path(Path::new("/w/src/a/../b.rs"), root), "src/b.rs");
+        assert_eq!(display_path(Path::new("/elsewhere/lib.rs"), root), "/elsewhere/lib.rs");
+    }
+}

@@ -1,0 +1,215 @@
+//! `cargo leak-audit`: leak_audit's lints over whole crates.
+//!
+//! The `#[leak_audit]` attribute sees only the item it is put on. This command
+//! reads every file of a crate, following `mod` declarations, and analyses the
+//! crate as one scope with the same engine, so a cycle between types in two
+//! files is found. No annotation is needed; `#[leak_audit(allow(..))]`
+//! attributes in the sources are honoured.
+//!
+//! # Pipeline
+//!
+//! 1. [`cli`]: the arguments; [`project`]: `cargo metadata`, the packages and
+//!    targets to audit and their [`config`] (`[*.metadata.leak-audit]`, `-W/-A/-D`).
+//! 2. [`check`]: each crate is read by [`modules`], parsed, analysed and turned
+//!    into plain [`diagnostic`]s, crates in parallel.
+//! 3. [`render`]: rustc's text, cargo's JSON messages, SARIF or a DOT graph.
+//!
+//! # Exit status
+//!
+//! 0 when no finding is denied, 1 when one is, 2 on errors: a bad manifest or
+//! configuration, a missing or unparsable file.
+
+#![warn(missing_docs, unreachable_pub, missing_debug_implementations)]
+
+pub mod check;
+pub mod cli;
+pub mod config;
+pub mod diagnostic;
+pub mod modules;
+pub mod project;
+pub mod render;
+pub mod source;
+
+use std::collections::HashSet;
+use std::io::Write;
+
+use crate::cli::{Cli, ColorChoice, MessageFormat};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::render::{dot, human, json, sarif};
+
+/// Exit status: nothing denied.
+pub const EXIT_OK: i32 = 0;
+/// Exit status: at least one finding at the `deny` level.
+pub const EXIT_DENIED: i32 = 1;
+/// Exit status: the crate could not be fully analysed, or the command was used wrongly.
+pub const EXIT_ERROR: i32 = 2;
+
+/// Where the command writes, and whether stderr is a terminal (for `--color auto`).
+#[allow(missing_debug_implementations)]
+pub struct Output<'a> {
+    /// Machine-readable output: JSON, SARIF, DOT, `--explain`.
+    pub stdout: &'a mut dyn Write,
+    /// Human-readable diagnostics, as cargo prints them.
+    pub stderr: &'a mut dyn Write,
+    /// Whether stderr is a terminal.
+    pub stderr_is_terminal: bool,
+}
+
+/// Runs the command with `args` (the program name first) and returns the exit status.
+pub fn run<I, T>(args: I, out: &mut Output<'_>) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString>,
+{
+    let cli = match Cli::parse_args(args) {
+        Ok(cli) => cli,
+        Err(error) => {
+            let text = if out.stderr_is_terminal { error.render().ansi().to_string() } else { error.render().to_string() };
+            let stream: &mut dyn Write = if error.use_stderr() { out.stderr } else { out.stdout };
+            let _ = write!(stream, "{text}");
+            return if error.use_stderr() { EXIT_ERROR } else { EXIT_OK };
+        }
+    };
+    let color = use_color(cli.color, out.stderr_is_terminal);
+    match execute(&cli, out, color) {
+        Ok(status) => status,
+        Err(message) => {
+            let _ = writeln!(out.stderr, "{}", human::render_title(Severity::Error, &message, color));
+            EXIT_ERROR
+        }
+    }
+}
+
+fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {
+    let choice = match (choice, std::env::var("CARGO_TERM_COLOR").as_deref()) {
+        (ColorChoice::Auto, Ok("always")) => ColorChoice::Always,
+        (ColorChoice::Auto, Ok("never")) => ColorChoice::Never,
+        (choice, _) => choice,
+    };
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => is_terminal && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty()),
+    }
+}
+
+fn execute(cli: &Cli, out: &mut Output<'_>, color: bool) -> Result<i32, String> {
+    if let Some(name) = &cli.explain {
+        let lint = config::lookup_lint(name)?;
+        write!(out.stdout, "{}", lint.docs_markdown()).map_err(io_error)?;
+        return Ok(EXIT_OK);
+    }
+    if cli.graph.is_some() && cli.message_format != MessageFormat::Human {
+        return Err("`--graph` prints the graph on stdout and cannot be combined with `--message-format json` or `sarif`"
+            .to_owned());
+    }
+    let project = project::load(cli)?;
+    if project.crates.is_empty() {
+        let text = "no targets to audit: the selected packages have no library or binary (try `--all-targets`)";
+        writeln!(out.stderr, "{}", human::render_title(Severity::Warning, text, color)).map_err(io_error)?;
+    }
+    let jobs = cli.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
+    let mut reports = check::check_all(&project, jobs, cli.graph.is_some());
+
+    let mut seen_per_package: Vec<(String, HashSet<check::DiagnosticKey>)> = Vec::new();
+    for (job, report) in project.crates.iter().zip(&mut reports) {
+        let package = job.package.id.repr.clone();
+        let position = match seen_per_package.iter().position(|(id, _)| *id == package) {
+            Some(position) => position,
+            None => {
+                seen_per_package.push((package, HashSet::new()));
+                seen_per_package.len() - 1
+            }
+        };
+        check::dedup(&mut report.diagnostics, &mut seen_per_package[position].1);
+    }
+
+    let all = || reports.iter().flat_map(|report| &report.diagnostics);
+    let has_errors = all().any(|diagnostic| diagnostic.lint.is_none());
+    let has_denied = all().any(|diagnostic| diagnostic.lint.is_some() && diagnostic.severity == Severity::Error);
+    let status = if has_errors {
+        EXIT_ERROR
+    } else if has_denied && cli.graph.is_none() {
+        EXIT_DENIED
+    } else {
+        EXIT_OK
+    };
+
+    if cli.graph.is_some() {
+        for diagnostic in all().filter(|diagnostic| diagnostic.lint.is_none()) {
+            write!(out.stderr, "{}\n\n", human::render(diagnostic, color)).map_err(io_error)?;
+        }
+        let graphs: Vec<(String, String)> = project
+            .crates
+            .iter()
+            .zip(&reports)
+            .map(|(job, report)| {
+                (format!("{} ({})", job.package.name, job.target_description()), report.graph_dot.clone().unwrap_or_default())
+            })
+            .collect();
+        write!(out.stdout, "{}", dot::combine(&graphs)).map_err(io_error)?;
+        return Ok(status);
+    }
+
+    match cli.message_format {
+        MessageFormat::Human => {
+            for (job, report) in project.crates.iter().zip(&reports) {
+                for diagnostic in &report.diagnostics {
+                    write!(out.stderr, "{}\n\n", human::render(diagnostic, color)).map_err(io_error)?;
+                }
+                if let Some(summary) = summary(job, &report.diagnostics) {
+                    writeln!(out.stderr, "{}", summary.render(color)).map_err(io_error)?;
+                }
+            }
+        }
+        MessageFormat::Json => {
+            for (job, report) in project.crates.iter().zip(&reports) {
+                for diagnostic in &report.diagnostics {
+                    writeln!(out.stdout, "{}", json::compiler_message(diagnostic, job)).map_err(io_error)?;
+                }
+            }
+            writeln!(out.stdout, "{}", json::build_finished(status == EXIT_OK)).map_err(io_error)?;
+        }
+        MessageFormat::Sarif => {
+            let diagnostics: Vec<&Diagnostic> = all().collect();
+            let log = sarif::log(&diagnostics, &project.workspace_root);
+            let text = serde_json::to_string_pretty(&log).map_err(|error| error.to_string())?;
+            writeln!(out.stdout, "{text}").map_err(io_error)?;
+        }
+    }
+    Ok(status)
+}
+
+struct Summary {
+    severity: Severity,
+    text: String,
+}
+
+impl Summary {
+    fn render(&self, color: bool) -> String {
+        human::render_title(self.severity, &self.text, color)
+    }
+}
+
+/// cargo's line after a crate's diagnostics: "`demo` (lib) generated 2 warnings".
+fn summary(job: &project::CrateJob, diagnostics: &[Diagnostic]) -> Option<Summary> {
+    let errors = diagnostics.iter().filter(|diagnostic| diagnostic.severity == Severity::Error).count();
+    let warnings = diagnostics.len() - errors;
+    let target = format!("`{}` ({})", job.package.name, job.target_description());
+    let plural = |count: usize, word: &str| format!("{count} {word}{}", if count == 1 { "" } else { "s" });
+    if errors > 0 {
+        let mut text = format!("could not audit {target} due to {}", plural(errors, "previous error"));
+        if warnings > 0 {
+            text.push_str(&format!("; {} emitted", plural(warnings, "warning")));
+        }
+        Some(Summary { severity: Severity::Error, text })
+    } else if warnings > 0 {
+        Some(Summary { severity: Severity::Warning, text: format!("{target} generated {}", plural(warnings, "warning")) })
+    } else {
+        None
+    }
+}
+
+fn io_error(error: std::io::Error) -> String {
+    format!("could not write the output: {error}")
+}

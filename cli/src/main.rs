@@ -1,0 +1,13 @@
+//! The `cargo-leak-audit` binary; everything is in the library, so it is tested there.
+
+use std::io::IsTerminal;
+
+fn main() {
+    let (stdout, stderr) = (std::io::stdout(), std::io::stderr());
+    let stderr_is_terminal = stderr.is_terminal();
+    let mut stdout = stdout.lock();
+    let mut stderr = stderr.lock();
+    let mut output = cargo_leak_audit::Output { stdout: &mut stdout, stderr: &mut stderr, stderr_is_terminal };
+    let status = cargo_leak_audit::run(std::env::args_os(), &mut output);
+    std::process::exit(status);
+}

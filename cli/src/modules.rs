@@ -1,0 +1,206 @@
+//! Reading a crate's sources by following `mod x;` declarations from its root
+//! file, the way rustc finds them.
+//!
+//! The rules (from the Rust reference, "Modules"):
+//! - `mod x;` in a crate root, a `mod.rs` or a file loaded through `#[path]`
+//!   ("mod-rs" files) is looked up as `x.rs` or `x/mod.rs` next to that file;
+//!   in any other file `a.rs` it is looked up under `a/`.
+//! - `#[path = "p"] mod x;` is relative to the directory of the file it is in.
+//! - Inside an inline `mod m { .. }` both are relative to the inline module's
+//!   directory: the file's module directory joined with `m` (or with the
+//!   inline module's own `#[path]`).
+//!
+//! A module with a `#[cfg(..)]` whose file is missing is skipped silently: it
+//! is most likely compiled only on another platform.
+
+use std::collections::HashSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use syn::spanned::Spanned;
+
+use crate::diagnostic::{Diagnostic, DiagnosticSpan};
+use crate::source::SourceText;
+
+/// A crate's files, parsed on the current thread.
+#[derive(Debug, Default)]
+pub struct LoadedCrate {
+    /// Every file read, in the order found; index `i` is `FileId(i)`.
+    pub files: Vec<Arc<SourceText>>,
+    /// The syntax tree of each file of [`files`](Self::files), `None` where it
+    /// does not parse.
+    pub asts: Vec<Option<syn::File>>,
+    /// Files that could not be found, read or parsed.
+    pub errors: Vec<(Option<usize>, Diagnostic)>,
+}
+
+/// Reads the crate whose root file is `root`; `display` turns a path on disk
+/// into the path shown to users.
+pub fn load_crate(root: &Path, display: &dyn Fn(&Path) -> String) -> LoadedCrate {
+    let mut loader = Loader { display, seen: HashSet::new(), krate: LoadedCrate::default() };
+    match fs::read_to_string(root) {
+        Ok(text) => {
+            let dir = root.parent().unwrap_or(Path::new("")).to_path_buf();
+            loader.add_file(root.to_path_buf(), text, dir);
+        }
+        Err(error) => {
+            let message = format!("couldn't read `{}`: {error}", display(root));
+            loader.krate.errors.push((None, Diagnostic::error(message, None)));
+        }
+    }
+    loader.krate
+}
+
+struct Loader<'d> {
+    display: &'d dyn Fn(&Path) -> String,
+    seen: HashSet<PathBuf>,
+    krate: LoadedCrate,
+}
+
+/// Where the `mod` declarations of a list of items are resolved.
+#[derive(Clone, Copy)]
+struct Dirs<'p> {
+    /// Where `mod x;` looks for `x.rs` and `x/mod.rs`.
+    module_dir: &'p Path,
+    /// What `#[path]` is relative to.
+    path_base: &'p Path,
+}
+
+impl Loader<'_> {
+    /// Parses a file and follows its modules; `module_dir` is where its own
+    /// `mod x;` declarations are looked up.
+    fn add_file(&mut self, path: PathBuf, text: String, module_dir: PathBuf) {
+        let key = fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+        if !self.seen.insert(key) {
+            return;
+        }
+        let index = self.krate.files.len();
+        let file = Arc::new(SourceText::new((self.display)(&path), path, text));
+        let parsed = syn::parse_file(&file.text);
+        self.krate.files.push(Arc::clone(&file));
+        self.krate.asts.push(None);
+        match parsed {
+            Ok(ast) => {
+                let file_dir = file.path.parent().unwrap_or(Path::new("")).to_path_buf();
+                self.walk(&ast.items, &file, Dirs { module_dir: &module_dir, path_base: &file_dir });
+                self.krate.asts[index] = Some(ast);
+            }
+            Err(error) => {
+                let mut diagnostics = Diagnostic::from_syn_error(&error, &file);
+                if let Some(first) = diagnostics.first_mut() {
+                    *first = first.clone().note("the rest of this file, and the modules it declares, are not analysed");
+                }
+                self.krate.errors.extend(diagnostics.into_iter().map(|diagnostic| (Some(index), diagnostic)));
+            }
+        }
+    }
+
+    fn walk(&mut self, items: &[syn::Item], file: &Arc<SourceText>, dirs: Dirs<'_>) {
+        for item in items {
+            let syn::Item::Mod(module) = item else { continue };
+            let path_attr = path_attribute(&module.attrs);
+            if let Some((_, inline_items)) = &module.content {
+                let dir = dirs.module_dir.join(path_attr.unwrap_or_else(|| module.ident.unraw_string()));
+                self.walk(inline_items, file, Dirs { module_dir: &dir, path_base: &dir });
+                continue;
+            }
+            self.load_module(module, path_attr, file, dirs);
+        }
+    }
+
+    fn load_module(&mut self, module: &syn::ItemMod, path_attr: Option<String>, file: &Arc<SourceText>, dirs: Dirs<'_>) {
+        let name = module.ident.unraw_string();
+        // Point at `pub mod x;`, not at the attributes above it (as rustc does).
+        let span = || {
+            let start = match &module.vis {
+                syn::Visibility::Inherited => module.mod_token.span,
+                vis => vis.span(),
+            };
+            let end = module.semi.as_ref().map_or(module.ident.span(), |semi| semi.span);
+            let mut span = DiagnosticSpan::from_span(file, start, true, None);
+            span.end = DiagnosticSpan::from_span(file, end, true, None).end;
+            span
+        };
+        let is_cfg = module.attrs.iter().any(|attr| attr.path().is_ident("cfg"));
+        let file_index = self.krate.files.iter().position(|known| Arc::ptr_eq(known, file));
+
+        if let Some(relative) = path_attr {
+            let path = dirs.path_base.join(&relative);
+            match fs::read_to_string(&path) {
+                Ok(text) => {
+                    let module_dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
+                    self.add_file(path, text, module_dir);
+                }
+                Err(_) if is_cfg && !path.exists() => {}
+                Err(error) => {
+                    let message = format!("couldn't read `{}`: {error}", (self.display)(&path));
+                    self.krate.errors.push((file_index, Diagnostic::error(message, Some(span()))));
+                }
+            }
+            return;
+        }
+
+        let flat = dirs.module_dir.join(format!("{name}.rs"));
+        let nested = dirs.module_dir.join(&name).join("mod.rs");
+        let module_dir = dirs.module_dir.join(&name);
+        let (flat_exists, nested_exists) = (flat.is_file(), nested.is_file());
+        let chosen = match (flat_exists, nested_exists) {
+            (true, true) => {
+                let message = format!(
+                    "file for module `{name}` found at both \"{}\" and \"{}\"",
+                    (self.display)(&flat),
+                    (self.display)(&nested),
+                );
+                let diagnostic = Diagnostic::error(message, Some(span()))
+                    .help("delete or rename one of them to remove the ambiguity")
+                    .note(format!("\"{}\" is analysed", (self.display)(&flat)));
+                self.krate.errors.push((file_index, diagnostic));
+                flat
+            }
+            (true, false) => flat,
+            (false, true) => nested,
+            (false, false) => {
+                if !is_cfg {
+                    let message = format!("file not found for module `{name}`");
+                    let help = format!(
+                        "to create the module `{name}`, create file \"{}\" or \"{}\"",
+                        (self.display)(&flat),
+                        (self.display)(&nested),
+                    );
+                    self.krate.errors.push((file_index, Diagnostic::error(message, Some(span())).help(help)));
+                }
+                return;
+            }
+        };
+        match fs::read_to_string(&chosen) {
+            Ok(text) => self.add_file(chosen, text, module_dir),
+            Err(error) => {
+                let message = format!("couldn't read `{}`: {error}", (self.display)(&chosen));
+                self.krate.errors.push((file_index, Diagnostic::error(message, Some(span()))));
+            }
+        }
+    }
+}
+
+/// The value of a `#[path = ".."]` attribute, if there is one.
+fn path_attribute(attrs: &[syn::Attribute]) -> Option<String> {
+    attrs.iter().find_map(|attr| match &attr.meta {
+        syn::Meta::NameValue(name_value) if name_value.path.is_ident("path") => match &name_value.value {
+            syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. }) => Some(text.value()),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
+trait UnrawString {
+    fn unraw_string(&self) -> String;
+}
+
+impl UnrawString for syn::Ident {
+    fn unraw_string(&self) -> String {
+        let text = self.to_string();
+        text.strip_prefix("r#").map(str::to_owned).unwrap_or(text)
+    }
+}
