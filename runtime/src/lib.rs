@@ -1,4 +1,369 @@
 //! leak_audit: find memory leaks in Rust.
+//!
+//! One attribute, `#[leak_audit]`, does two things to the code it is put on:
+//! it checks it for the structures that leak memory (see [Lints](#lints)), and
+//! it rewrites its structs so that this crate counts their live instances,
+//! which is what Python programmers get from `gc.get_objects()` and objgraph.
+//!
+//! ```
+//! #[leak_audit::leak_audit]
+//! mod model {
+//!     use std::{cell::RefCell, rc::{Rc, Weak}};
+//!
+//!     pub struct Person { pub name: String, pub cars: RefCell<Vec<Rc<Car>>> }
+//!     pub struct Car { pub model: String, pub owner: Weak<Person> }
+//!
+//!     pub fn person(name: &str) -> Rc<Person> {
+//!         Rc::new(Person { name: name.into(), cars: RefCell::new(Vec::new()) })
+//!     }
+//!
+//!     pub fn add_car(owner: &Rc<Person>, model: &str) {
+//!         let car = Rc::new(Car { model: model.into(), owner: Rc::downgrade(owner) });
+//!         owner.cars.borrow_mut().push(car);
+//!     }
+//! }
+//!
+//! let before = leak_audit::snapshot();
+//! {
+//!     let joden = model::person("Joden");
+//!     model::add_car(&joden, "Tesla");
+//!     assert_eq!(leak_audit::count::<model::Car>(), 1);
+//! }
+//! // `Car.owner` is a `Weak`, so dropping Joden dropped the car too.
+//! assert!(leak_audit::snapshot().diff(&before).is_flat());
+//! assert_eq!(leak_audit::count::<model::Car>(), 0);
+//! ```
+//!
+//! # Lints
+//!
+//! At compile time `#[leak_audit]` reports `rc_cycle` (strong `Rc`/`Arc`
+//! references in both directions between types), `unbounded_static` (statics
+//! that only ever grow) and `cache_without_eviction` (memoising maps that are
+//! never cleaned). Each lint's levels can be set with
+//! `#[leak_audit(allow(..))]`, `warn(..)` and `deny(..)`.
+//!
+//! # Counting live instances
+//!
+//! Every struct with named fields that `#[leak_audit]` sees (the annotated
+//! struct, or any struct inside an annotated inline module or fn, at any
+//! depth) gets a private hidden field, `__leak_audit`, that counts one creation
+//! when the value is made and one drop when it is dropped. The attribute also
+//! rewrites the struct literals and struct patterns inside the annotated code,
+//! so that they keep compiling.
+//!
+//! - [`count::<T>()`](count) gives the live instances of `T`;
+//! - [`snapshot()`](snapshot) gives live, created, dropped and peak per type,
+//!   and [`Snapshot::diff`] what changed between two snapshots;
+//! - [`show_growth()`](show_growth) prints objgraph's table of the types that
+//!   grew since its previous call ([`growth()`](growth) returns it as a value,
+//!   [`Growth::to_json`] as JSON);
+//! - [`#[leak_audit::test]`](test) fails a test that leaves alive values it
+//!   created;
+//! - `#[leak_audit]` on a fn reports the types that grew across each call,
+//!   and `#[leak_audit(assert)]` panics instead.
+//!
+//! Counters register themselves the first time their type is instantiated,
+//! without code running before `main`. Counting costs a few plain loads and
+//! stores per creation and drop: each thread writes only to its own shard of
+//! the counter, so threads never contend (see `benches/RESULTS.md` in the
+//! repository for measurements).
+//!
+//! ## What the rewrite does to a struct
+//!
+//! - **Derives.** `Clone` and `Default` count the new value. `PartialEq`, `Eq`,
+//!   `PartialOrd`, `Ord` and `Hash` behave as if the field were not there (all
+//!   hidden fields are equal and hash to nothing). `Debug` is replaced by an
+//!   identical hand-written impl that leaves the field out. With serde's
+//!   `Serialize` or `Deserialize` the field gets `#[serde(skip)]`, so the
+//!   serialized form is unchanged and a deserialized value is counted.
+//! - **Generics.** All instantiations of a generic struct share one counter,
+//!   under the struct's name: `Wrapper<u8>` and `Wrapper<String>` are both
+//!   `Wrapper`, as objgraph counts by type name. Lifetimes, const generics and
+//!   where clauses are untouched; the hidden field never mentions them, so
+//!   variance, auto traits and drop checking are unchanged too.
+//! - **`Drop`.** A user `Drop` impl runs first, then the hidden field counts
+//!   the drop. Struct update syntax (`..base`) keeps working on `Drop` types:
+//!   the literal gets a fresh hidden field instead of moving the base's.
+//! - **Layout.** In release builds the field is zero-sized and aligned to 1, so
+//!   sizes and layouts do not change. In debug builds it keeps the tag of the
+//!   test that created the value and its creation site: 8 bytes, alignment 4
+//!   (so a struct grows by 8 bytes, or by up to 8 more for padding). A
+//!   `#[repr(C)]` or `#[repr(transparent)]` struct always gets the zero-sized
+//!   field, placed last, so its layout stays exactly the same in every build (a
+//!   zero-sized, 1-aligned trailing field adds nothing to a `repr(C)` struct,
+//!   and `repr(transparent)` allows any number of them).
+//! - **`cfg`'d fields** keep their `cfg`; the hidden field has none.
+//!
+//! ## What is not counted
+//!
+//! These structs are left as they are, uncounted, because a hidden field would
+//! break them or their users:
+//!
+//! - tuple and unit structs (a new field changes their constructor), enums and
+//!   unions;
+//! - `Copy` types (the hidden field counts drops, so it cannot be `Copy`);
+//! - `#[repr(packed)]` structs: their fields cannot be borrowed in place, which
+//!   derives need, and the layout is meant to be exact;
+//! - structs whose last field may be unsized (`[T]`, `str`, `dyn Trait`, or a
+//!   `T: ?Sized` parameter);
+//! - structs built in a `const` or `static` initializer or in a `const fn`
+//!   (counting is not possible at compile time);
+//! - structs with derives other than the standard ones and serde's (a derive
+//!   this crate does not know might not accept the hidden field);
+//! - structs marked `#[leak_audit(no_count)]`, or everything under an item
+//!   marked so.
+//!
+//! A struct literal or a struct pattern without `..` *outside* the annotated
+//! code does not know about the hidden field and fails to compile with
+//! ``missing field `__leak_audit` `` (or ``pattern does not mention field
+//! `__leak_audit` ``). Put `#[leak_audit]` on the enclosing module instead of
+//! on the struct, build the value through a function inside the annotated
+//! code, add `..` to the pattern, or opt the struct out with
+//! `#[leak_audit(no_count)]`.
+//!
+//! # Tests
+//!
+//! [`#[leak_audit::test]`](test), used instead of `#[test]`, fails the test
+//! when values of counted types created during the test (on the test's thread)
+//! are still alive at its end, and prints which types and how many. Each test
+//! is judged on its own values, also while other tests run on other threads.
+//! Values the test created and sent to another thread count as alive until
+//! that thread drops them: the check waits, with bounded retries (about one
+//! second in total, as goleak does), for such drops still in flight before it
+//! fails. Values parked in a `static` are leaks.
+//!
+//! Exactness across threads needs to know, at each drop, which test created
+//! the value; debug builds keep that in the hidden field. In release builds
+//! (and for `repr(C)`/`repr(transparent)` structs) a drop is charged to the
+//! test running on the dropping thread, so values created by a test and
+//! dropped on another thread are reported as leaks there.
+//!
+//! Set `LEAK_AUDIT_SITES=1` (or enable the `sites` feature) to have a failing
+//! test also list its leaked values grouped by the line that created them, as
+//! tracemalloc does (debug builds).
+//!
+//! The counters are global, like the allocator dhat measures: a test that
+//! asserts exact [`count`]s should run in its own integration-test binary (or
+//! use [`#[leak_audit::test]`](test), which only looks at the test's own values).
 
+#![warn(missing_docs, unreachable_pub, missing_debug_implementations)]
+
+mod counter;
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
+mod registry;
+mod scope;
+mod shard;
+mod sites;
+mod stats;
+
+pub use stats::{Growth, GrowthEntry, Snapshot, SnapshotDiff, TypeDiff, TypeStats};
+
+/// Checks code for memory leaks and counts the live instances of its structs.
+///
+/// Put it on an inline module, a struct, a fn, an `impl` block, a trait or a
+/// static. See the [crate documentation](crate) for what it reports and how it
+/// rewrites structs.
+///
+/// Arguments:
+///
+/// - `allow(lint, ..)`, `warn(lint, ..)`, `deny(lint, ..)`, `deny`: lint levels;
+///   `reason = ".."` documents an `allow`;
+/// - `no_count`: on the item or on a struct inside it, do not count;
+/// - `assert`: on a fn, panic when counted types grew across a call.
+///
+/// # Examples
+///
+/// ```
+/// #[leak_audit::leak_audit]
+/// mod shop {
+///     #[derive(Clone, Debug, Default, PartialEq)]
+///     pub struct Basket { pub items: Vec<String> }
+///
+///     #[leak_audit(no_count)]
+///     pub struct Receipt { pub total: u32 }
+/// }
+///
+/// let basket = shop::Basket::default();
+/// let copy = basket.clone();
+/// assert_eq!(basket, copy);
+/// assert_eq!(format!("{basket:?}"), "Basket { items: [] }");
+/// assert_eq!(leak_audit::count::<shop::Basket>(), 2);
+/// let _receipt = shop::Receipt { total: 3 };
+/// ```
+///
+/// On a fn, growth across a call is reported on stderr, or with `assert`
+/// turned into a panic:
+///
+/// ```should_panic
+/// #[leak_audit::leak_audit]
+/// mod log {
+///     pub struct Line { pub text: String }
+///     pub fn line(text: &str) -> Line { Line { text: text.into() } }
+/// }
+///
+/// static KEPT: std::sync::Mutex<Vec<log::Line>> = std::sync::Mutex::new(Vec::new());
+///
+/// #[leak_audit::leak_audit(assert)]
+/// fn remember(text: &str) {
+///     KEPT.lock().unwrap().push(log::line(text));
+/// }
+///
+/// remember("hello"); // panics: `Line` grew by 1 across the call
+/// ```
 pub use leak_audit_macros::leak_audit;
+
+/// Runs a test and fails it if values of counted types that it created are
+/// still alive at its end.
+///
+/// Use it instead of `#[test]`. Other test attributes (`#[should_panic]`,
+/// `#[ignore]`) stay as they are. For async tests, put the runtime's attribute
+/// first and this one after it: `#[tokio::test] #[leak_audit::test] async fn`,
+/// so the runtime (and the tasks it drops when it shuts down) is inside the
+/// check. It also works the other way round, with the check inside the async
+/// body (values still held by the runtime's tasks then count as alive).
+///
+/// The failure message lists the leaked types with their counts:
+///
+/// ```text
+/// leak_audit: test `adding_a_car_leaks_nothing` leaked 2 values of counted types: created during the test and still alive at its end (after waiting 1023ms for drops on other threads)
+///     Person       1  (my_crate::model)
+///     Car          1  (my_crate::model)
+/// ```
+///
+/// See the [crate documentation](crate#tests) for how values dropped on other
+/// threads are handled.
+///
+/// # Examples
+///
+/// ```
+/// #[leak_audit::leak_audit]
+/// mod model {
+///     pub struct Person { pub name: String }
+/// }
+///
+/// #[leak_audit::test]
+/// fn people_are_dropped() {
+///     let ada = model::Person { name: "Ada".into() };
+///     std::thread::spawn(move || drop(ada)).join().unwrap();
+/// }
+/// # people_are_dropped();
+/// ```
 pub use leak_audit_macros::test;
+
+/// Implemented by `#[leak_audit]` for every struct it counts; lets
+/// [`count`] and [`Snapshot::get`] find the type's counter.
+///
+/// Do not implement it by hand: its method is not public API.
+pub trait Counted {
+    #[doc(hidden)]
+    fn __leak_audit_counter() -> &'static __private::Counter;
+}
+
+/// The number of live instances of the counted type `T`.
+///
+/// All instantiations of a generic type are counted together. Exact once the
+/// threads that create and drop `T` have synchronised with the caller (joined,
+/// or handed over through a channel or a mutex).
+///
+/// # Examples
+///
+/// ```
+/// #[leak_audit::leak_audit]
+/// mod boxes {
+///     pub struct Wrapper<T> { pub value: T }
+/// }
+///
+/// let a = boxes::Wrapper { value: 1u8 };
+/// let b = boxes::Wrapper { value: String::from("one") };
+/// assert_eq!(leak_audit::count::<boxes::Wrapper<u8>>(), 2);
+/// drop((a, b));
+/// assert_eq!(leak_audit::count::<boxes::Wrapper<()>>(), 0);
+/// ```
+#[must_use]
+pub fn count<T: Counted + ?Sized>() -> usize {
+    let counter = T::__leak_audit_counter();
+    // Reading updates the peak, so that `peak >= live` always holds.
+    let _ = counter.peak();
+    counter.live()
+}
+
+/// The counts of every counted type that has had an instance: live, created,
+/// dropped and peak.
+///
+/// # Examples
+///
+/// ```
+/// #[leak_audit::leak_audit]
+/// mod jobs {
+///     pub struct Job { pub id: u32 }
+/// }
+///
+/// let first = leak_audit::snapshot();
+/// let jobs: Vec<_> = (0..3).map(|id| jobs::Job { id }).collect();
+/// drop(jobs);
+/// let second = leak_audit::snapshot();
+///
+/// let job = second.get::<jobs::Job>().unwrap();
+/// assert_eq!((job.live, job.created, job.dropped, job.peak), (0, 3, 3, 3));
+/// let diff = second.diff(&first);
+/// assert_eq!(diff.get::<jobs::Job>().unwrap().created, 3);
+/// assert!(diff.is_flat());
+/// ```
+#[must_use]
+pub fn snapshot() -> Snapshot {
+    Snapshot::take()
+}
+
+/// The counted types whose live count grew since the previous call of
+/// `growth` or [`show_growth`], largest growth first.
+///
+/// The first call compares with zero. See [`Growth`] for the table and JSON
+/// forms.
+///
+/// # Examples
+///
+/// ```
+/// #[leak_audit::leak_audit]
+/// mod graph {
+///     pub struct Node { pub id: u32 }
+/// }
+///
+/// let _ = leak_audit::growth();
+/// let nodes: Vec<_> = (0..4).map(|id| graph::Node { id }).collect();
+/// let growth = leak_audit::growth();
+/// assert_eq!(growth.entries()[0].name, "Node");
+/// assert_eq!((growth.entries()[0].count, growth.entries()[0].delta), (4, 4));
+/// // Nothing grew since the previous call.
+/// assert!(leak_audit::growth().is_empty());
+/// # drop(nodes);
+/// ```
+#[must_use]
+pub fn growth() -> Growth {
+    Growth::since_previous_call()
+}
+
+/// Prints the counted types whose live count grew since the previous call,
+/// objgraph style: type, live count, `+delta`, largest delta first.
+///
+/// ```text
+/// Node          4         +4
+/// Edge          2         +1
+/// ```
+///
+/// # Examples
+///
+/// ```
+/// #[leak_audit::leak_audit]
+/// mod graph {
+///     pub struct Edge { pub from: u32, pub to: u32 }
+/// }
+///
+/// let edges = vec![graph::Edge { from: 0, to: 1 }];
+/// leak_audit::show_growth(); // prints "Edge   1   +1"
+/// # drop(edges);
+/// ```
+pub fn show_growth() {
+    print!("{}", growth());
+}
