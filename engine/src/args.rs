@@ -77,8 +77,12 @@ impl Parse for Args {
             let lookahead = input.lookahead1();
             if lookahead.peek(kw::reason) {
                 let keyword: kw::reason = input.parse()?;
-                input.parse::<Token![=]>().map_err(|err| expected(err.span()))?;
-                let text: LitStr = input.parse().map_err(|err| expected(err.span()))?;
+                let malformed = |span: Span| syn::Error::new(span, "expected `reason = \"..\"`, a string saying why");
+                if !input.peek(Token![=]) {
+                    return Err(malformed(keyword.span));
+                }
+                input.parse::<Token![=]>()?;
+                let text: LitStr = input.parse().map_err(|err| malformed(err.span()))?;
                 if args.reason.is_some() {
                     return Err(syn::Error::new(keyword.span, "duplicate `reason`"));
                 }
@@ -92,7 +96,7 @@ impl Parse for Args {
             } else if input.peek(Ident::peek_any) {
                 let name = input.call(Ident::parse_any)?;
                 let Some(level) = Level::from_name(&name.to_string()) else {
-                    return Err(expected(name.span()));
+                    return Err(unknown_argument(&name));
                 };
                 if input.peek(syn::token::Paren) {
                     let content;
@@ -140,6 +144,22 @@ fn duplicate_flag(slot: &mut Option<Span>, span: Span, name: &str) -> syn::Resul
 
 fn expected(span: Span) -> syn::Error {
     syn::Error::new(span, EXPECTED_FORMS)
+}
+
+const ARGUMENTS: &[&str] = &["deny", "warn", "allow", "reason", "no_count", "assert"];
+
+fn unknown_argument(name: &Ident) -> syn::Error {
+    let text = name.unraw().to_string();
+    let close = ARGUMENTS
+        .iter()
+        .map(|candidate| (crate::lints::edit_distance(&text, candidate), *candidate))
+        .filter(|&(distance, candidate)| distance <= candidate.len() / 2)
+        .min();
+    let message = match close {
+        Some((_, candidate)) => format!("unknown argument `{text}`: did you mean `{candidate}`? {EXPECTED_FORMS}"),
+        None => format!("unknown argument `{text}`: {EXPECTED_FORMS}"),
+    };
+    syn::Error::new(name.span(), message)
 }
 
 fn valid_lints() -> String {

@@ -773,6 +773,10 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
 
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
         let name = mac.path.segments.last().map(|segment| segment.ident.to_string()).unwrap_or_default();
+        if matches!(name.as_str(), "thread_local" | "lazy_static") {
+            // A declaration, collected with the statics.
+            return;
+        }
         let parsed = Punctuated::<Expr, Token![,]>::parse_terminated.parse2(mac.tokens.clone());
         match parsed {
             Ok(exprs) => {

@@ -270,3 +270,18 @@ fn take_all() -> Vec<u32> { PENDING.with(|p| p.replace(Vec::new())) }
 ";
     assert!(unbounded(source).is_empty());
 }
+
+#[test]
+fn should_warn_thread_local_declared_inside_the_fn_that_grows_it() {
+    let source = "
+fn remember(id: u32) {
+    thread_local! {
+        static SEEN: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    SEEN.with_borrow_mut(|seen| seen.push(id));
+}
+";
+    let found = unbounded(source);
+    assert_eq!(found.len(), 1);
+    assert_eq!(pointed_text(source, &found[0]), "SEEN");
+}

@@ -1,0 +1,6 @@
+#[leak_audit::leak_audit(deny(rc_cycles))]
+pub struct Person {
+    pub name: String,
+}
+
+fn main() {}

@@ -1,0 +1,8 @@
+#[leak_audit::leak_audit(deny)]
+mod model {
+    use std::{cell::RefCell, rc::Rc};
+    pub struct Person { pub cars: RefCell<Vec<Rc<Car>>> }
+    pub struct Car { pub owner: RefCell<Option<Rc<Person>>> }
+}
+
+fn main() {}
