@@ -164,7 +164,12 @@ impl Diagnostic {
                     span.start = end;
                     span.end = end;
                 }
-                Diagnostic::error(message, Some(span))
+                let diagnostic = Diagnostic::error(message, Some(span));
+                if error.to_string() == LEX_ERROR {
+                    diagnostic.note("the file cannot be split into tokens: look for an unbalanced delimiter or a malformed literal at or before this point")
+                } else {
+                    diagnostic
+                }
             })
             .collect()
     }
@@ -179,6 +184,9 @@ impl Diagnostic {
         self.lint.map(lint_code)
     }
 }
+
+/// syn's message when proc-macro2 cannot tokenize a file.
+const LEX_ERROR: &str = "cannot parse string into token stream";
 
 /// The code of `lint` in machine-readable output: `leak_audit::<lint>`.
 pub fn lint_code(lint: &Lint) -> String {

@@ -74,7 +74,12 @@ where
     match execute(&cli, out, color) {
         Ok(status) => status,
         Err(message) => {
-            let _ = writeln!(out.stderr, "{}", human::render_title(Severity::Error, &message, color));
+            // The first line is the title; the rest (cargo's own output) is printed as it is.
+            let (title, rest) = message.split_once('\n').unwrap_or((&message, ""));
+            let _ = writeln!(out.stderr, "{}", human::render_title(Severity::Error, title, color));
+            if !rest.is_empty() {
+                let _ = writeln!(out.stderr, "{}", rest.trim_end());
+            }
             EXIT_ERROR
         }
     }

@@ -89,7 +89,7 @@ impl Loader<'_> {
             Err(error) => {
                 let mut diagnostics = Diagnostic::from_syn_error(&error, &file);
                 if let Some(first) = diagnostics.first_mut() {
-                    *first = first.clone().note("the rest of this file, and the modules it declares, are not analysed");
+                    *first = first.clone().note("this file, and the modules it declares, are not analysed");
                 }
                 self.krate.errors.extend(diagnostics.into_iter().map(|diagnostic| (Some(index), diagnostic)));
             }

@@ -58,8 +58,7 @@ pub fn load(cli: &Cli) -> Result<Project, String> {
     let metadata = command.exec().map_err(|error| match error {
         cargo_metadata::Error::CargoMetadata { stderr } => {
             let stderr = stderr.trim();
-            let stderr = stderr.strip_prefix("error: ").unwrap_or(stderr);
-            format!("`cargo metadata` failed: {stderr}")
+            format!("`cargo metadata` could not read the workspace\n{stderr}")
         }
         other => format!("`cargo metadata` failed: {other}"),
     })?;
