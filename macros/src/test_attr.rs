@@ -1,8 +1,62 @@
-//! `#[leak_audit::test]`.
+//! `#[leak_audit::test]`: a `#[test]` whose body runs inside a test scope.
+//!
+//! ```text
+//! #[leak_audit::test]            #[test]
+//! fn name() -> R {        =>     fn name() -> R {
+//!     body                           let __leak_audit_test = TestGuard::new("path::name");
+//! }                                  let __leak_audit_result = { body };
+//!                                    __leak_audit_result
+//!                                }
+//! ```
+//!
+//! The guard checks for leaks when it is dropped, after every local of the
+//! body. The body goes in its own block so that the temporaries of its tail
+//! expression are dropped before the check too (in edition 2021 they would
+//! otherwise outlive the fn's locals). An early `return` or `?` still drops the
+//! guard last.
+//!
+//! `#[test]` is added unless the fn already has a test attribute (any attribute
+//! whose last path segment is `test`, like `#[tokio::test]`), so that async
+//! runtimes' test attributes compose in either order.
 
-use proc_macro2::TokenStream;
-use quote::quote;
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, ToTokens};
 
-pub(crate) fn expand(_args: TokenStream, input: TokenStream) -> TokenStream {
-    quote!(#[test] #input)
+pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
+    if !args.is_empty() {
+        let err = syn::Error::new_spanned(&args, "`#[leak_audit::test]` takes no arguments").to_compile_error();
+        return quote!(#err #[test] #input);
+    }
+    let mut function: syn::ItemFn = match syn::parse2(input.clone()) {
+        Ok(function) => function,
+        Err(_) => {
+            let err = syn::Error::new(Span::call_site(), "`#[leak_audit::test]` goes on a test fn").to_compile_error();
+            return quote!(#err #input);
+        }
+    };
+    if let Some(constness) = &function.sig.constness {
+        let err = syn::Error::new_spanned(constness, "a `#[leak_audit::test]` fn cannot be `const`").to_compile_error();
+        return quote!(#err #input);
+    }
+
+    let name = function.sig.ident.to_string();
+    let body = &function.block;
+    let block: syn::Block = syn::parse_quote! {{
+        let __leak_audit_test = ::leak_audit::__private::TestGuard::new(
+            ::core::concat!(::core::module_path!(), "::", #name),
+        );
+        #[allow(clippy::let_and_return, clippy::semicolon_if_nothing_returned)]
+        let __leak_audit_result = #body;
+        __leak_audit_result
+    }};
+    *function.block = block;
+
+    let has_test_attribute = function
+        .attrs
+        .iter()
+        .any(|attr| attr.path().segments.last().is_some_and(|segment| segment.ident == "test"));
+    let test_attribute = if has_test_attribute { None } else { Some(quote!(#[::core::prelude::v1::test])) };
+    let mut output = quote!(#test_attribute);
+    function.to_tokens(&mut output);
+    output
 }

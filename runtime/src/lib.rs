@@ -241,14 +241,15 @@ pub use leak_audit_macros::leak_audit;
 /// #[leak_audit::leak_audit]
 /// mod model {
 ///     pub struct Person { pub name: String }
+///     pub fn person(name: &str) -> Person { Person { name: name.into() } }
 /// }
 ///
+/// // In a test file: passes, the value is dropped on another thread.
 /// #[leak_audit::test]
 /// fn people_are_dropped() {
-///     let ada = model::Person { name: "Ada".into() };
+///     let ada = model::person("Ada");
 ///     std::thread::spawn(move || drop(ada)).join().unwrap();
 /// }
-/// # people_are_dropped();
 /// ```
 pub use leak_audit_macros::test;
 
@@ -273,10 +274,11 @@ pub trait Counted {
 /// #[leak_audit::leak_audit]
 /// mod boxes {
 ///     pub struct Wrapper<T> { pub value: T }
+///     pub fn wrap<T>(value: T) -> Wrapper<T> { Wrapper { value } }
 /// }
 ///
-/// let a = boxes::Wrapper { value: 1u8 };
-/// let b = boxes::Wrapper { value: String::from("one") };
+/// let a = boxes::wrap(1u8);
+/// let b = boxes::wrap(String::from("one"));
 /// assert_eq!(leak_audit::count::<boxes::Wrapper<u8>>(), 2);
 /// drop((a, b));
 /// assert_eq!(leak_audit::count::<boxes::Wrapper<()>>(), 0);
@@ -298,10 +300,11 @@ pub fn count<T: Counted + ?Sized>() -> usize {
 /// #[leak_audit::leak_audit]
 /// mod jobs {
 ///     pub struct Job { pub id: u32 }
+///     pub fn job(id: u32) -> Job { Job { id } }
 /// }
 ///
 /// let first = leak_audit::snapshot();
-/// let jobs: Vec<_> = (0..3).map(|id| jobs::Job { id }).collect();
+/// let jobs: Vec<_> = (0..3).map(jobs::job).collect();
 /// drop(jobs);
 /// let second = leak_audit::snapshot();
 ///
@@ -328,10 +331,11 @@ pub fn snapshot() -> Snapshot {
 /// #[leak_audit::leak_audit]
 /// mod graph {
 ///     pub struct Node { pub id: u32 }
+///     pub fn node(id: u32) -> Node { Node { id } }
 /// }
 ///
 /// let _ = leak_audit::growth();
-/// let nodes: Vec<_> = (0..4).map(|id| graph::Node { id }).collect();
+/// let nodes: Vec<_> = (0..4).map(graph::node).collect();
 /// let growth = leak_audit::growth();
 /// assert_eq!(growth.entries()[0].name, "Node");
 /// assert_eq!((growth.entries()[0].count, growth.entries()[0].delta), (4, 4));
@@ -358,9 +362,10 @@ pub fn growth() -> Growth {
 /// #[leak_audit::leak_audit]
 /// mod graph {
 ///     pub struct Edge { pub from: u32, pub to: u32 }
+///     pub fn edge(from: u32, to: u32) -> Edge { Edge { from, to } }
 /// }
 ///
-/// let edges = vec![graph::Edge { from: 0, to: 1 }];
+/// let edges = vec![graph::edge(0, 1)];
 /// leak_audit::show_growth(); // prints "Edge   1   +1"
 /// # drop(edges);
 /// ```

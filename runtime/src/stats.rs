@@ -68,10 +68,11 @@ fn id(counter: &'static Counter) -> usize {
 /// #[leak_audit::leak_audit]
 /// mod model {
 ///     pub struct Session { pub user: String }
+///     pub fn login(user: &str) -> Session { Session { user: user.into() } }
 /// }
 ///
 /// let before = leak_audit::snapshot();
-/// let kept = vec![model::Session { user: "ada".into() }];
+/// let kept = vec![model::login("ada")];
 /// let after = leak_audit::snapshot();
 ///
 /// let session = after.get::<model::Session>().unwrap();
@@ -303,10 +304,11 @@ impl Growth {
     /// #[leak_audit::leak_audit]
     /// mod cache {
     ///     pub struct Entry { pub key: u32 }
+    ///     pub fn entry(key: u32) -> Entry { Entry { key } }
     /// }
     ///
-    /// leak_audit::growth();
-    /// let kept: Vec<_> = (0..3).map(|key| cache::Entry { key }).collect();
+    /// let _ = leak_audit::growth();
+    /// let kept: Vec<_> = (0..3).map(cache::entry).collect();
     /// let json = leak_audit::growth().to_json();
     /// assert!(json.contains(r#""type":"Entry""#));
     /// assert!(json.contains(r#""count":3,"delta":3"#));

@@ -1,0 +1,316 @@
+//! Adding the hidden counting field to one struct, and the items that go with
+//! it: the marker type holding the counter, the `Counted` impls, and a `Debug`
+//! impl replacing a derived one.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, ToTokens};
+use syn::punctuated::Punctuated;
+use syn::{parse_quote, Token};
+
+/// The name of the hidden field.
+pub(super) const FIELD: &str = "__leak_audit";
+
+/// Why a struct is left uncounted; only used to decide, the reasons are
+/// documented in the runtime crate.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Skip {
+    NotNamed,
+    Packed,
+    Copy,
+    UnknownDerive,
+    MaybeUnsized,
+    AlreadyCounted,
+}
+
+/// Which token type the field gets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Token {
+    /// Zero-sized in release, the creating test's tag in debug.
+    Tagged,
+    /// Always zero-sized (`repr(C)`, `repr(transparent)`).
+    Zst,
+}
+
+/// The derives the rewrite knows to be fine with the hidden field.
+const KNOWN_DERIVES: &[&str] =
+    &["Clone", "Default", "Debug", "PartialEq", "Eq", "Hash", "PartialOrd", "Ord", "Serialize", "Deserialize"];
+
+/// Adds the hidden field to `item` and returns the items to emit next to it,
+/// or why it cannot be counted.
+pub(super) fn instrument(item: &mut syn::ItemStruct) -> Result<TokenStream, Skip> {
+    let plan = plan(item)?;
+    let marker = format_ident!("__leak_audit_{}", item.ident, span = Span::call_site());
+    let debug_impl = if plan.derives_debug { Some(debug_impl(item)) } else { None };
+    if plan.derives_debug {
+        remove_derive(&mut item.attrs, "Debug");
+    }
+
+    let token = match plan.token {
+        Token::Tagged => quote!(::leak_audit::__private::Token),
+        Token::Zst => quote!(::leak_audit::__private::TokenZst),
+    };
+    let serde_skip = plan.serde.iter().map(|cfg| match cfg {
+        None => quote!(#[serde(skip)]),
+        Some(predicate) => quote!(#[cfg_attr(#predicate, serde(skip))]),
+    });
+    let field = quote! {
+        #[doc(hidden)]
+        #[allow(dead_code, clippy::pub_underscore_fields)]
+        #(#serde_skip)*
+        pub(crate) __leak_audit: #token<#marker>
+    };
+    let field = syn::parse::Parser::parse2(syn::Field::parse_named, field).map_err(|_| Skip::NotNamed)?;
+    let syn::Fields::Named(fields) = &mut item.fields else { return Err(Skip::NotNamed) };
+    fields.named.push(field);
+
+    let name = item.ident.unraw_string();
+    let ident = &item.ident;
+    let (impl_generics, ty_generics, where_clause) = item.generics.split_for_impl();
+    Ok(quote! {
+        #[doc(hidden)]
+        #[allow(non_camel_case_types, missing_debug_implementations)]
+        pub(crate) struct #marker;
+
+        #[automatically_derived]
+        impl ::leak_audit::__private::Counted for #marker {
+            #[inline]
+            fn __leak_audit_counter() -> &'static ::leak_audit::__private::Counter {
+                static SHARDS: ::leak_audit::__private::Shards = ::leak_audit::__private::Shards::new();
+                static COUNTER: ::leak_audit::__private::Counter =
+                    ::leak_audit::__private::Counter::new(#name, ::core::module_path!(), &SHARDS);
+                &COUNTER
+            }
+        }
+
+        #[automatically_derived]
+        impl #impl_generics ::leak_audit::__private::Counted for #ident #ty_generics #where_clause {
+            #[inline]
+            fn __leak_audit_counter() -> &'static ::leak_audit::__private::Counter {
+                <#marker as ::leak_audit::__private::Counted>::__leak_audit_counter()
+            }
+        }
+
+        #debug_impl
+    })
+}
+
+trait UnrawString {
+    fn unraw_string(&self) -> String;
+}
+
+impl UnrawString for syn::Ident {
+    fn unraw_string(&self) -> String {
+        let text = self.to_string();
+        text.strip_prefix("r#").map_or_else(|| text.clone(), str::to_owned)
+    }
+}
+
+struct Plan {
+    token: Token,
+    derives_debug: bool,
+    /// One entry per serde derive: `None` when unconditional, else the
+    /// `cfg_attr` predicate it sits behind.
+    serde: Vec<Option<TokenStream>>,
+}
+
+fn plan(item: &syn::ItemStruct) -> Result<Plan, Skip> {
+    let syn::Fields::Named(fields) = &item.fields else { return Err(Skip::NotNamed) };
+    if fields.named.iter().any(|field| field.ident.as_ref().is_some_and(|ident| ident == FIELD)) {
+        return Err(Skip::AlreadyCounted);
+    }
+    let mut token = Token::Tagged;
+    for attr in &item.attrs {
+        if !attr.path().is_ident("repr") {
+            continue;
+        }
+        let Ok(reprs) = attr.parse_args_with(Punctuated::<syn::Meta, Token![,]>::parse_terminated) else {
+            return Err(Skip::Packed);
+        };
+        for repr in reprs {
+            let path = repr.path();
+            if path.is_ident("packed") {
+                return Err(Skip::Packed);
+            }
+            if path.is_ident("C") || path.is_ident("transparent") {
+                token = Token::Zst;
+            }
+        }
+    }
+
+    let mut derives_debug = false;
+    let mut serde = Vec::new();
+    for attr in &item.attrs {
+        let (predicate, derives) = if attr.path().is_ident("derive") {
+            (None, derive_list(&attr.meta).ok_or(Skip::UnknownDerive)?)
+        } else if attr.path().is_ident("cfg_attr") {
+            match cfg_attr_derives(attr)? {
+                Some((predicate, derives)) => (Some(predicate), derives),
+                None => continue,
+            }
+        } else {
+            continue;
+        };
+        for derive in derives {
+            let Some(name) = derive.segments.last().map(|segment| segment.ident.to_string()) else {
+                return Err(Skip::UnknownDerive);
+            };
+            match name.as_str() {
+                "Copy" => return Err(Skip::Copy),
+                // A conditional Debug would need a conditional hand-written impl.
+                "Debug" if predicate.is_some() => return Err(Skip::UnknownDerive),
+                "Debug" => derives_debug = true,
+                "Serialize" | "Deserialize" => {
+                    let key = predicate.as_ref().map(ToString::to_string);
+                    if !serde.iter().any(|seen: &Option<TokenStream>| seen.as_ref().map(ToString::to_string) == key) {
+                        serde.push(predicate.clone());
+                    }
+                }
+                known if KNOWN_DERIVES.contains(&known) => {}
+                _ => return Err(Skip::UnknownDerive),
+            }
+        }
+    }
+
+    if fields.named.last().is_some_and(|field| maybe_unsized(&field.ty, &item.generics)) {
+        return Err(Skip::MaybeUnsized);
+    }
+    Ok(Plan { token, derives_debug, serde })
+}
+
+fn derive_list(meta: &syn::Meta) -> Option<Vec<syn::Path>> {
+    let syn::Meta::List(list) = meta else { return None };
+    let paths = list.parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated).ok()?;
+    Some(paths.into_iter().collect())
+}
+
+/// `#[cfg_attr(predicate, derive(..), ..)]`: the predicate and the derives, or
+/// `None` if it has no derive.
+fn cfg_attr_derives(attr: &syn::Attribute) -> Result<Option<(TokenStream, Vec<syn::Path>)>, Skip> {
+    let Ok(metas) = attr.parse_args_with(Punctuated::<syn::Meta, Token![,]>::parse_terminated) else {
+        return Err(Skip::UnknownDerive);
+    };
+    let mut metas = metas.into_iter();
+    let Some(predicate) = metas.next() else { return Ok(None) };
+    let mut derives = Vec::new();
+    for meta in metas {
+        if meta.path().is_ident("derive") {
+            derives.extend(derive_list(&meta).ok_or(Skip::UnknownDerive)?);
+        } else if meta.path().is_ident("repr") {
+            // A conditional repr could make the struct packed.
+            return Err(Skip::Packed);
+        }
+    }
+    Ok((!derives.is_empty()).then(|| (predicate.into_token_stream(), derives)))
+}
+
+/// Whether `ty` may be unsized: a slice, `str`, a trait object, or a type
+/// parameter declared `?Sized`.
+fn maybe_unsized(ty: &syn::Type, generics: &syn::Generics) -> bool {
+    match ty {
+        syn::Type::Slice(_) | syn::Type::TraitObject(_) => true,
+        syn::Type::Paren(inner) => maybe_unsized(&inner.elem, generics),
+        syn::Type::Group(inner) => maybe_unsized(&inner.elem, generics),
+        syn::Type::Macro(_) => true,
+        syn::Type::Path(path) if path.qself.is_none() => {
+            if path.path.is_ident("str") {
+                return true;
+            }
+            let Some(ident) = path.path.get_ident() else {
+                // `T::Assoc` may be unsized; any other path is a sized type
+                // unless it is a trait object written without `dyn`, which
+                // edition 2021 rejects.
+                return path.path.segments.len() > 1
+                    && generics.type_params().any(|param| param.ident == path.path.segments[0].ident);
+            };
+            let unsized_bound = |bounds: &Punctuated<syn::TypeParamBound, Token![+]>| {
+                bounds.iter().any(|bound| {
+                    matches!(bound, syn::TypeParamBound::Trait(bound) if bound.maybe.is_some())
+                })
+            };
+            generics.type_params().any(|param| &param.ident == ident && unsized_bound(&param.bounds))
+                || generics.where_clause.as_ref().is_some_and(|clause| {
+                    clause.predicates.iter().any(|predicate| match predicate {
+                        syn::WherePredicate::Type(predicate) => {
+                            matches!(&predicate.bounded_ty, syn::Type::Path(bounded) if bounded.path.is_ident(ident))
+                                && unsized_bound(&predicate.bounds)
+                        }
+                        _ => false,
+                    })
+                })
+        }
+        _ => false,
+    }
+}
+
+/// Removes `name` from every `#[derive(..)]` list, dropping lists left empty.
+fn remove_derive(attrs: &mut Vec<syn::Attribute>, name: &str) {
+    attrs.retain_mut(|attr| {
+        if !attr.path().is_ident("derive") {
+            return true;
+        }
+        let Some(paths) = derive_list(&attr.meta) else { return true };
+        let kept: Vec<syn::Path> = paths
+            .into_iter()
+            .filter(|path| path.segments.last().is_none_or(|segment| segment.ident != name))
+            .collect();
+        if kept.is_empty() {
+            return false;
+        }
+        let span = attr.pound_token.span;
+        *attr = parse_quote!(#[derive(#(#kept),*)]);
+        attr.pound_token.span = span;
+        true
+    });
+}
+
+/// The `Debug` impl `#[derive(Debug)]` would have generated, without the
+/// hidden field (which is added after this is built).
+fn debug_impl(item: &syn::ItemStruct) -> TokenStream {
+    let ident = &item.ident;
+    let name = ident.unraw_string();
+    let mut generics = item.generics.clone();
+    let params: Vec<syn::Ident> = generics.type_params().map(|param| param.ident.clone()).collect();
+    {
+        let where_clause = generics.make_where_clause();
+        for param in &params {
+            where_clause.predicates.push(parse_quote!(#param: ::core::fmt::Debug));
+        }
+        // Like the derive: fields typed `T::Assoc` need their own bound.
+        if let syn::Fields::Named(fields) = &item.fields {
+            for field in &fields.named {
+                if let syn::Type::Path(path) = &field.ty {
+                    let projection = path.qself.is_some()
+                        || (path.path.segments.len() > 1 && params.contains(&path.path.segments[0].ident));
+                    if projection {
+                        let ty = &field.ty;
+                        where_clause.predicates.push(parse_quote!(#ty: ::core::fmt::Debug));
+                    }
+                }
+            }
+        }
+    }
+    let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
+    let fields = match &item.fields {
+        syn::Fields::Named(fields) => fields.named.iter().collect(),
+        _ => Vec::new(),
+    };
+    let calls = fields.iter().map(|field| {
+        let cfgs = field.attrs.iter().filter(|attr| attr.path().is_ident("cfg"));
+        let member = field.ident.as_ref();
+        let label = member.map(UnrawString::unraw_string).unwrap_or_default();
+        quote! {
+            #(#cfgs)*
+            ::core::fmt::DebugStruct::field(&mut debug, #label, &self.#member);
+        }
+    });
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics ::core::fmt::Debug for #ident #ty_generics #where_clause {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                let mut debug = ::core::fmt::Formatter::debug_struct(f, #name);
+                #(#calls)*
+                ::core::fmt::DebugStruct::finish(&mut debug)
+            }
+        }
+    }
+}
