@@ -76,8 +76,13 @@ impl<M: Counted> Drop for Token<M> {
 /// The hidden field of counted `#[repr(C)]` and `#[repr(transparent)]`
 /// structs: zero-sized in every build, so their layout never changes. Its drop
 /// is charged to the test running on the dropping thread.
+///
+/// Its one field is public because `repr(transparent)` accepts extra fields
+/// only if they are zero-sized and have no private fields (rust-lang/rust#78586).
+/// Building it other than through [`TokenZst::new`] would skew the counts.
 pub struct TokenZst<M: Counted> {
-    marker: PhantomData<fn() -> M>,
+    #[doc(hidden)]
+    pub marker: PhantomData<fn() -> M>,
 }
 
 impl<M: Counted> TokenZst<M> {

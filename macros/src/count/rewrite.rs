@@ -189,7 +189,7 @@ impl Rewriter<'_> {
                 Some(Def::Via(path)) => {
                     // A `use` path is resolved from the crate root or the
                     // module (`super::`, `crate::`); a type alias like a type.
-                    return self.names_counted(path, index, hops + 1);
+                    return self.names_counted(path, index + 1, hops + 1);
                 }
                 None if !scope.transparent => return false,
                 None => {}

@@ -1,0 +1,52 @@
+//! serde derives work on counted structs: the hidden field gets
+//! `#[serde(skip)]`, so the serialized form is unchanged, and deserializing
+//! creates (and counts) a value. `cfg_attr`-gated derives get a `cfg_attr`-gated
+//! skip.
+
+use leak_audit::count;
+
+#[leak_audit::leak_audit]
+mod model {
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Debug, Serialize, Deserialize, PartialEq)]
+    #[serde(deny_unknown_fields, rename_all = "camelCase")]
+    pub struct Account {
+        pub user_name: String,
+        pub balance: i64,
+    }
+
+    pub fn account(user_name: &str, balance: i64) -> Account {
+        Account { user_name: user_name.into(), balance }
+    }
+
+    #[cfg_attr(not(any()), derive(serde::Serialize, serde::Deserialize))]
+    pub struct Gated {
+        pub on: bool,
+    }
+
+    pub fn gated() -> Gated {
+        Gated { on: true }
+    }
+}
+
+#[test]
+fn should_serialize_without_the_hidden_field() {
+    let account = model::account("ada", 10);
+    let json = serde_json::to_string(&account).unwrap();
+    assert_eq!(json, r#"{"userName":"ada","balance":10}"#);
+    assert_eq!(serde_json::to_string(&model::gated()).unwrap(), r#"{"on":true}"#);
+}
+
+#[test]
+fn should_count_deserialized_values() {
+    let before = count::<model::Account>();
+    let account: model::Account = serde_json::from_str(r#"{"userName":"bob","balance":-1}"#).unwrap();
+    assert_eq!(account, model::account("bob", -1));
+    assert!(count::<model::Account>() > before);
+    // `deny_unknown_fields` still rejects the hidden field's name.
+    assert!(serde_json::from_str::<model::Account>(r#"{"userName":"x","balance":0,"__leak_audit":null}"#).is_err());
+    let gated: model::Gated = serde_json::from_str(r#"{"on":false}"#).unwrap();
+    assert!(!gated.on);
+    assert_eq!(count::<model::Gated>(), 1);
+}
