@@ -45,9 +45,10 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
         let __leak_audit_test = ::leak_audit::__private::TestGuard::new(
             ::core::concat!(::core::module_path!(), "::", #name),
         );
-        #[allow(clippy::let_and_return, clippy::semicolon_if_nothing_returned)]
         let __leak_audit_result = #body;
-        __leak_audit_result
+        // Unreachable when the body diverges (`panic!`, `loop {}`).
+        #[allow(unreachable_code, clippy::needless_return)]
+        return __leak_audit_result;
     }};
     *function.block = block;
 

@@ -1,0 +1,64 @@
+//! Creation sites: with `LEAK_AUDIT_SITES=1`, a failing `#[leak_audit::test]`
+//! lists its leaked values grouped by the line that created them, most first
+//! (tracemalloc's `statistics("lineno")`). Debug builds only.
+//!
+//! The environment variable is read once per process, so this scenario sets
+//! it before the first counted value and lives in its own test binary.
+
+use std::panic;
+use std::sync::Mutex;
+
+#[leak_audit::leak_audit]
+mod model {
+    #[derive(Clone, Default)]
+    pub struct Blob {
+        pub bytes: Vec<u8>,
+    }
+
+    pub fn small() -> Blob {
+        Blob { bytes: vec![1] }
+    }
+
+    pub fn large() -> Blob {
+        Blob { bytes: vec![0; 1024] }
+    }
+}
+
+static PARKED: Mutex<Vec<model::Blob>> = Mutex::new(Vec::new());
+
+#[leak_audit::test]
+#[ignore = "run by `should_group_leaks_by_creation_site`"]
+fn leaks_from_three_sites() {
+    let mut parked = PARKED.lock().unwrap();
+    for _ in 0..3 {
+        parked.push(model::small());
+    }
+    parked.push(model::large());
+    assert_eq!(parked[3].bytes.len(), 1024);
+    let copy = parked[0].clone();
+    parked.push(copy);
+    // Created and dropped: not listed.
+    drop(model::large());
+}
+
+#[test]
+fn should_group_leaks_by_creation_site() {
+    if !cfg!(debug_assertions) {
+        return;
+    }
+    std::env::set_var("LEAK_AUDIT_SITES", "1");
+    let message = panic::catch_unwind(leaks_from_three_sites)
+        .map_err(|payload| payload.downcast_ref::<String>().cloned().unwrap_or_default())
+        .unwrap_err();
+    let lines: Vec<&str> = message.lines().collect();
+    assert!(lines[0].contains("leaked 5 values"), "{message}");
+    assert!(lines[1].trim_start().starts_with("Blob") && lines[1].contains(" 5 "), "{message}");
+    let file = file!();
+    // `Blob { bytes: vec![1] }` is on line 19, `Blob { bytes: vec![0; 1024] }`
+    // on line 23, and the derive(Clone) on line 13.
+    assert_eq!(lines[2].trim(), format!("3 created at {file}:19:9"), "{message}");
+    let rest: Vec<String> = lines[3..5].iter().map(|line| line.trim().to_owned()).collect();
+    assert!(rest.contains(&format!("1 created at {file}:23:9")), "{message}");
+    assert!(rest.iter().any(|line| line.starts_with(&format!("1 created at {file}:13:"))), "{message}");
+    assert_eq!(lines.len(), 5, "{message}");
+}
