@@ -146,6 +146,8 @@ pub struct Scope<'a> {
     pub(crate) errors: Vec<(FileId, syn::Error)>,
     settings: Vec<SettingsNode>,
     type_index: HashMap<String, Vec<usize>>,
+    static_index: HashMap<String, Vec<usize>>,
+    uses_by_static: HashMap<usize, Vec<usize>>,
 }
 
 impl<'a> Scope<'a> {
@@ -161,8 +163,21 @@ impl<'a> Scope<'a> {
         for (index, def) in scope.types.iter().enumerate() {
             scope.type_index.entry(def.name.to_string()).or_default().push(index);
         }
+        for (index, def) in scope.statics.iter().enumerate() {
+            scope.static_index.entry(def.name.to_string()).or_default().push(index);
+        }
         scope.uses = collect_uses(&scope);
+        for (index, found) in scope.uses.iter().enumerate() {
+            if let Root::Static(id) = found.root {
+                scope.uses_by_static.entry(id).or_default().push(index);
+            }
+        }
         scope
+    }
+
+    /// The uses of static `id`.
+    pub(crate) fn uses_of_static(&self, id: usize) -> impl Iterator<Item = &Use> {
+        self.uses_by_static.get(&id).into_iter().flatten().map(|&index| &self.uses[index])
     }
 
     /// The type definitions named `name`.
@@ -398,12 +413,10 @@ impl<'a> Scope<'a> {
     /// The static `name` as seen from inside fn `from`: one declared in that fn
     /// or an enclosing one first, then one declared outside any fn.
     pub(crate) fn resolve_static(&self, name: &Ident, from: Option<usize>) -> Option<usize> {
+        let candidates = self.static_index.get(&name.to_string())?;
         let mut scope_fn = from;
         loop {
-            let found = self
-                .statics
-                .iter()
-                .position(|def| def.owner_fn == scope_fn && def.name == *name);
+            let found = candidates.iter().copied().find(|&id| self.statics[id].owner_fn == scope_fn);
             if found.is_some() {
                 return found;
             }

@@ -91,7 +91,7 @@ const HELP: &str = "bound it: an LRU cache (`lru::LruCache`, `schnellru`), a siz
 fn check_statics(scope: &Scope<'_>, config: &Config, out: &mut Vec<Raw>) {
     for (id, def) in scope.statics.iter().enumerate() {
         let Some(found) = memo_map(scope, &def.ty, config) else { continue };
-        let uses: Vec<&Use> = scope.uses.iter().filter(|u| u.root == Root::Static(id)).collect();
+        let uses: Vec<&Use> = scope.uses_of_static(id).collect();
         let Some(subject) = unevicted_memo(&uses) else { continue };
         let name = &def.name;
         let fn_name = scope.fns[subject.fn_id].name;

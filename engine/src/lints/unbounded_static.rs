@@ -1,7 +1,7 @@
 use crate::collection;
 use crate::finding::{Finding, Label, Location};
 use crate::lints::{declare_lint, Level, Raw};
-use crate::model::{Op, Root, Scope, StaticKind};
+use crate::model::{Op, Scope, StaticKind};
 use crate::Config;
 
 declare_lint! {
@@ -79,7 +79,7 @@ pub(crate) fn check(scope: &Scope<'_>, config: &Config, out: &mut Vec<Raw>) {
         if found.bounded || !mutable {
             continue;
         }
-        let uses: Vec<_> = scope.uses.iter().filter(|u| u.root == Root::Static(id)).collect();
+        let uses: Vec<_> = scope.uses_of_static(id).collect();
         if found.is_map && uses.iter().any(|u| u.memo) {
             // A memo table: `cache_without_eviction` reports it.
             continue;
