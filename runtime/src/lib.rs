@@ -155,6 +155,8 @@ pub mod __private;
 mod registry;
 mod scope;
 mod shard;
+// Creation sites need the per-instance data that only debug builds keep.
+#[cfg(debug_assertions)]
 mod sites;
 mod stats;
 

@@ -146,6 +146,7 @@ impl Scope {
     }
 
     /// The tag that values created in this scope carry.
+    #[cfg(debug_assertions)]
     pub(crate) fn tag(&self) -> u32 {
         self.tag
     }

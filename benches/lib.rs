@@ -1,0 +1,87 @@
+//! The workloads of the counting benchmarks, each written twice over
+//! identical types: once in a module annotated `#[leak_audit]` (counted) and
+//! once in a module opted out with `#[leak_audit(no_count)]` (plain), so the
+//! two differ only by the counting.
+
+/// Expands the same source into a counted and a plain module.
+macro_rules! twice {
+    ($($body:tt)*) => {
+        /// The workloads over counted types.
+        #[leak_audit::leak_audit]
+        pub mod counted { $($body)* }
+
+        /// The same workloads over plain types.
+        #[leak_audit::leak_audit(no_count)]
+        pub mod plain { $($body)* }
+    };
+}
+
+twice! {
+    use std::hint::black_box;
+    use std::rc::Rc;
+
+    /// A binary tree node behind `Rc`.
+    pub struct Node {
+        /// Left child.
+        pub left: Option<Rc<Node>>,
+        /// Right child.
+        pub right: Option<Rc<Node>>,
+        /// Payload.
+        pub value: u64,
+    }
+
+    /// Builds a complete binary tree of `depth` levels (2^depth - 1 nodes).
+    pub fn tree(depth: u32, value: u64) -> Option<Rc<Node>> {
+        if depth == 0 {
+            return None;
+        }
+        Some(Rc::new(Node {
+            left: tree(depth - 1, value * 2),
+            right: tree(depth - 1, value * 2 + 1),
+            value,
+        }))
+    }
+
+    /// Sums a tree's values, so that building it cannot be optimised away.
+    pub fn sum(node: &Option<Rc<Node>>) -> u64 {
+        node.as_ref().map_or(0, |node| node.value + sum(&node.left) + sum(&node.right))
+    }
+
+    /// A small value that lives on the stack.
+    pub struct Point {
+        /// X.
+        pub x: f64,
+        /// Y.
+        pub y: f64,
+        /// Weight.
+        pub weight: u32,
+    }
+
+    /// Constructs and drops `n` points, returning a checksum.
+    pub fn points(n: u32) -> f64 {
+        let mut total = 0.0;
+        for i in 0..n {
+            let point = black_box(Point { x: f64::from(i), y: f64::from(i) * 0.5, weight: i & 7 });
+            total += (point.x * point.x + point.y * point.y).sqrt() * f64::from(point.weight);
+        }
+        total
+    }
+
+    /// A heap-allocated message.
+    pub struct Message {
+        /// Id.
+        pub id: u64,
+        /// Payload.
+        pub payload: [u64; 4],
+    }
+
+    /// Boxes and drops `n` messages, returning a checksum.
+    pub fn churn(n: u64) -> u64 {
+        let mut total = 0;
+        for id in 0..n {
+            let message = black_box(Box::new(Message { id, payload: [id; 4] }));
+            total += message.id + message.payload[3];
+        }
+        total
+    }
+}
