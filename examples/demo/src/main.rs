@@ -6,15 +6,8 @@
 mod model {
     use std::{cell::RefCell, rc::Rc};
 
-    pub struct Person {
-        pub name: String,
-        pub cars: RefCell<Vec<Rc<Car>>>,
-    }
-
-    pub struct Car {
-        pub model: String,
-        pub owner: RefCell<Option<Rc<Person>>>,
-    }
+    pub struct Person { pub cars: RefCell<Vec<Rc<Car>>> }
+    pub struct Car { pub owner: RefCell<Option<Rc<Person>>> }
 }
 
 #[leak_audit::leak_audit]
@@ -49,10 +42,10 @@ mod calculator {
 fn main() {
     use std::{cell::RefCell, rc::Rc};
 
-    let person = Rc::new(model::Person { name: "Joden".into(), cars: RefCell::new(Vec::new()) });
-    let car = Rc::new(model::Car { model: "Tesla".into(), owner: RefCell::new(Some(person.clone())) });
+    let person = Rc::new(model::Person { cars: RefCell::new(Vec::new()) });
+    let car = Rc::new(model::Car { owner: RefCell::new(Some(person.clone())) });
     person.cars.borrow_mut().push(car);
-    println!("{} now has {} car(s)", person.name, person.cars.borrow().len());
+    println!("the person has {} car(s)", person.cars.borrow().len());
 
     println!("{} request(s) seen", history::handle("GET /"));
     println!("2 + 3 = {}", calculator::Calculator::default().add(2, 3));
