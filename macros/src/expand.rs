@@ -43,6 +43,16 @@ pub(crate) fn leak_audit(args: TokenStream, input: TokenStream) -> TokenStream {
 
     StripHelperAttrs.visit_item_mut(&mut item);
     let errors: TokenStream = errors.iter().map(syn::Error::to_compile_error).collect();
+    // A fn may be a method in an `impl` or a trait, where no `const _` item can
+    // stand beside it: its warnings go inside its body, where items always can.
+    let warnings = match &mut item {
+        syn::Item::Fn(function) if !warnings.is_empty() => {
+            let block = &function.block;
+            *function.block = syn::parse_quote!({ #warnings #block });
+            TokenStream::new()
+        }
+        _ => warnings,
+    };
     quote! {
         #item
         #extra

@@ -15,6 +15,4 @@ pub struct D { pub x: u8 }
 #[leak_audit::leak_audit(allow(r#rc_cycle),)]
 pub struct E { pub x: u8 }
 
-fn main() {
-    let _ = (A { x: 1 }.x, B { x: 1 }.x, C { x: 1 }.x, D { x: 1 }.x, E { x: 1 }.x);
-}
+fn main() {}

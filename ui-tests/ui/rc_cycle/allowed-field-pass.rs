@@ -8,9 +8,13 @@ mod list {
         #[leak_audit(allow(rc_cycle), reason = "`List::drop` unlinks every node")]
         pub prev: RefCell<Option<Rc<Node>>>,
     }
+
+    pub fn node() -> Node {
+        Node { next: RefCell::new(None), prev: RefCell::new(None) }
+    }
 }
 
 fn main() {
-    let node = list::Node { next: Default::default(), prev: Default::default() };
+    let node = list::node();
     assert!(node.next.borrow().is_none() && node.prev.borrow().is_none());
 }

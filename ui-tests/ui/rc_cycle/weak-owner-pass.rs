@@ -13,14 +13,18 @@ mod model {
     }
 
     pub enum Persistent { Cons(i32, Rc<Persistent>), Nil }
+
+    pub fn demo() -> usize {
+        let person = Rc::new(Person { cars: RefCell::new(Vec::new()) });
+        let car = Rc::new(Car { owner: RefCell::new(Rc::downgrade(&person)) });
+        person.cars.borrow_mut().push(car);
+        let leaf = Rc::new(Node { value: 3, parent: RefCell::new(Weak::new()), children: RefCell::new(vec![]) });
+        let _ = Persistent::Cons(1, Rc::new(Persistent::Nil));
+        let cars = person.cars.borrow().len();
+        cars + leaf.value as usize
+    }
 }
 
 fn main() {
-    use std::{cell::RefCell, rc::{Rc, Weak}};
-    let person = Rc::new(model::Person { cars: RefCell::new(Vec::new()) });
-    let car = Rc::new(model::Car { owner: RefCell::new(Rc::downgrade(&person)) });
-    person.cars.borrow_mut().push(car);
-    let leaf = Rc::new(model::Node { value: 3, parent: RefCell::new(Weak::new()), children: RefCell::new(vec![]) });
-    assert_eq!(leaf.value, 3);
-    let _ = model::Persistent::Cons(1, Rc::new(model::Persistent::Nil));
+    assert_eq!(model::demo(), 4);
 }
