@@ -101,7 +101,7 @@ fn main() {
     report(
         "stack_values_1m",
         1.5,
-        ratio(rounds, || plain::points(black_box(POINTS)).to_bits(), || counted::points(black_box(POINTS)).to_bits()),
+        ratio(rounds, || plain::points(black_box(POINTS)), || counted::points(black_box(POINTS))),
     );
     report(
         "two_threads_boxed_1m_each",

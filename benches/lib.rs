@@ -50,19 +50,19 @@ twice! {
     /// A small value that lives on the stack.
     pub struct Point {
         /// X.
-        pub x: f64,
+        pub x: u64,
         /// Y.
-        pub y: f64,
+        pub y: u64,
         /// Weight.
         pub weight: u32,
     }
 
     /// Constructs and drops `n` points, returning a checksum.
-    pub fn points(n: u32) -> f64 {
-        let mut total = 0.0;
+    pub fn points(n: u32) -> u64 {
+        let mut total = 0u64;
         for i in 0..n {
-            let point = black_box(Point { x: f64::from(i), y: f64::from(i) * 0.5, weight: i & 7 });
-            total += (point.x * point.x + point.y * point.y).sqrt() * f64::from(point.weight);
+            let point = black_box(Point { x: u64::from(i), y: u64::from(i ^ 0x55), weight: i & 7 });
+            total = total.wrapping_add(point.x * u64::from(point.weight) + point.y);
         }
         total
     }

@@ -61,3 +61,44 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
     function.to_tokens(&mut output);
     output
 }
+
+#[cfg(test)]
+mod tests {
+    use super::expand;
+    use quote::quote;
+
+    fn test_attributes(output: &str) -> usize {
+        output.matches(":: core :: prelude :: v1 :: test").count()
+    }
+
+    #[test]
+    fn should_add_test_attribute_to_a_plain_fn() {
+        let output = expand(quote!(), quote!(fn works() {})).to_string();
+        assert_eq!(test_attributes(&output), 1, "{output}");
+        assert!(output.contains("TestGuard :: new"), "{output}");
+    }
+
+    #[test]
+    fn should_not_add_a_second_test_attribute_under_an_async_runtime() {
+        for attribute in [quote!(#[tokio::test]), quote!(#[async_std::test]), quote!(#[test])] {
+            let output = expand(quote!(), quote!(#attribute async fn works() {})).to_string();
+            assert_eq!(test_attributes(&output), 0, "{output}");
+            assert!(output.contains("TestGuard :: new"), "{output}");
+        }
+    }
+
+    #[test]
+    fn should_keep_other_attributes() {
+        let output =
+            expand(quote!(), quote!(#[should_panic(expected = "x")] #[ignore] fn works() {})).to_string();
+        assert!(output.contains("# [should_panic (expected = \"x\")] # [ignore]"), "{output}");
+    }
+
+    #[test]
+    fn should_reject_arguments_and_non_fns_with_the_item_kept() {
+        let output = expand(quote!(strict), quote!(fn works() {})).to_string();
+        assert!(output.contains("takes no arguments"), "{output}");
+        let output = expand(quote!(), quote!(struct NotAFn;)).to_string();
+        assert!(output.contains("goes on a test fn") && output.contains("struct NotAFn"), "{output}");
+    }
+}

@@ -2,8 +2,8 @@
 //!
 //! `#[leak_audit]` gives every counted struct a hidden marker type whose
 //! [`Counted`](crate::Counted) impl holds two statics: a [`Counter`] (name,
-//! registration state, peak) and its [`Shards`] (all-zero, so they cost no
-//! space in the binary). Creating an instance goes through [`Counter::create`],
+//! registration state) and its [`Shards`] (the counts and the peak; all-zero,
+//! so they cost no space in the binary). Creating an instance goes through [`Counter::create`],
 //! dropping it through [`Counter::drop_instance`].
 //!
 //! # Registration (tracing-core's callsite pattern)
@@ -48,6 +48,11 @@ impl Shard {
 /// Not public API: named only by code that `#[leak_audit]` generates.
 pub struct Shards {
     shards: [Shard; OWNED + 1],
+    /// The highest live count observed by a sample (see [`Counter::peak`]),
+    /// on a line of its own: the hot path reads `Counter::state` on every
+    /// creation, and must not share a line with a value that other threads
+    /// write.
+    peak: Padded,
     /// Live instances per running test scope, see [`scope`].
     pub(crate) scoped: [AtomicU64; scope::SLOTS],
 }
@@ -56,7 +61,11 @@ impl Shards {
     /// All counts zero.
     #[must_use]
     pub const fn new() -> Self {
-        Shards { shards: [const { Shard::new() }; OWNED + 1], scoped: [const { AtomicU64::new(0) }; scope::SLOTS] }
+        Shards {
+            shards: [const { Shard::new() }; OWNED + 1],
+            peak: Padded(AtomicUsize::new(0)),
+            scoped: [const { AtomicU64::new(0) }; scope::SLOTS],
+        }
     }
 }
 
@@ -84,8 +93,6 @@ pub struct Counter {
     state: AtomicU8,
     /// The next counter in the registry (written once, before publication).
     pub(crate) next: AtomicPtr<Counter>,
-    /// The highest live count observed by a sample (see [`Counter::peak`]).
-    peak: AtomicUsize,
 }
 
 // === impl Counter ===
@@ -104,7 +111,6 @@ impl Counter {
             shards,
             state: AtomicU8::new(Self::UNREGISTERED),
             next: AtomicPtr::new(core::ptr::null_mut()),
-            peak: AtomicUsize::new(0),
         }
     }
 
@@ -208,8 +214,12 @@ impl Counter {
     #[inline(never)]
     fn sample_peak(&self) {
         let live = self.live();
-        // Relaxed: the peak is a statistic, read only after the fact.
-        self.peak.fetch_max(live, Ordering::Relaxed);
+        let peak = &self.shards.peak.0;
+        // Relaxed: the peak is a statistic, read only after the fact. Load
+        // first, so that the line is only written when the peak moves.
+        if live > peak.load(Ordering::Relaxed) {
+            peak.fetch_max(live, Ordering::Relaxed);
+        }
     }
 
     /// Creations counted so far.
@@ -255,13 +265,13 @@ impl Counter {
     /// The highest live count observed.
     ///
     /// Exact when one thread did all the creating and dropping of this type;
-    /// otherwise the highest count seen by a sample, taken on every 64th
+    /// otherwise the highest count seen by a sample, taken on every 1024th
     /// creation on each thread and on every read (`count`, `snapshot`,
     /// `show_growth`, test checks).
     pub(crate) fn peak(&self) -> usize {
         let live = self.live();
         // Relaxed: a statistic.
-        let sampled = self.peak.fetch_max(live, Ordering::Relaxed).max(live);
+        let sampled = self.shards.peak.0.fetch_max(live, Ordering::Relaxed).max(live);
         let mut used = self.shards.shards.iter().filter(|shard| {
             shard.created.load(Ordering::Relaxed) != 0 || shard.dropped.load(Ordering::Relaxed) != 0
         });
@@ -273,7 +283,13 @@ impl Counter {
 }
 
 /// How often (in creations per shard) the hot path samples the peak.
-const PEAK_SAMPLE: usize = 64;
+/// Each sample reads every shard, so it must be rare enough that the other
+/// threads' shards are not pulled away from them often.
+const PEAK_SAMPLE: usize = 1024;
+
+/// A value alone on its (pair of) cache lines.
+#[repr(align(128))]
+struct Padded(AtomicUsize);
 
 impl fmt::Debug for Counter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

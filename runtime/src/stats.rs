@@ -23,7 +23,7 @@ pub struct TypeStats {
     /// Instances dropped so far.
     pub dropped: usize,
     /// The highest live count observed. Exact when a single thread creates and
-    /// drops the type; otherwise the highest count sampled (every 64th creation
+    /// drops the type; otherwise the highest count sampled (every 1024th creation
     /// on each thread and every read), so a spike shorter than that can be missed.
     pub peak: usize,
     id: usize,
