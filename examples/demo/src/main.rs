@@ -1,13 +1,25 @@
 //! A small program with the three kinds of leak leak_audit finds.
 //!
-//! `cargo build -p leak_audit_demo` prints one warning per leak.
+//! `cargo run -p leak_audit_demo` prints one compile-time warning per leak, then
+//! runs the code and shows, with the runtime's growth report, that the
+//! `Person`/`Car` cycle really leaks.
+
+// Only leak_audit's warnings are of interest here.
+#![allow(dead_code)]
 
 #[leak_audit::leak_audit]
 mod model {
     use std::{cell::RefCell, rc::Rc};
-
     pub struct Person { pub cars: RefCell<Vec<Rc<Car>>> }
     pub struct Car { pub owner: RefCell<Option<Rc<Person>>> }
+
+    /// Counted structs are built inside the annotated module.
+    pub fn person_with_car() -> Rc<Person> {
+        let person = Rc::new(Person { cars: RefCell::new(Vec::new()) });
+        let car = Rc::new(Car { owner: RefCell::new(Some(person.clone())) });
+        person.cars.borrow_mut().push(car);
+        person
+    }
 }
 
 #[leak_audit::leak_audit]
@@ -40,12 +52,15 @@ mod calculator {
 }
 
 fn main() {
-    use std::{cell::RefCell, rc::Rc};
-
-    let person = Rc::new(model::Person { cars: RefCell::new(Vec::new()) });
-    let car = Rc::new(model::Car { owner: RefCell::new(Some(person.clone())) });
-    person.cars.borrow_mut().push(car);
-    println!("the person has {} car(s)", person.cars.borrow().len());
+    leak_audit::show_growth();
+    for _ in 0..3 {
+        let person = model::person_with_car();
+        assert_eq!(person.cars.borrow().len(), 1);
+        // `person` is dropped here, but the cycle keeps it and its car alive.
+    }
+    println!("after building and dropping three people with a car each:");
+    leak_audit::show_growth();
+    println!("live `Person` values: {}", leak_audit::count::<model::Person>());
 
     println!("{} request(s) seen", history::handle("GET /"));
     println!("2 + 3 = {}", calculator::Calculator::default().add(2, 3));
