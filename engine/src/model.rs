@@ -40,6 +40,8 @@ pub(crate) struct TypeDef<'a> {
     pub(crate) generics: &'a syn::Generics,
     pub(crate) fields: Vec<FieldDef<'a>>,
     pub(crate) settings: SettingsId,
+    /// The inline modules (and fn bodies, as `fn name`) it is declared in.
+    pub(crate) module: Vec<String>,
 }
 
 /// A field of a struct, union or enum variant.
@@ -148,6 +150,8 @@ pub struct Scope<'a> {
     type_index: HashMap<String, Vec<usize>>,
     static_index: HashMap<String, Vec<usize>>,
     uses_by_static: HashMap<usize, Vec<usize>>,
+    /// While building: the module path of the items being collected.
+    module: Vec<String>,
 }
 
 impl<'a> Scope<'a> {
@@ -245,7 +249,7 @@ impl<'a> Scope<'a> {
             syn::Item::Struct(def) => {
                 let settings = self.settings_for(&def.attrs, file, parent);
                 let fields = self.fields(&def.fields, None, file, settings);
-                self.types.push(TypeDef { name: &def.ident, file, generics: &def.generics, fields, settings });
+                self.types.push(TypeDef { name: &def.ident, file, generics: &def.generics, fields, settings, module: self.module.clone() });
             }
             syn::Item::Union(def) => {
                 let settings = self.settings_for(&def.attrs, file, parent);
@@ -255,7 +259,7 @@ impl<'a> Scope<'a> {
                     .iter()
                     .map(|field| self.field(field, field.ident.as_ref().map(Ident::to_string), file, settings))
                     .collect();
-                self.types.push(TypeDef { name: &def.ident, file, generics: &def.generics, fields, settings });
+                self.types.push(TypeDef { name: &def.ident, file, generics: &def.generics, fields, settings, module: self.module.clone() });
             }
             syn::Item::Enum(def) => {
                 let settings = self.settings_for(&def.attrs, file, parent);
@@ -264,7 +268,7 @@ impl<'a> Scope<'a> {
                     let variant_settings = self.settings_for(&variant.attrs, file, settings);
                     fields.extend(self.fields(&variant.fields, Some(&variant.ident), file, variant_settings));
                 }
-                self.types.push(TypeDef { name: &def.ident, file, generics: &def.generics, fields, settings });
+                self.types.push(TypeDef { name: &def.ident, file, generics: &def.generics, fields, settings, module: self.module.clone() });
             }
             syn::Item::Type(alias) => {
                 self.aliases
@@ -294,7 +298,9 @@ impl<'a> Scope<'a> {
             syn::Item::Mod(def) => {
                 let settings = self.settings_for(&def.attrs, file, parent);
                 if let Some((_, items)) = &def.content {
+                    self.module.push(def.ident.to_string());
                     self.collect_items(items, file, settings, owner_fn);
+                    self.module.pop();
                 }
             }
             syn::Item::Fn(def) => {
@@ -341,10 +347,12 @@ impl<'a> Scope<'a> {
         self.fns.push(FnDef { name: &sig.ident, sig, attrs, self_ty, body, file, settings, parent_fn });
         let mut nested = BodyItems::default();
         nested.visit_block(body);
+        self.module.push(format!("fn {}", sig.ident));
         self.collect_items(nested.items, file, settings, Some(id));
         for mac in nested.macros {
             self.collect_macro(mac, file, settings, Some(id));
         }
+        self.module.pop();
     }
 
     fn fields(

@@ -56,6 +56,7 @@ pub(crate) fn reaches<'a>(scope: &Scope<'a>, owner: usize, ty: &'a Type) -> Vec<
         frames: vec![Frame { params: HashMap::new(), self_type: Some(owner) }],
         out: Vec::new(),
         file: scope.types[owner].file,
+        owner,
     };
     walker.walk(ty, 0, State::default(), 0);
     walker.out
@@ -66,6 +67,8 @@ struct Walker<'s, 'a> {
     frames: Vec<Frame<'a>>,
     out: Vec<Reach>,
     file: crate::FileId,
+    /// The type whose field is walked: names resolve from its module.
+    owner: usize,
 }
 
 impl<'a> Walker<'_, 'a> {
@@ -86,14 +89,32 @@ impl<'a> Walker<'_, 'a> {
         }
     }
 
-    /// The type definition `name` refers to: one in the same file first.
-    fn resolve(&self, name: &str) -> Option<usize> {
+    /// The type definition a path names. Without name resolution, the best
+    /// guess among the types of that name: the one whose module matches the
+    /// path's qualifier (`b` in `super::b::Elem`), then the one declared
+    /// closest to the field (same module, then the longest shared module
+    /// prefix), then one in the same file.
+    fn resolve(&self, path: &syn::Path, name: &str) -> Option<usize> {
         let candidates = self.scope.types_named(name);
-        candidates
+        if candidates.len() <= 1 {
+            return candidates.first().copied();
+        }
+        let qualifier = path
+            .segments
             .iter()
-            .copied()
-            .find(|&index| self.scope.types[index].file == self.file)
-            .or_else(|| candidates.first().copied())
+            .rev()
+            .nth(1)
+            .map(|segment| segment.ident.to_string())
+            .filter(|segment| !matches!(segment.as_str(), "self" | "super" | "crate" | "Self"));
+        let here = &self.scope.types[self.owner].module;
+        candidates.iter().copied().max_by_key(|&index| {
+            let def = &self.scope.types[index];
+            let qualified = qualifier.as_ref().is_some_and(|module| def.module.last() == Some(module));
+            let shared = here.iter().zip(&def.module).take_while(|(a, b)| a == b).count();
+            let same_module = def.module == *here;
+            // `max_by_key` keeps the last maximum: negate the index to prefer the first.
+            (qualified, same_module, shared, def.file == self.file, std::cmp::Reverse(index))
+        })
     }
 
     fn walk(&mut self, ty: &'a Type, frame: usize, state: State, depth: usize) {
@@ -148,7 +169,7 @@ impl<'a> Walker<'_, 'a> {
             let inner = self.enter(alias.generics, &args, frame, self.frames[frame].self_type);
             self.walk(alias.ty, inner, state, depth + 1);
             return;
-        } else if let Some(target) = self.resolve(name) {
+        } else if let Some(target) = self.resolve(&path.path, name) {
             self.record(target, state);
             let def = &self.scope.types[target];
             if def.generics.type_params().next().is_none() || args.is_empty() {

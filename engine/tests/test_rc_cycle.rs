@@ -299,3 +299,38 @@ struct Symbol { interner: Rc<Interner> }
 ";
     assert!(rc_cycles(source).is_empty());
 }
+
+#[test]
+fn should_not_warn_when_same_named_types_live_in_different_modules() {
+    // `tree::Node` and `list::Node` do not point at each other: each `Node`
+    // names the type of its own module.
+    let source = "
+mod tree {
+    use std::rc::Rc;
+    pub struct Node { pub children: Vec<Rc<Node>>, pub owner: Option<Rc<super::list::Node>> }
+}
+mod list {
+    use std::{cell::RefCell, rc::Rc};
+    pub struct Node { pub value: u32, pub next: Option<Box<Node>>, pub tags: RefCell<Vec<String>> }
+}
+";
+    assert!(rc_cycles(source).is_empty(), "{:#?}", rc_cycles(source));
+}
+
+#[test]
+fn should_warn_through_a_qualified_path_to_another_module() {
+    let source = "
+mod ui {
+    use std::{cell::RefCell, rc::Rc};
+    pub struct Node { pub window: RefCell<Option<Rc<super::app::Node>>> }
+}
+mod app {
+    use std::rc::Rc;
+    pub struct Node { pub root: Rc<super::ui::Node> }
+}
+";
+    let found = rc_cycles(source);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    // A cycle between the two types, not a self-cycle of one of them.
+    assert!(found[0].message.contains("closes a strong `Rc` cycle: `Node."), "{}", found[0].message);
+}
