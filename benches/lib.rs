@@ -31,6 +31,7 @@ twice! {
     }
 
     /// Builds a complete binary tree of `depth` levels (2^depth - 1 nodes).
+    #[must_use]
     pub fn tree(depth: u32, value: u64) -> Option<Rc<Node>> {
         if depth == 0 {
             return None;
@@ -43,6 +44,7 @@ twice! {
     }
 
     /// Sums a tree's values, so that building it cannot be optimised away.
+    #[must_use]
     pub fn sum(node: &Option<Rc<Node>>) -> u64 {
         node.as_ref().map_or(0, |node| node.value + sum(&node.left) + sum(&node.right))
     }
@@ -58,6 +60,7 @@ twice! {
     }
 
     /// Constructs and drops `n` points, returning a checksum.
+    #[must_use]
     pub fn points(n: u32) -> u64 {
         let mut total = 0u64;
         for i in 0..n {
@@ -76,6 +79,7 @@ twice! {
     }
 
     /// Boxes and drops `n` messages, returning a checksum.
+    #[must_use]
     pub fn churn(n: u64) -> u64 {
         let mut total = 0;
         for id in 0..n {

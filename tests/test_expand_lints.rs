@@ -60,6 +60,7 @@ pub mod model {
 
 /// A documented fn with a call guard.
 #[leak_audit::leak_audit]
+#[must_use]
 pub fn guarded() -> usize {
     model::name_of(&model::Person::new("Ada")).len()
 }

@@ -100,6 +100,7 @@ fn should_accept_result_tests_and_early_returns() -> Result<(), String> {
 }
 
 #[leak_audit::test]
+#[allow(clippy::semicolon_if_nothing_returned)]
 fn should_drop_tail_expression_temporaries_before_checking() {
     // The temporary `Session` lives until the end of the tail expression;
     // the check must come after it.

@@ -125,7 +125,7 @@ mod model {
         assert_eq!(many[0].v, InMacro { v: 1 }.v);
         let text = format!("{}", InMacro { v: 3 }.v);
         assert_eq!(text, "3");
-        let mut repeated = vec![1; InMacro { v: 2 }.v as usize];
+        let mut repeated = vec![1; usize::try_from(InMacro { v: 2 }.v).unwrap()];
         repeated.clear();
         many
     }

@@ -66,8 +66,9 @@ fn should_end_exact_after_millions_of_concurrent_creations_and_drops() {
     assert_eq!(handed_over, THREADS * PER_THREAD.div_ceil(64));
     let stats = snapshot();
     let particle = stats.get::<model::Particle>().unwrap();
-    assert_eq!(particle.created, (THREADS * PER_THREAD) as usize);
-    assert_eq!(particle.dropped, (THREADS * PER_THREAD) as usize);
+    let total = usize::try_from(THREADS * PER_THREAD).unwrap();
+    assert_eq!(particle.created, total);
+    assert_eq!(particle.dropped, total);
     assert_eq!(particle.live, 0);
     assert_eq!(count::<model::Particle>(), 0);
     assert!(particle.peak >= 1);

@@ -95,13 +95,13 @@ mod model {
         pub peer: Cell<Option<&'a Node<'a>>>,
     }
 
-    pub fn linked_pair() -> u32 {
+    pub fn linked_pair() -> usize {
         let (a, b);
         a = Node { peer: Cell::new(None) };
         b = Node { peer: Cell::new(None) };
         a.peer.set(Some(&b));
         b.peer.set(Some(&a));
-        leak_audit::count::<Node<'_>>() as u32
+        leak_audit::count::<Node<'_>>()
     }
 }
 

@@ -29,6 +29,8 @@ mod model {
     pub struct ManualCopy {
         pub x: u8,
     }
+    // The manual impls are what this case is about.
+    #[allow(clippy::expl_impl_clone_on_copy)]
     impl Clone for ManualCopy {
         fn clone(&self) -> Self {
             *self
@@ -121,8 +123,8 @@ fn should_leave_uncountable_structs_as_they_were() {
     assert_eq!(boxed.tail.len(), 3);
     assert_eq!(model::ORIGIN.x, 0);
     assert_eq!(model::DEFAULT.name, "default");
-    const BUILT: model::ConstFn = model::ConstFn::new(3);
-    assert_eq!(BUILT.x, 3);
+    let built = const { model::ConstFn::new(3) };
+    assert_eq!(built.x, 3);
     assert_eq!(model::take(model::TakenByConstFn { x: 4 }), 4);
     assert_eq!(format!("{:?}", model::ConditionalDebug { x: 5 }), "ConditionalDebug { x: 5 }");
     assert_eq!(model::OptedOut { x: 6 }.x, 6);

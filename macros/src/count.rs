@@ -140,7 +140,8 @@ impl VisitMut for AddFields<'_> {
         }
         let inserts = self.instrument_items(items.iter_mut());
         for (index, extra) in inserts.into_iter().rev() {
-            items.splice(index + 1..index + 1, extra);
+            let after = index + 1;
+            items.splice(after..after, extra);
         }
     }
 

@@ -24,19 +24,17 @@ use quote::{quote, ToTokens};
 
 pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
     if !args.is_empty() {
-        let err = syn::Error::new_spanned(&args, "`#[leak_audit::test]` takes no arguments").to_compile_error();
+        let err = syn::Error::new_spanned(args, "`#[leak_audit::test]` takes no arguments").to_compile_error();
         return quote!(#err #[test] #input);
     }
-    let mut function: syn::ItemFn = match syn::parse2(input.clone()) {
-        Ok(function) => function,
-        Err(_) => {
-            let err = syn::Error::new(Span::call_site(), "`#[leak_audit::test]` goes on a test fn").to_compile_error();
-            return quote!(#err #input);
-        }
+    let original = input.clone();
+    let Ok(mut function) = syn::parse2::<syn::ItemFn>(input) else {
+        let err = syn::Error::new(Span::call_site(), "`#[leak_audit::test]` goes on a test fn").to_compile_error();
+        return quote!(#err #original);
     };
     if let Some(constness) = &function.sig.constness {
         let err = syn::Error::new_spanned(constness, "a `#[leak_audit::test]` fn cannot be `const`").to_compile_error();
-        return quote!(#err #input);
+        return quote!(#err #function);
     }
 
     let name = function.sig.ident.to_string();

@@ -47,7 +47,7 @@ impl Shard {
 ///
 /// Not public API: named only by code that `#[leak_audit]` generates.
 pub struct Shards {
-    shards: [Shard; OWNED + 1],
+    lanes: [Shard; OWNED + 1],
     /// The highest live count observed by a sample (see [`Counter::peak`]),
     /// on a line of its own: the hot path reads `Counter::state` on every
     /// creation, and must not share a line with a value that other threads
@@ -62,7 +62,7 @@ impl Shards {
     #[must_use]
     pub const fn new() -> Self {
         Shards {
-            shards: [const { Shard::new() }; OWNED + 1],
+            lanes: [const { Shard::new() }; OWNED + 1],
             peak: Padded(AtomicUsize::new(0)),
             scoped: [const { AtomicU64::new(0) }; scope::SLOTS],
         }
@@ -140,13 +140,13 @@ impl Counter {
         }
         match shard::current() {
             Slot::Owned(index) => {
-                let shard = &self.shards.shards[index];
+                let shard = &self.shards.lanes[index];
                 // Relaxed load and store: this thread is the only writer of an
                 // owned shard (see `shard`), so the store cannot lose an update.
                 let created = shard.created.load(Ordering::Relaxed).wrapping_add(1);
                 shard.created.store(created, Ordering::Relaxed);
                 let net = created.wrapping_sub(shard.dropped.load(Ordering::Relaxed));
-                if net > shard.high.load(Ordering::Relaxed) && net <= isize::MAX as usize {
+                if net > shard.high.load(Ordering::Relaxed) && isize::try_from(net).is_ok() {
                     shard.high.store(net, Ordering::Relaxed);
                 }
                 if created % PEAK_SAMPLE == 0 {
@@ -162,14 +162,14 @@ impl Counter {
     pub(crate) fn count_drop(&'static self) {
         match shard::current() {
             Slot::Owned(index) => {
-                let shard = &self.shards.shards[index];
+                let shard = &self.shards.lanes[index];
                 // Relaxed load and store: single writer, as in `count_create`.
                 let dropped = shard.dropped.load(Ordering::Relaxed).wrapping_add(1);
                 shard.dropped.store(dropped, Ordering::Relaxed);
             }
             Slot::Shared => {
                 // Relaxed: a plain count; see `live` for how it is read.
-                self.shards.shards[OWNED].dropped.fetch_add(1, Ordering::Relaxed);
+                self.shards.lanes[OWNED].dropped.fetch_add(1, Ordering::Relaxed);
             }
         }
     }
@@ -177,11 +177,11 @@ impl Counter {
     #[cold]
     #[inline(never)]
     fn count_create_shared(&'static self) {
-        let shard = &self.shards.shards[OWNED];
+        let shard = &self.shards.lanes[OWNED];
         // Relaxed: a plain count; see `live` for how it is read.
         let created = shard.created.fetch_add(1, Ordering::Relaxed).wrapping_add(1);
         let net = created.wrapping_sub(shard.dropped.load(Ordering::Relaxed));
-        if net <= isize::MAX as usize {
+        if isize::try_from(net).is_ok() {
             shard.high.fetch_max(net, Ordering::Relaxed);
         }
         if created % PEAK_SAMPLE == 0 {
@@ -194,19 +194,16 @@ impl Counter {
     fn register(&'static self) {
         // AcqRel on success: we are the one thread that pushes. Acquire on
         // failure: nothing to synchronise with, the loser simply carries on.
-        match self.state.compare_exchange(
-            Self::UNREGISTERED,
-            Self::REGISTERING,
-            Ordering::AcqRel,
-            Ordering::Acquire,
-        ) {
-            Ok(_) => {
-                registry::push(self);
-                // Release: a thread that sees REGISTERED also sees the push.
-                self.state.store(Self::REGISTERED, Ordering::Release);
-            }
-            // Someone else is registering it: counting can go ahead meanwhile.
-            Err(_) => {}
+        // On failure someone else is registering it: counting can go ahead
+        // meanwhile.
+        if self
+            .state
+            .compare_exchange(Self::UNREGISTERED, Self::REGISTERING, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok()
+        {
+            registry::push(self);
+            // Release: a thread that sees REGISTERED also sees the push.
+            self.state.store(Self::REGISTERED, Ordering::Release);
         }
     }
 
@@ -224,12 +221,12 @@ impl Counter {
 
     /// Creations counted so far.
     pub(crate) fn created(&self) -> usize {
-        self.shards.shards.iter().fold(0usize, |sum, shard| sum.wrapping_add(shard.created.load(Ordering::Relaxed)))
+        self.shards.lanes.iter().fold(0usize, |sum, shard| sum.wrapping_add(shard.created.load(Ordering::Relaxed)))
     }
 
     /// Drops counted so far.
     pub(crate) fn dropped(&self) -> usize {
-        self.shards.shards.iter().fold(0usize, |sum, shard| sum.wrapping_add(shard.dropped.load(Ordering::Relaxed)))
+        self.shards.lanes.iter().fold(0usize, |sum, shard| sum.wrapping_add(shard.dropped.load(Ordering::Relaxed)))
     }
 
     /// Creations and drops counted by the current thread's own shard, or by
@@ -237,7 +234,7 @@ impl Counter {
     pub(crate) fn thread_counts(&self, slot: Slot) -> (usize, usize) {
         match slot {
             Slot::Owned(index) => {
-                let shard = &self.shards.shards[index];
+                let shard = &self.shards.lanes[index];
                 (shard.created.load(Ordering::Relaxed), shard.dropped.load(Ordering::Relaxed))
             }
             Slot::Shared => (self.created(), self.dropped()),
@@ -272,7 +269,7 @@ impl Counter {
         let live = self.live();
         // Relaxed: a statistic.
         let sampled = self.shards.peak.0.fetch_max(live, Ordering::Relaxed).max(live);
-        let mut used = self.shards.shards.iter().filter(|shard| {
+        let mut used = self.shards.lanes.iter().filter(|shard| {
             shard.created.load(Ordering::Relaxed) != 0 || shard.dropped.load(Ordering::Relaxed) != 0
         });
         match (used.next(), used.next()) {

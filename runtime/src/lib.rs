@@ -1,4 +1,4 @@
-//! leak_audit: find memory leaks in Rust.
+//! `leak_audit`: find memory leaks in Rust.
 //!
 //! One attribute, `#[leak_audit]`, does two things to the code it is put on:
 //! it checks it for the structures that leak memory (see [Lints](#lints)), and

@@ -330,9 +330,7 @@ impl Drop for CallGuard {
             self.name,
             grown.join(", "),
         );
-        if self.assert {
-            panic!("{message}");
-        }
+        assert!(!self.assert, "{message}");
         eprintln!("{message}");
     }
 }

@@ -87,7 +87,7 @@ pub(crate) fn record_drop(shards: &Shards, tag: u32) {
     // Relaxed: as in `record_create`.
     let mut current = entry.load(Ordering::Relaxed);
     loop {
-        if (current >> 32) as u32 != tag || current & 0xFFFF_FFFF == 0 {
+        if (current >> 32) as u32 != tag || current.trailing_zeros() >= 32 {
             return;
         }
         match entry.compare_exchange_weak(current, current - 1, Ordering::Relaxed, Ordering::Relaxed) {

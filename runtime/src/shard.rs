@@ -78,18 +78,15 @@ fn claim() -> Slot {
     };
     // Give the index back when the thread exits. If thread-locals are already
     // being destroyed, there is no exit hook left: give it back at once.
-    match RELEASE.try_with(|release| release.set(Some(Release(index)))) {
-        Ok(()) => {
-            // The index is below `OWNED` (32), so it fits in a `u8` with room for `+ 1`.
-            #[allow(clippy::cast_possible_truncation)]
-            SHARD.with(|shard| shard.set(index as u8 + 1));
-            Slot::Owned(index)
-        }
-        Err(_) => {
-            Release(index).give_back();
-            SHARD.with(|shard| shard.set(SHARED));
-            Slot::Shared
-        }
+    if RELEASE.try_with(|release| release.set(Some(Release(index)))).is_ok() {
+        // The index is below `OWNED` (32), so it fits in a `u8` with room for `+ 1`.
+        #[allow(clippy::cast_possible_truncation)]
+        SHARD.with(|shard| shard.set(index as u8 + 1));
+        Slot::Owned(index)
+    } else {
+        Release(index).give_back();
+        SHARD.with(|shard| shard.set(SHARED));
+        Slot::Shared
     }
 }
 

@@ -74,16 +74,15 @@ pub(crate) fn record_create(counter: &'static Counter, location: &'static Locati
     let mut guard = table();
     let table = guard.get_or_insert_with(Table::default);
     let key = (location.file(), location.line(), location.column());
-    let site = match table.index.get(&key) {
-        Some(&site) => site,
-        None => {
-            table.sites.push(location);
-            // More than u32::MAX distinct source locations cannot exist in one program.
-            #[allow(clippy::cast_possible_truncation)]
-            let site = table.sites.len() as u32;
-            table.index.insert(key, site);
-            site
-        }
+    let site = if let Some(&site) = table.index.get(&key) {
+        site
+    } else {
+        table.sites.push(location);
+        // More than u32::MAX distinct source locations cannot exist in one program.
+        #[allow(clippy::cast_possible_truncation)]
+        let site = table.sites.len() as u32;
+        table.index.insert(key, site);
+        site
     };
     *table.live.entry((address(counter), site, tag)).or_insert(0) += 1;
     site

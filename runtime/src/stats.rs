@@ -1,6 +1,7 @@
 //! Plain snapshot values: [`Snapshot`], [`SnapshotDiff`] and [`Growth`].
 
 use core::fmt;
+use core::fmt::Write as _;
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
@@ -339,7 +340,9 @@ fn json_escape(text: &str) -> String {
         match c {
             '"' => escaped.push_str("\\\""),
             '\\' => escaped.push_str("\\\\"),
-            c if u32::from(c) < 0x20 => escaped.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c if u32::from(c) < 0x20 => {
+                let _ = write!(escaped, "\\u{:04x}", u32::from(c));
+            }
             c => escaped.push(c),
         }
     }

@@ -207,10 +207,10 @@ fn cfg_attr_derives(attr: &syn::Attribute) -> Result<Option<(TokenStream, Vec<sy
 /// parameter declared `?Sized`.
 fn maybe_unsized(ty: &syn::Type, generics: &syn::Generics) -> bool {
     match ty {
-        syn::Type::Slice(_) | syn::Type::TraitObject(_) => true,
+        // A macro could expand to an unsized type.
+        syn::Type::Slice(_) | syn::Type::TraitObject(_) | syn::Type::Macro(_) => true,
         syn::Type::Paren(inner) => maybe_unsized(&inner.elem, generics),
         syn::Type::Group(inner) => maybe_unsized(&inner.elem, generics),
-        syn::Type::Macro(_) => true,
         syn::Type::Path(path) if path.qself.is_none() => {
             if path.path.is_ident("str") {
                 return true;
