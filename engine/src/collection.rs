@@ -48,7 +48,7 @@ fn walk(scope: &Scope<'_>, ty: &Type, extra_bounded: &[String], mutable: bool, d
     let segment = types::segment(ty)?;
     let name = segment.name;
     let first = segment.args.first().copied();
-    if is(symbol::BOUNDED_CACHES, &name) || extra_bounded.iter().any(|bounded| *bounded == name) {
+    if is(symbol::BOUNDED_CACHES, &name) || extra_bounded.contains(&name) {
         return Some(Collection { name, is_map: true, bounded: true, mutable: true });
     }
     if is(symbol::GROWABLE, &name) {

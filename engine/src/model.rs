@@ -220,12 +220,11 @@ impl<'a> Scope<'a> {
         for attr in attrs {
             match args::parse_attribute(attr) {
                 None => {}
-                Some(Ok(parsed)) => {
-                    if !parsed.levels.is_empty() {
-                        self.settings.push(SettingsNode { parent: Some(current), args: parsed });
-                        current = SettingsId(self.settings.len() - 1);
-                    }
+                Some(Ok(parsed)) if !parsed.levels.is_empty() => {
+                    self.settings.push(SettingsNode { parent: Some(current), args: parsed });
+                    current = SettingsId(self.settings.len() - 1);
                 }
+                Some(Ok(_)) => {}
                 Some(Err(err)) => self.errors.push((file, err)),
             }
         }

@@ -2,17 +2,19 @@
 
 use leak_audit_engine::{analyze_str, Config, Finding};
 
-/// Findings of `source`, as `(lint, line, message)`.
+/// Findings of `source`.
 pub fn findings(source: &str) -> Vec<Finding> {
     analyze_str(source, &Config::default()).unwrap_or_else(|err| panic!("test source does not parse: {err}"))
 }
 
 /// The findings of one lint.
+#[allow(dead_code)] // not every test file uses it
 pub fn findings_of(lint: &str, source: &str) -> Vec<Finding> {
     findings(source).into_iter().filter(|finding| finding.lint.name == lint).collect()
 }
 
 /// The source line a finding points at (1-based).
+#[allow(dead_code)] // not every test file uses it
 pub fn line(finding: &Finding) -> usize {
     finding.location.span.start().line
 }
