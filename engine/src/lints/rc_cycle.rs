@@ -72,7 +72,7 @@ declare_lint! {
 
 /// Builds the type graph of the scope and reports its leaking cycles.
 pub(crate) fn check(scope: &Scope<'_>, out: &mut Vec<Raw>) -> TypeGraph {
-    let mut graph = build_graph(scope);
+    let (mut graph, edge_fields) = build_graph(scope);
     let n = graph.nodes.len();
     let mut active: Vec<bool> = graph.edges.iter().map(|edge| edge.kind != EdgeKind::Weak).collect();
     let mut weak_pairs: HashSet<(usize, usize)> = graph
@@ -121,7 +121,7 @@ pub(crate) fn check(scope: &Scope<'_>, out: &mut Vec<Raw>) -> TypeGraph {
                 for &edge in &path {
                     graph.edges[edge].in_cycle = true;
                 }
-                out.push(report(scope, &graph, e, &path));
+                out.push(report(scope, &graph, &edge_fields, e, &path));
                 active[e] = false;
                 weak_pairs.insert((graph.edges[e].from, graph.edges[e].to));
                 progress = true;
@@ -135,8 +135,10 @@ pub(crate) fn check(scope: &Scope<'_>, out: &mut Vec<Raw>) -> TypeGraph {
     graph
 }
 
-fn build_graph(scope: &Scope<'_>) -> TypeGraph {
+/// The type graph, and for each edge the index of its field in its type.
+fn build_graph(scope: &Scope<'_>) -> (TypeGraph, Vec<usize>) {
     let mut graph = TypeGraph::default();
+    let mut fields = Vec::new();
     for def in &scope.types {
         graph.nodes.push(Node {
             name: def.name.to_string(),
@@ -144,8 +146,9 @@ fn build_graph(scope: &Scope<'_>) -> TypeGraph {
         });
     }
     for (owner, def) in scope.types.iter().enumerate() {
-        for field in &def.fields {
+        for (field_index, field) in def.fields.iter().enumerate() {
             for reach in reach::reaches(scope, owner, field.ty) {
+                fields.push(field_index);
                 graph.edges.push(Edge {
                     from: owner,
                     to: reach.target,
@@ -159,7 +162,7 @@ fn build_graph(scope: &Scope<'_>) -> TypeGraph {
             }
         }
     }
-    graph
+    (graph, fields)
 }
 
 /// `Car.owner`, or `List::Cons.1` for a field of an enum variant.
@@ -313,9 +316,13 @@ fn shortest_path(graph: &TypeGraph, usable: &dyn Fn(usize) -> bool, from: usize,
     None
 }
 
-fn report(scope: &Scope<'_>, graph: &TypeGraph, e: usize, path: &[usize]) -> Raw {
+fn report(scope: &Scope<'_>, graph: &TypeGraph, edge_fields: &[usize], e: usize, path: &[usize]) -> Raw {
+    let locate = |edge: usize| {
+        let owner = graph.edges[edge].from;
+        (owner, &scope.types[owner].fields[edge_fields[edge]])
+    };
     let edge = &graph.edges[e];
-    let (owner, field) = locate(scope, graph, e);
+    let (owner, field) = locate(e);
     let pointer = pointer_name(field.ty);
     let cycle_names: HashSet<String> = path.iter().map(|&p| graph.nodes[graph.edges[p].from].name.clone()).collect();
     let replacement = weaken(field.ty, &cycle_names, &graph.nodes[edge.from].name);
@@ -324,7 +331,7 @@ fn report(scope: &Scope<'_>, graph: &TypeGraph, e: usize, path: &[usize]) -> Raw
     let mutable_via = path
         .iter()
         .find_map(|&p| {
-            let (_, f) = locate(scope, graph, p);
+            let (_, f) = locate(p);
             mutability_name(f.ty)
         })
         .unwrap_or_else(|| "interior mutability".to_string());
@@ -376,7 +383,7 @@ fn report(scope: &Scope<'_>, graph: &TypeGraph, e: usize, path: &[usize]) -> Raw
         .collect();
     let mut anchors = vec![field.settings, scope.types[owner].settings];
     for &p in path {
-        let (other_owner, other) = locate(scope, graph, p);
+        let (other_owner, other) = locate(p);
         anchors.push(other.settings);
         anchors.push(scope.types[other_owner].settings);
     }
@@ -392,18 +399,6 @@ fn report(scope: &Scope<'_>, graph: &TypeGraph, e: usize, path: &[usize]) -> Raw
         },
         anchors,
     }
-}
-
-/// The type definition and field an edge comes from.
-fn locate<'s, 'a>(scope: &'s Scope<'a>, graph: &TypeGraph, e: usize) -> (usize, &'s crate::model::FieldDef<'a>) {
-    let edge = &graph.edges[e];
-    let def = &scope.types[edge.from];
-    let field = def
-        .fields
-        .iter()
-        .find(|field| field_name(scope, edge.from, &field.label) == edge.field)
-        .unwrap_or(&def.fields[0]);
-    (edge.from, field)
 }
 
 fn join_and(items: &[String]) -> String {
