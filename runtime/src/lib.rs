@@ -113,6 +113,10 @@
 //! - structs marked `#[leak_audit(no_count)]`, or everything under an item
 //!   marked so.
 //!
+//! Put `#[leak_audit]` *above* a struct's `#[derive(..)]`: derives written
+//! above it expand from the struct as it was before the hidden field was added,
+//! and their literals then miss it (on a module, the order does not matter).
+//!
 //! A struct literal or a struct pattern without `..` *outside* the annotated
 //! code does not know about the hidden field and fails to compile with
 //! ``missing field `__leak_audit` `` (or ``pattern does not mention field
