@@ -133,8 +133,11 @@ pub(crate) struct Use {
     pub(crate) span: Span,
     /// A growth that only happens after a `len()` check in the same fn.
     pub(crate) guarded: bool,
-    /// Part of a lookup-then-insert (memo) pattern in its fn.
+    /// Part of a memo pattern in its fn: a lookup whose result the fn returns,
+    /// and an insert into the same collection.
     pub(crate) memo: bool,
+    /// A lookup whose result flows to the fn's return value.
+    pub(crate) returned: bool,
 }
 
 /// The analysed scope.
@@ -518,7 +521,7 @@ fn collect_uses(scope: &Scope<'_>) -> Vec<Use> {
     let mut uses = Vec::new();
     for id in 0..scope.fns.len() {
         let mut walker = UseVisitor::new(scope, id, &accessors);
-        walker.visit_block(scope.fns[id].body);
+        walker.visit_body(scope.fns[id].body);
         walker.finish(&mut uses);
     }
     uses
@@ -532,6 +535,11 @@ struct UseVisitor<'s, 'a> {
     uses: Vec<Use>,
     len_checked: HashSet<Root>,
     in_condition: usize,
+    /// Inside an expression whose value the fn returns (its tail, a `return`).
+    returning: usize,
+    /// Locals bound to an element looked up in a collection (`if let Some(v) =
+    /// cache.get(k)`): returning them returns the lookup.
+    looked_up: HashMap<String, Root>,
 }
 
 impl<'s, 'a> UseVisitor<'s, 'a> {
@@ -544,31 +552,87 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
             uses: Vec::new(),
             len_checked: HashSet::new(),
             in_condition: 0,
+            returning: 0,
+            looked_up: HashMap::new(),
+        }
+    }
+
+    /// Visits a fn body, its tail expression as the returned value.
+    fn visit_body(&mut self, body: &syn::Block) {
+        let (last, init) = match body.stmts.split_last() {
+            Some((syn::Stmt::Expr(tail, None), init)) => (Some(tail), init),
+            _ => (None, body.stmts.as_slice()),
+        };
+        for stmt in init {
+            self.visit_stmt(stmt);
+        }
+        if let Some(tail) = last {
+            self.returning += 1;
+            self.visit_expr(tail);
+            self.returning -= 1;
+        }
+    }
+
+    /// The collection an element expression was looked up in:
+    /// `cache.get(k)`, `map[&k]`, `map.entry(k).or_insert(v)`, through
+    /// `clone()`, `copied()`, `*` and the like.
+    fn lookup_root(&self, expr: &Expr) -> Option<Root> {
+        match expr {
+            Expr::Paren(inner) => self.lookup_root(&inner.expr),
+            Expr::Reference(inner) => self.lookup_root(&inner.expr),
+            Expr::Unary(unary) => self.lookup_root(&unary.expr),
+            Expr::Try(inner) => self.lookup_root(&inner.expr),
+            Expr::Index(index) => self.root_of(&index.expr),
+            Expr::MethodCall(call) => {
+                let method = call.method.to_string();
+                if is(symbol::LOOKUP_METHODS, &method) && !call.args.is_empty() {
+                    self.root_of(&call.receiver)
+                } else if is(symbol::ENTRY_INSERTS, &method) {
+                    match &*call.receiver {
+                        Expr::MethodCall(entry) if entry.method == "entry" => self.root_of(&entry.receiver),
+                        _ => None,
+                    }
+                } else if is(symbol::PASS_THROUGH_METHODS, &method) {
+                    self.lookup_root(&call.receiver)
+                } else {
+                    None
+                }
+            }
+            _ => None,
         }
     }
 
     fn push(&mut self, root: Root, op: Op, method: impl Into<String>, span: Span) {
-        self.uses.push(Use { root, op, method: method.into(), fn_id: self.fn_id, span, guarded: false, memo: false });
+        let returned = op == Op::Lookup && self.returning > 0;
+        self.uses.push(Use {
+            root,
+            op,
+            method: method.into(),
+            fn_id: self.fn_id,
+            span,
+            guarded: false,
+            memo: false,
+            returned,
+        });
     }
 
     /// Marks growth behind a `len()` check as bounded and lookup-then-insert
     /// pairs as memo uses.
     fn finish(self, out: &mut Vec<Use>) {
         let mut uses = self.uses;
-        let roots_with = |op: Op, inserting: bool| -> HashSet<Root> {
-            uses.iter()
-                .filter(|u| u.op == op && (!inserting || !is(symbol::APPEND_METHODS, &u.method)))
-                .map(|u| u.root.clone())
-                .collect()
-        };
-        let looked_up = roots_with(Op::Lookup, false);
-        let inserted = roots_with(Op::Grow, true);
+        let returned: HashSet<Root> =
+            uses.iter().filter(|u| u.op == Op::Lookup && u.returned).map(|u| u.root.clone()).collect();
+        let inserted: HashSet<Root> = uses
+            .iter()
+            .filter(|u| u.op == Op::Grow && !is(symbol::APPEND_METHODS, &u.method))
+            .map(|u| u.root.clone())
+            .collect();
         for current in &mut uses {
             if current.op == Op::Grow && self.len_checked.contains(&current.root) {
                 current.guarded = true;
             }
             if matches!(current.op, Op::Grow | Op::Lookup)
-                && looked_up.contains(&current.root)
+                && returned.contains(&current.root)
                 && inserted.contains(&current.root)
             {
                 current.memo = true;
@@ -622,6 +686,14 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
     /// Binds `pat` (a plain ident, or `Some(x)`/`Ok(x)`) to what `expr` is rooted at.
     fn bind(&mut self, pat: &syn::Pat, expr: &Expr) {
         let Some(name) = bound_ident(pat) else { return };
+        match self.lookup_root(expr) {
+            Some(root) => {
+                self.looked_up.insert(name.clone(), root);
+            }
+            None => {
+                self.looked_up.remove(&name);
+            }
+        }
         match self.root_of(expr) {
             Some(root) => {
                 self.aliases.insert(name, root);
@@ -782,7 +854,29 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
         visit::visit_expr_binary(self, binary);
     }
 
+    fn visit_expr_return(&mut self, expr: &'ast syn::ExprReturn) {
+        self.returning += 1;
+        visit::visit_expr_return(self, expr);
+        self.returning -= 1;
+    }
+
+    fn visit_expr_index(&mut self, index: &'ast syn::ExprIndex) {
+        if self.returning > 0 {
+            if let Some(root) = self.root_of(&index.expr) {
+                self.push(root, Op::Lookup, "[..]", index.bracket_token.span.join());
+            }
+        }
+        visit::visit_expr_index(self, index);
+    }
+
     fn visit_expr_path(&mut self, path: &'ast syn::ExprPath) {
+        if self.returning > 0 && path.qself.is_none() {
+            if let Some(ident) = path.path.get_ident() {
+                if let Some(root) = self.looked_up.get(&ident.to_string()).cloned() {
+                    self.push(root, Op::Lookup, "get", ident.span());
+                }
+            }
+        }
         if let Some(segment) = path.path.segments.last() {
             if let Some(id) = self.scope.resolve_static(&segment.ident, Some(self.fn_id)) {
                 self.push(Root::Static(id), Op::Touch, "", segment.ident.span());

@@ -189,6 +189,12 @@ pub(crate) const LOOKUP_METHODS: &[&str] = &["get", "get_mut", "contains_key", "
 /// `entry(..)` continuations that insert on a miss: the memo idiom.
 pub(crate) const ENTRY_INSERTS: &[&str] = &["or_insert", "or_insert_with", "or_insert_with_key", "or_default", "or_try_insert_with"];
 
+/// Methods that pass a looked-up element on (`map.get(k).cloned()`).
+pub(crate) const PASS_THROUGH_METHODS: &[&str] = &[
+    "clone", "cloned", "copied", "to_owned", "to_string", "unwrap", "expect", "as_ref", "as_deref", "map", "ok_or",
+    "ok_or_else", "unwrap_or", "unwrap_or_default", "unwrap_or_else",
+];
+
 /// Methods that only give access to a collection (through a lock, a cell, an
 /// `Option` or a lazy wrapper): the collection behind them is the receiver's.
 pub(crate) const ACCESS_METHODS: &[&str] = &[

@@ -317,3 +317,55 @@ impl Keywords { fn id(&mut self, k: &str) -> u32 { *self.table.entry(k.to_owned(
 ";
     assert!(caches(source).is_empty());
 }
+
+#[test]
+fn should_not_warn_state_maps_whose_lookups_are_not_returned() {
+    // A counter, ids assigned on first sight and a map of sets: they grow, but
+    // nothing computed is handed back from them as a memo would be.
+    let source = "
+use std::collections::{BTreeMap, HashMap, HashSet};
+struct Stats { counts: HashMap<String, u64>, numbers: HashMap<String, usize>, layers: BTreeMap<u32, HashSet<u32>> }
+impl Stats {
+    fn see(&mut self, word: &str) { *self.counts.entry(word.to_owned()).or_insert(0) += 1; }
+    fn footnote(&mut self, name: &str, out: &mut String) {
+        let next = self.numbers.len() + 1;
+        let number = *self.numbers.entry(name.to_owned()).or_insert(next);
+        out.push_str(&number.to_string());
+    }
+    fn nest(&mut self, parent: u32, child: u32) { self.layers.entry(parent).or_default().insert(child); }
+}
+";
+    assert!(caches(source).is_empty(), "{:#?}", caches(source));
+}
+
+#[test]
+fn should_warn_memo_returned_through_a_local_binding() {
+    let source = "
+use std::collections::HashMap;
+struct Fonts { glyphs: HashMap<char, Vec<u8>> }
+impl Fonts {
+    fn glyph(&mut self, c: char) -> Vec<u8> {
+        if let Some(found) = self.glyphs.get(&c) {
+            return found.clone();
+        }
+        let rendered = vec![c as u8];
+        self.glyphs.insert(c, rendered.clone());
+        rendered
+    }
+}
+";
+    assert_eq!(caches(source).len(), 1);
+}
+
+#[test]
+fn should_not_warn_cached_with_a_custom_store() {
+    let source = "
+#[cached(ty = \"MyCache<u32, ()>\", create = \"{ MyCache::with_capacity(50) }\")]
+fn custom(n: u32) {}
+#[cached(ty = \"UnboundCache<u32, u32>\", create = \"{ UnboundCache::with_capacity(50) }\")]
+fn unbounded(n: u32) -> u32 { n }
+";
+    let found = caches(source);
+    assert_eq!(found.len(), 1);
+    assert!(found[0].message.contains("`unbounded`"));
+}

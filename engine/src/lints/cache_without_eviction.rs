@@ -11,13 +11,14 @@ use crate::Config;
 
 declare_lint! {
     /// ### What it does
-    /// Finds maps used as memo tables — looked up, then filled on a miss
-    /// (`get`/`contains_key` followed by `insert` in the same fn, or
-    /// `entry(..).or_insert*`) — in a struct field, a static or a static declared
-    /// inside a fn, when nothing in scope ever evicts from them (`remove`,
-    /// `retain`, `clear`, `drain`, `pop*`, `truncate`, `mem::take`, assigning a new
-    /// map). Also finds `#[cached]` and `#[memoize]` functions with no size or
-    /// time limit.
+    /// Finds maps used as memo tables in a struct field, a static or a static
+    /// declared inside a fn, when nothing in scope ever evicts from them
+    /// (`remove`, `retain`, `clear`, `drain`, `pop*`, `truncate`, `mem::take`,
+    /// assigning a new map). A map is a memo table in a fn that returns what it
+    /// looks up in it and inserts into it on a miss: `get`/`contains_key`/`[k]`
+    /// with an early `return` of the hit followed by `insert`, or
+    /// `entry(k).or_insert_with(..)` as the returned value. Also finds
+    /// `#[cached]` and `#[memoize]` functions with no size or time limit.
     ///
     /// Known bounded caches (`lru::LruCache`, moka and quick_cache `Cache`,
     /// schnellru `LruMap`, cached's `SizedCache`/`TimedCache`, ... and the types
@@ -72,8 +73,13 @@ declare_lint! {
     ///   a path that never runs; code outside the scope (another module, a trait
     ///   impl elsewhere) is not seen, and a map handed to a function by `&mut` is
     ///   assumed to be evicted there.
-    /// - A map counted with `*map.entry(k).or_insert(0) += 1` has the memo shape
-    ///   and is reported; it grows the same way.
+    /// - Only maps whose lookups the fn returns are memo tables here: a map of
+    ///   state (`*counts.entry(k).or_insert(0) += 1`, an id assigned on first
+    ///   sight and used but not returned) is not reported, even when it grows
+    ///   the same way; in a static, `unbounded_static` reports it. A memo whose
+    ///   result is stored elsewhere instead of returned is not seen.
+    /// - `#[cached(ty = "..")]` with a cache type other than `UnboundCache` or
+    ///   a std map is taken to be bounded.
     pub CACHE_WITHOUT_EVICTION, cache_without_eviction, Warn, "memo maps that are filled and never evicted"
 }
 
@@ -222,9 +228,15 @@ fn is_bounded_memo_attribute(name: &str, tokens: &str) -> bool {
         .filter(|word| !word.is_empty())
         .collect();
     match name {
-        "cached" => words.iter().any(|word| {
-            matches!(*word, "size" | "time" | "ttl" | "max_size" | "time_refresh" | "once") || is(symbol::BOUNDED_CACHES, word)
-        }),
+        "cached" => {
+            let custom_store = words.iter().any(|word| matches!(*word, "ty" | "create"))
+                && !words.iter().any(|word| matches!(*word, "UnboundCache" | "HashMap" | "BTreeMap"));
+            custom_store
+                || words.iter().any(|word| {
+                    matches!(*word, "size" | "time" | "ttl" | "max_size" | "time_refresh" | "once")
+                        || is(symbol::BOUNDED_CACHES, word)
+                })
+        }
         _ => words.iter().any(|word| matches!(*word, "Capacity" | "TimeToLive")),
     }
 }
