@@ -535,8 +535,10 @@ struct UseVisitor<'s, 'a> {
     uses: Vec<Use>,
     len_checked: HashSet<Root>,
     in_condition: usize,
-    /// Inside an expression whose value the fn returns (its tail, a `return`).
-    returning: usize,
+    /// The expressions whose value the fn returns (see [`ReturnedExprs`]).
+    returned: HashSet<*const Expr>,
+    /// Whether the expression being visited is one of them.
+    returning: bool,
     /// Locals bound to an element looked up in a collection (`if let Some(v) =
     /// cache.get(k)`): returning them returns the lookup.
     looked_up: HashMap<String, Root>,
@@ -552,25 +554,19 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
             uses: Vec::new(),
             len_checked: HashSet::new(),
             in_condition: 0,
-            returning: 0,
+            returned: HashSet::new(),
+            returning: false,
             looked_up: HashMap::new(),
         }
     }
 
-    /// Visits a fn body, its tail expression as the returned value.
+    /// Visits a fn body, knowing which of its expressions it returns.
     fn visit_body(&mut self, body: &syn::Block) {
-        let (last, init) = match body.stmts.split_last() {
-            Some((syn::Stmt::Expr(tail, None), init)) => (Some(tail), init),
-            _ => (None, body.stmts.as_slice()),
-        };
-        for stmt in init {
-            self.visit_stmt(stmt);
-        }
-        if let Some(tail) = last {
-            self.returning += 1;
-            self.visit_expr(tail);
-            self.returning -= 1;
-        }
+        let mut returned = ReturnedExprs::default();
+        returned.mark_block(body);
+        returned.visit_block(body);
+        self.returned = returned.exprs;
+        self.visit_block(body);
     }
 
     /// The collection an element expression was looked up in:
@@ -603,7 +599,7 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
     }
 
     fn push(&mut self, root: Root, op: Op, method: impl Into<String>, span: Span) {
-        let returned = op == Op::Lookup && self.returning > 0;
+        let returned = op == Op::Lookup && self.returning;
         self.uses.push(Use {
             root,
             op,
@@ -854,14 +850,14 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
         visit::visit_expr_binary(self, binary);
     }
 
-    fn visit_expr_return(&mut self, expr: &'ast syn::ExprReturn) {
-        self.returning += 1;
-        visit::visit_expr_return(self, expr);
-        self.returning -= 1;
+    fn visit_expr(&mut self, expr: &'ast Expr) {
+        let outer = std::mem::replace(&mut self.returning, self.returned.contains(&(expr as *const Expr)));
+        visit::visit_expr(self, expr);
+        self.returning = outer;
     }
 
     fn visit_expr_index(&mut self, index: &'ast syn::ExprIndex) {
-        if self.returning > 0 {
+        if self.returning {
             if let Some(root) = self.root_of(&index.expr) {
                 self.push(root, Op::Lookup, "[..]", index.bracket_token.span.join());
             }
@@ -870,7 +866,7 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
     }
 
     fn visit_expr_path(&mut self, path: &'ast syn::ExprPath) {
-        if self.returning > 0 && path.qself.is_none() {
+        if self.returning && path.qself.is_none() {
             if let Some(ident) = path.path.get_ident() {
                 if let Some(root) = self.looked_up.get(&ident.to_string()).cloned() {
                     self.push(root, Op::Lookup, "get", ident.span());
@@ -907,6 +903,90 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
             Err(_) => self.touch_idents(mac.tokens.clone()),
         }
     }
+}
+
+/// The expressions of a fn body whose value is the fn's result: the body's
+/// tail and `return` operands, and, inside them, what passes the value on (the
+/// tails of blocks and branches, the receiver of `clone()`/`copied()`/..., the
+/// operand of `*`, `&` and `?`, the arguments of `Ok(..)`/`Some(..)`, the body
+/// of a closure given to `with(..)`).
+#[derive(Default)]
+struct ReturnedExprs {
+    exprs: HashSet<*const Expr>,
+}
+
+impl ReturnedExprs {
+    fn mark_block(&mut self, block: &syn::Block) {
+        if let Some(syn::Stmt::Expr(tail, None)) = block.stmts.last() {
+            self.mark(tail);
+        }
+    }
+
+    fn mark(&mut self, expr: &Expr) {
+        if !self.exprs.insert(expr as *const Expr) {
+            return;
+        }
+        match expr {
+            Expr::Paren(inner) => self.mark(&inner.expr),
+            Expr::Group(inner) => self.mark(&inner.expr),
+            Expr::Reference(inner) => self.mark(&inner.expr),
+            Expr::Unary(inner) => self.mark(&inner.expr),
+            Expr::Try(inner) => self.mark(&inner.expr),
+            Expr::Cast(inner) => self.mark(&inner.expr),
+            Expr::Await(inner) => self.mark(&inner.base),
+            Expr::Block(inner) => self.mark_block(&inner.block),
+            Expr::Unsafe(inner) => self.mark_block(&inner.block),
+            Expr::If(inner) => {
+                self.mark_block(&inner.then_branch);
+                if let Some((_, else_branch)) = &inner.else_branch {
+                    self.mark(else_branch);
+                }
+            }
+            Expr::Match(inner) => {
+                for arm in &inner.arms {
+                    self.mark(&arm.body);
+                }
+            }
+            Expr::Closure(closure) => self.mark(&closure.body),
+            Expr::MethodCall(call) => {
+                let method = call.method.to_string();
+                if is(symbol::PASS_THROUGH_METHODS, &method) {
+                    self.mark(&call.receiver);
+                } else if is(symbol::WITH_METHODS, &method) {
+                    for arg in &call.args {
+                        self.mark(arg);
+                    }
+                }
+            }
+            Expr::Call(call) => {
+                let constructor = match &*call.func {
+                    Expr::Path(path) => path
+                        .path
+                        .segments
+                        .last()
+                        .is_some_and(|segment| segment.ident.to_string().starts_with(char::is_uppercase)),
+                    _ => false,
+                };
+                if constructor {
+                    for arg in &call.args {
+                        self.mark(arg);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+impl<'ast> Visit<'ast> for ReturnedExprs {
+    fn visit_expr_return(&mut self, expr: &'ast syn::ExprReturn) {
+        if let Some(value) = &expr.expr {
+            self.mark(value);
+        }
+        visit::visit_expr_return(self, expr);
+    }
+
+    fn visit_item(&mut self, _item: &'ast syn::Item) {}
 }
 
 impl UseVisitor<'_, '_> {

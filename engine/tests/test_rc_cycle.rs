@@ -334,3 +334,30 @@ mod app {
     // A cycle between the two types, not a self-cycle of one of them.
     assert!(found[0].message.contains("closes a strong `Rc` cycle: `Node."), "{}", found[0].message);
 }
+
+#[test]
+fn should_not_warn_tree_whose_children_sit_in_a_contained_value() {
+    // The shape of an HTML DOM: the node's payload holds strong children, the
+    // node itself a weak parent.
+    let source = "
+use std::{cell::{Cell, RefCell}, rc::{Rc, Weak}};
+type Handle = Rc<Node>;
+pub struct Node { pub parent: Cell<Option<Weak<Node>>>, pub data: NodeData }
+pub enum NodeData { Text(String), Element { children: RefCell<Vec<Handle>>, template: RefCell<Option<Handle>> } }
+";
+    assert!(rc_cycles(source).is_empty(), "{:#?}", rc_cycles(source));
+}
+
+#[test]
+fn should_warn_with_the_alias_expanded_in_the_replacement() {
+    let source = "
+use std::{cell::RefCell, sync::{Arc, Mutex}};
+type Shared<T> = Arc<Mutex<T>>;
+pub struct Bus { pub listeners: Mutex<Vec<Shared<Listener>>> }
+pub struct Listener { pub bus: Option<Shared<Bus>> }
+";
+    let found = rc_cycles(source);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(found[0].message.contains("strong `Arc` cycle"), "{}", found[0].message);
+    assert!(found[0].help.as_ref().unwrap().contains("`bus: Weak<Mutex<Bus>>`"), "{:?}", found[0].help);
+}

@@ -102,10 +102,16 @@ pub(crate) fn check(scope: &Scope<'_>, out: &mut Vec<Raw>) -> TypeGraph {
             }
             // A strong edge into a type that points back at its holder through
             // `Weak` is the chosen ownership direction (the Rust book's tree).
+            // The holder may be the type the edge leaves from or any type that
+            // contains it by value (`Node { data: NodeData }` where `NodeData`
+            // holds `Rc<Node>` children and `Node` a `Weak<Node>` parent).
             let intended: Vec<usize> = strong
                 .iter()
                 .copied()
-                .filter(|&e| weak_pairs.contains(&(graph.edges[e].to, graph.edges[e].from)))
+                .filter(|&e| {
+                    let edge = &graph.edges[e];
+                    containers(&graph, edge.from).into_iter().any(|holder| weak_pairs.contains(&(edge.to, holder)))
+                })
                 .collect();
             if !intended.is_empty() {
                 for e in intended {
@@ -163,6 +169,22 @@ fn build_graph(scope: &Scope<'_>) -> (TypeGraph, Vec<usize>) {
         }
     }
     (graph, fields)
+}
+
+/// `node` and every type that contains it by value, directly or not.
+fn containers(graph: &TypeGraph, node: usize) -> Vec<usize> {
+    let mut found = vec![node];
+    let mut next = 0;
+    while next < found.len() {
+        let current = found[next];
+        next += 1;
+        for edge in &graph.edges {
+            if edge.to == current && edge.kind == EdgeKind::Owns && !found.contains(&edge.from) {
+                found.push(edge.from);
+            }
+        }
+    }
+    found
 }
 
 /// `Car.owner`, or `List::Cons.1` for a field of an enum variant.
@@ -323,9 +345,13 @@ fn report(scope: &Scope<'_>, graph: &TypeGraph, edge_fields: &[usize], e: usize,
     };
     let edge = &graph.edges[e];
     let (owner, field) = locate(e);
-    let pointer = pointer_name(field.ty);
+    let pointer = path
+        .iter()
+        .filter(|&&p| graph.edges[p].kind == EdgeKind::Strong)
+        .find_map(|&p| first_named(locate(p).1.ty, symbol::STRONG_POINTERS).or_else(|| strong_in_alias(scope, locate(p).1.ty)))
+        .unwrap_or_else(|| "Rc".to_string());
     let cycle_names: HashSet<String> = path.iter().map(|&p| graph.nodes[graph.edges[p].from].name.clone()).collect();
-    let replacement = weaken(field.ty, &cycle_names, &graph.nodes[edge.from].name);
+    let replacement = weaken(scope, field.ty, &cycle_names, &graph.nodes[edge.from].name);
     let field_display = format!("`{}`", edge.field);
     let target = &graph.nodes[edge.to].name;
     let mutable_via = path
@@ -409,9 +435,17 @@ fn join_and(items: &[String]) -> String {
     }
 }
 
-/// `Rc` or `Arc`: the first strong pointer in the field's type.
-fn pointer_name(ty: &syn::Type) -> String {
-    first_named(ty, symbol::STRONG_POINTERS).unwrap_or_else(|| "Rc".to_string())
+/// The strong pointer an alias named in `ty` hides (`Handle` for `Rc<Node>`).
+fn strong_in_alias(scope: &Scope<'_>, ty: &syn::Type) -> Option<String> {
+    let mut found = None;
+    for_each_segment(ty, &mut |segment| {
+        if found.is_none() {
+            if let Some(alias) = scope.aliases.get(&segment.ident.to_string()) {
+                found = first_named(alias.ty, symbol::STRONG_POINTERS);
+            }
+        }
+    });
+    found
 }
 
 fn mutability_name(ty: &syn::Type) -> Option<String> {
@@ -443,13 +477,16 @@ fn for_each_segment(ty: &syn::Type, f: &mut dyn FnMut(&syn::PathSegment)) {
 
 /// The field's type with the strong pointers that lead into the cycle made
 /// `Weak` (an `Option<Weak<T>>` collapses to `Weak<T>`, whose `Weak::new()` is
-/// already the empty case).
-fn weaken(ty: &syn::Type, cycle: &HashSet<String>, self_name: &str) -> String {
-    struct Weaken<'c> {
+/// already the empty case). Aliases that hide such a pointer (`type Handle =
+/// Rc<Node>`) are expanded, so the replacement shows the `Weak`.
+fn weaken(scope: &Scope<'_>, ty: &syn::Type, cycle: &HashSet<String>, self_name: &str) -> String {
+    struct Weaken<'c, 's, 'a> {
+        scope: &'s Scope<'a>,
         cycle: &'c HashSet<String>,
         self_name: &'c str,
+        expansions: usize,
     }
-    impl Weaken<'_> {
+    impl Weaken<'_, '_, '_> {
         fn mentions_cycle(&self, ty: &syn::Type) -> bool {
             let mut hit = false;
             for_each_segment(ty, &mut |segment| {
@@ -460,9 +497,28 @@ fn weaken(ty: &syn::Type, cycle: &HashSet<String>, self_name: &str) -> String {
             });
             hit
         }
+
+        /// `ty` with the alias it names expanded, if that alias hides a strong
+        /// pointer into the cycle.
+        fn expand_alias(&self, ty: &syn::Type) -> Option<syn::Type> {
+            let segment = types::segment(ty)?;
+            let alias = self.scope.aliases.get(&segment.name)?;
+            let mut expanded = alias.ty.clone();
+            let params: Vec<String> = alias.generics.type_params().map(|param| param.ident.to_string()).collect();
+            Substitute { params: &params, args: &segment.args }.visit_type_mut(&mut expanded);
+            let strong = first_named(&expanded, symbol::STRONG_POINTERS).is_some();
+            (strong && self.mentions_cycle(&expanded)).then_some(expanded)
+        }
     }
-    impl VisitMut for Weaken<'_> {
+    impl VisitMut for Weaken<'_, '_, '_> {
         fn visit_type_mut(&mut self, ty: &mut syn::Type) {
+            // Aliases cannot be recursive in valid code; the bound keeps
+            // invalid code from looping.
+            while self.expansions < 16 {
+                let Some(expanded) = self.expand_alias(ty) else { break };
+                *ty = expanded;
+                self.expansions += 1;
+            }
             syn::visit_mut::visit_type_mut(self, ty);
             let syn::Type::Path(path) = ty else { return };
             let Some(last) = path.path.segments.last_mut() else { return };
@@ -482,7 +538,28 @@ fn weaken(ty: &syn::Type, cycle: &HashSet<String>, self_name: &str) -> String {
             }
         }
     }
+    /// Replaces an alias's type parameters with the arguments it was used with.
+    struct Substitute<'p> {
+        params: &'p [String],
+        args: &'p [&'p syn::Type],
+    }
+    impl VisitMut for Substitute<'_> {
+        fn visit_type_mut(&mut self, ty: &mut syn::Type) {
+            if let syn::Type::Path(path) = ty {
+                if let Some(ident) = path.path.get_ident() {
+                    let name = ident.to_string();
+                    if let Some(position) = self.params.iter().position(|param| *param == name) {
+                        if let Some(arg) = self.args.get(position) {
+                            *ty = (*arg).clone();
+                            return;
+                        }
+                    }
+                }
+            }
+            syn::visit_mut::visit_type_mut(self, ty);
+        }
+    }
     let mut weakened = ty.clone();
-    Weaken { cycle, self_name }.visit_type_mut(&mut weakened);
+    Weaken { scope, cycle, self_name, expansions: 0 }.visit_type_mut(&mut weakened);
     types::display(&weakened)
 }
