@@ -579,6 +579,7 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
             Expr::Unary(unary) => self.lookup_root(&unary.expr),
             Expr::Try(inner) => self.lookup_root(&inner.expr),
             Expr::Index(index) => self.root_of(&index.expr),
+            Expr::Path(path) => path.path.get_ident().and_then(|ident| self.looked_up.get(&ident.to_string()).cloned()),
             Expr::MethodCall(call) => {
                 let method = call.method.to_string();
                 if is(symbol::LOOKUP_METHODS, &method) && !call.args.is_empty() {
@@ -725,16 +726,22 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
 }
 
 /// `lock()`, `borrow_mut()`, `unwrap()`, `get_or_init(..)`, `get()` with no
-/// arguments, ...: calls that reach the collection rather than act on it.
+/// arguments, `Option::get_or_insert_with(..)`, ...: calls that reach the
+/// collection rather than act on it.
 fn is_access(call: &syn::ExprMethodCall) -> bool {
     let method = call.method.to_string();
-    is(symbol::ACCESS_METHODS, &method) || (call.args.is_empty() && matches!(method.as_str(), "get" | "get_mut"))
+    is(symbol::ACCESS_METHODS, &method)
+        || (call.args.is_empty() && matches!(method.as_str(), "get" | "get_mut" | "get_or_insert_default"))
+        // `Option::get_or_insert_with(f)`; `HashSet::get_or_insert_with(value, f)` grows.
+        || (call.args.len() == 1 && method == "get_or_insert_with")
 }
 
 fn bound_ident(pat: &syn::Pat) -> Option<String> {
     match pat {
         syn::Pat::Ident(ident) if ident.subpat.is_none() => Some(ident.ident.to_string()),
         syn::Pat::Type(typed) => bound_ident(&typed.pat),
+        syn::Pat::Guard(guarded) => bound_ident(&guarded.pat),
+        syn::Pat::Reference(reference) => bound_ident(&reference.pat),
         syn::Pat::TupleStruct(tuple) if tuple.elems.len() == 1 => {
             let variant = tuple.path.segments.last()?.ident.to_string();
             matches!(variant.as_str(), "Some" | "Ok").then(|| bound_ident(&tuple.elems[0]))?
@@ -760,6 +767,18 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
         self.bind(&expr.pat, &expr.expr);
     }
 
+    fn visit_expr_match(&mut self, expr: &'ast syn::ExprMatch) {
+        self.visit_expr(&expr.expr);
+        for arm in &expr.arms {
+            // `match cache.get(k) { Some(v) => .., None => .. }` binds `v` to a
+            // looked-up element, as `if let` does.
+            self.bind(&arm.pat, &expr.expr);
+            // Visits the guard too, which syn keeps in the pattern.
+            self.visit_pat(&arm.pat);
+            self.visit_expr(&arm.body);
+        }
+    }
+
     fn visit_expr_if(&mut self, expr: &'ast syn::ExprIf) {
         self.in_condition += 1;
         self.visit_expr(&expr.cond);
@@ -782,10 +801,12 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
         if let Some(root) = self.root_of(&call.receiver) {
             let span = call.method.span();
             if is(symbol::WITH_METHODS, &method) {
-                if let Some(Expr::Closure(closure)) = call.args.first() {
-                    if let Some(name) = closure.inputs.first().and_then(bound_ident) {
-                        self.aliases.insert(name, root.clone());
-                    }
+                let closure = call.args.iter().find_map(|arg| match arg {
+                    Expr::Closure(closure) => Some(closure),
+                    _ => None,
+                });
+                if let Some(name) = closure.and_then(|closure| closure.inputs.first()).and_then(bound_ident) {
+                    self.aliases.insert(name, root.clone());
                 }
             } else if is_access(call) {
             } else if is(symbol::SHRINK_METHODS, &method) {
@@ -952,8 +973,9 @@ impl ReturnedExprs {
                 let method = call.method.to_string();
                 if is(symbol::PASS_THROUGH_METHODS, &method) {
                     self.mark(&call.receiver);
-                } else if is(symbol::WITH_METHODS, &method) {
-                    for arg in &call.args {
+                }
+                if is(symbol::WITH_METHODS, &method) || is(symbol::PASS_THROUGH_METHODS, &method) {
+                    for arg in call.args.iter().filter(|arg| matches!(arg, Expr::Closure(_))) {
                         self.mark(arg);
                     }
                 }

@@ -229,8 +229,22 @@ pub(crate) const ACCESS_METHODS: &[&str] = &[
     "get_mut_or_init",
 ];
 
-/// Methods that run a closure with access to a thread-local's value.
-pub(crate) const WITH_METHODS: &[&str] = &["with", "with_borrow", "with_borrow_mut", "try_with", "scope"];
+/// Methods that run a closure with access to the value behind their receiver:
+/// a thread-local's `with`, and `map`/`and_then`/... on the `Result` of a lock.
+pub(crate) const WITH_METHODS: &[&str] = &[
+    "with",
+    "with_borrow",
+    "with_borrow_mut",
+    "try_with",
+    "scope",
+    "map",
+    "and_then",
+    "inspect",
+    "map_or",
+    "map_or_else",
+    "is_ok_and",
+    "is_some_and",
+];
 
 /// Functions that empty or replace a collection passed to them by `&mut`.
 pub(crate) const RESET_FUNCTIONS: &[&str] = &["take", "replace", "swap"];

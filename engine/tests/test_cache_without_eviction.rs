@@ -369,3 +369,43 @@ fn unbounded(n: u32) -> u32 { n }
     assert_eq!(found.len(), 1);
     assert!(found[0].message.contains("`unbounded`"));
 }
+
+#[test]
+fn should_warn_memo_written_as_a_match_on_the_lookup() {
+    let source = "
+use std::{cell::RefCell, collections::HashMap};
+struct Layout { widths: RefCell<HashMap<String, f32>> }
+impl Layout {
+    fn width(&self, text: &str) -> f32 {
+        let hit = self.widths.borrow().get(text).copied();
+        match hit {
+            Some(width) => width,
+            None => {
+                let width = text.len() as f32;
+                self.widths.borrow_mut().insert(text.to_owned(), width);
+                width
+            }
+        }
+    }
+}
+";
+    assert_eq!(caches(source).len(), 1);
+}
+
+#[test]
+fn should_warn_memo_filled_in_unwrap_or_else() {
+    let source = "
+use std::{collections::HashMap, sync::Mutex};
+static SQUARES: Mutex<Option<HashMap<u64, u64>>> = Mutex::new(None);
+fn square(n: u64) -> u64 {
+    let mut guard = SQUARES.lock().unwrap();
+    let table = guard.get_or_insert_with(HashMap::new);
+    table.get(&n).copied().unwrap_or_else(|| {
+        table.insert(n, n * n);
+        n * n
+    })
+}
+";
+    let found = caches(source);
+    assert_eq!(found.len(), 1, "{:#?}", findings(source));
+}

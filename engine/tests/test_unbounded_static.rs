@@ -285,3 +285,13 @@ fn remember(id: u32) {
     assert_eq!(found.len(), 1);
     assert_eq!(pointed_text(source, &found[0]), "SEEN");
 }
+
+#[test]
+fn should_warn_growth_inside_a_closure_on_the_lock_result() {
+    let source = "
+use std::sync::Mutex;
+static EVENTS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+fn record(event: &str) { let _ = EVENTS.lock().map(|mut events| events.push(event.to_owned())); }
+";
+    assert_eq!(unbounded(source).len(), 1);
+}
