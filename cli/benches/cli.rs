@@ -35,7 +35,7 @@ fn main() {
     }
     let dir = crate_dir();
     let lines = generate::generate(&dir, FILES, LINES_PER_FILE).expect("crate written");
-    eprintln!("generated crate: {lines} lines in {FILES} files at {}", dir.display());
+    eprintln!("generated crate: {lines} lines in {} files at {}", FILES + 2, dir.display());
     let manifest = dir.join("Cargo.toml");
 
     let mut criterion = Criterion::default()
@@ -65,9 +65,8 @@ fn main() {
                 .asts
                 .iter()
                 .enumerate()
-                .map(|(index, ast)| leak_audit_engine::Source {
-                    file: leak_audit_engine::FileId(index),
-                    items: &ast.as_ref().expect("parses").items,
+                .map(|(index, ast)| {
+                    leak_audit_engine::Source::new(leak_audit_engine::FileId(index), &ast.as_ref().expect("parses").items)
                 })
                 .collect();
             let analysis = leak_audit_engine::analyze(&sources, &leak_audit_engine::Config::default());

@@ -68,11 +68,17 @@ pub fn check_all(project: &Project, jobs: usize, want_graph: bool) -> Vec<CrateR
 pub fn check_crate(job: &CrateJob, workspace_root: &Path, want_graph: bool) -> CrateReport {
     let display = |path: &Path| display_path(path, workspace_root);
     let loaded = load_crate(job.target.src_path.as_std_path(), &display);
+    // Each file's module path, so same-named types in different files are told apart.
+    let root = job.target.src_path.as_std_path();
+    let modules: Vec<Vec<String>> =
+        loaded.files.iter().map(|file| leak_audit_engine::module_path_of_file(root, &file.path)).collect();
     let sources: Vec<Source<'_>> = loaded
         .asts
         .iter()
         .enumerate()
-        .filter_map(|(index, ast)| ast.as_ref().map(|ast| Source { file: FileId(index), items: &ast.items }))
+        .filter_map(|(index, ast)| {
+            ast.as_ref().map(|ast| Source::new(FileId(index), &ast.items).in_module(&modules[index]))
+        })
         .collect();
     let analysis = leak_audit_engine::analyze(&sources, &job.settings.engine_config());
 

@@ -25,7 +25,7 @@ fn bench(c: &mut Criterion) {
     group.sample_size(20).measurement_time(Duration::from_secs(8));
     group.bench_function("parse (baseline)", |b| b.iter(|| syn::parse_file(black_box(&source)).unwrap()));
     group.bench_function("analyze", |b| {
-        b.iter(|| analyze(&[Source { file: FileId(0), items: black_box(&file.items) }], &config))
+        b.iter(|| analyze(&[Source::new(FileId(0), black_box(&file.items))], &config))
     });
     group.finish();
 
@@ -34,9 +34,9 @@ fn bench(c: &mut Criterion) {
         black_box(syn::parse_file(&source).unwrap());
     });
     let analysis = median(|| {
-        black_box(analyze(&[Source { file: FileId(0), items: &file.items }], &config));
+        black_box(analyze(&[Source::new(FileId(0), &file.items)], &config));
     });
-    let findings = analyze(&[Source { file: FileId(0), items: &file.items }], &config).findings.len();
+    let findings = analyze(&[Source::new(FileId(0), &file.items)], &config).findings.len();
     println!(
         "summary: {lines} lines, {findings} findings; parse {:.2} ms, analyze {:.2} ms = {:.3} ms per 1,000 lines, {:.2}x parse",
         ms(parse),

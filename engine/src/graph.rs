@@ -70,7 +70,7 @@ impl TypeGraph {
     /// let source = "use std::rc::{Rc, Weak}; use std::cell::RefCell;
     ///     struct Node { children: RefCell<Vec<Rc<Node>>>, parent: RefCell<Weak<Node>> }";
     /// let file = syn::parse_file(source).unwrap();
-    /// let sources = [leak_audit_engine::Source { file: Default::default(), items: &file.items }];
+    /// let sources = [leak_audit_engine::Source::new(Default::default(), &file.items)];
     /// let analysis = leak_audit_engine::analyze(&sources, &Default::default());
     /// let dot = analysis.graph.to_dot();
     /// assert!(dot.starts_with("digraph leak_audit {"));

@@ -165,8 +165,10 @@ impl<'a> Scope<'a> {
             ..Scope::default()
         };
         for source in sources {
+            scope.module = source.module.to_vec();
             scope.collect_items(source.items.iter(), source.file, SettingsId(0), None);
         }
+        scope.module.clear();
         for (index, def) in scope.types.iter().enumerate() {
             scope.type_index.entry(def.name.to_string()).or_default().push(index);
         }

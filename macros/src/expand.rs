@@ -30,7 +30,7 @@ pub(crate) fn leak_audit(args: TokenStream, input: TokenStream) -> TokenStream {
         config.levels.insert(setting.lint.name, setting.level);
     }
     let analysis = leak_audit_engine::analyze(
-        &[Source { file: FileId(0), items: std::slice::from_ref(&item) }],
+        &[Source::new(FileId(0), std::slice::from_ref(&item))],
         &config,
     );
 
