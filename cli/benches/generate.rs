@@ -9,7 +9,11 @@ use std::io;
 use std::path::Path;
 
 /// Writes a crate named `generated` into `dir` with `files` module files of
-/// about `lines_per_file` lines each; returns the total number of lines.
+/// at least `lines_per_file` lines each; returns the total number of lines.
+///
+/// # Errors
+///
+/// Any error writing the files.
 pub fn generate(dir: &Path, files: usize, lines_per_file: usize) -> io::Result<usize> {
     let src = dir.join("src");
     if src.exists() {
@@ -46,10 +50,10 @@ fn file_text(file: usize, files: usize, lines: usize) -> String {
     let mut tail = String::new();
     // One leak of each kind per file, and a cycle that spans two files:
     // `Owner` of each even file and `Item` of the next odd file hold each other.
-    let partner = if file % 2 == 0 { (file + 1).min(files - 1) } else { file - 1 };
+    let partner = if file.is_multiple_of(2) { (file + 1).min(files - 1) } else { file - 1 };
     write!(
         tail,
-        r#"
+        r"
 static JOURNAL_{file}: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
 pub fn journal_{file}(line: &str) {{
@@ -74,7 +78,7 @@ pub struct Item{file} {{
     pub owner: RefCell<Option<Rc<super::part_{partner}::Owner{partner}>>>,
     pub back: RefCell<Weak<Owner{file}>>,
 }}
-"#
+"
     )
     .unwrap();
     let mut out = String::new();

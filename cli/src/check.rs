@@ -6,7 +6,7 @@
 //! pool of threads; each crate's findings are turned into plain
 //! [`Diagnostic`]s before its thread moves on to the next crate.
 
-use std::collections::HashSet;
+use std::collections::BTreeSet;
 use std::path::{Component, Path};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
@@ -33,6 +33,7 @@ pub struct CrateReport {
 
 /// Analyses every crate of `project` with up to `jobs` threads; the reports are
 /// in the order of `project.crates`.
+#[must_use]
 pub fn check_all(project: &Project, jobs: usize, want_graph: bool) -> Vec<CrateReport> {
     let count = project.crates.len();
     let workers = jobs.clamp(1, count.max(1));
@@ -65,6 +66,7 @@ pub fn check_all(project: &Project, jobs: usize, want_graph: bool) -> Vec<CrateR
 }
 
 /// Reads, parses and analyses one crate on the current thread.
+#[must_use]
 pub fn check_crate(job: &CrateJob, workspace_root: &Path, want_graph: bool) -> CrateReport {
     let display = |path: &Path| display_path(path, workspace_root);
     let loaded = load_crate(job.target.src_path.as_std_path(), &display);
@@ -108,6 +110,7 @@ pub fn check_crate(job: &CrateJob, workspace_root: &Path, want_graph: bool) -> C
 
 /// `path` relative to `root` when it is inside it, with `/` separators (as
 /// cargo shows paths of workspace members); otherwise as given.
+#[must_use]
 pub fn display_path(path: &Path, root: &Path) -> String {
     let relative = path.strip_prefix(root).unwrap_or(path);
     let mut parts: Vec<String> = Vec::new();
@@ -132,7 +135,7 @@ pub type DiagnosticKey = (Option<String>, String, Option<(String, usize, usize)>
 
 /// Drops the diagnostics already in `seen` (a file shared by two targets of a
 /// package is reported once) and records the others.
-pub fn dedup(diagnostics: &mut Vec<Diagnostic>, seen: &mut HashSet<DiagnosticKey>) {
+pub fn dedup(diagnostics: &mut Vec<Diagnostic>, seen: &mut BTreeSet<DiagnosticKey>) {
     diagnostics.retain(|diagnostic| {
         let primary = diagnostic.primary().map(|span| (span.file.display_path.clone(), span.start.byte, span.end.byte));
         seen.insert((diagnostic.code(), diagnostic.message.clone(), primary))

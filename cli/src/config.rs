@@ -120,6 +120,7 @@ impl Settings {
     }
 
     /// The engine's configuration.
+    #[must_use]
     pub fn engine_config(&self) -> Config {
         Config {
             levels: self.levels.iter().map(|(&name, &(level, _))| (name, level)).collect(),
@@ -128,11 +129,13 @@ impl Settings {
     }
 
     /// The level configured for `lint` and where it comes from.
+    #[must_use]
     pub fn level(&self, lint: &Lint) -> (Level, Origin) {
         self.levels.get(lint.name).cloned().unwrap_or((lint.default_level, Origin::Default))
     }
 
     /// The note that explains why a finding of `lint` has `level`, in rustc's words.
+    #[must_use]
     pub fn level_note(&self, lint: &Lint, level: Level) -> String {
         let code = format!("leak_audit::{}", lint.name);
         if self.deny_warnings && level == Level::Warn {

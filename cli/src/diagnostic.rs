@@ -23,6 +23,7 @@ pub enum Severity {
 
 impl Severity {
     /// The word rustc uses: `warning` or `error`.
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Warning => "warning",
@@ -42,6 +43,7 @@ pub enum ChildLevel {
 
 impl ChildLevel {
     /// The word rustc uses: `note` or `help`.
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             ChildLevel::Note => "note",
@@ -76,6 +78,7 @@ pub struct DiagnosticSpan {
 
 impl DiagnosticSpan {
     /// The range of `span`, a span of a syntax tree parsed from `file` on this thread.
+    #[must_use]
     pub fn from_span(file: &Arc<SourceText>, span: Span, is_primary: bool, label: Option<String>) -> DiagnosticSpan {
         let (start, end) = (span.start(), span.end());
         let start = file.position(start.line, start.column);
@@ -127,6 +130,7 @@ impl Diagnostic {
 
     /// Converts an engine finding; `files[i]` is the file of `FileId(i)` and
     /// `level_note` says where the lint's level comes from.
+    #[must_use]
     pub fn from_finding(finding: &Finding, files: &[Arc<SourceText>], level_note: String) -> Diagnostic {
         let primary = DiagnosticSpan::from_span(&files[finding.location.file.0], finding.location.span, true, None);
         let mut spans = vec![primary];
@@ -150,6 +154,7 @@ impl Diagnostic {
     }
 
     /// Converts every message of a syn error about `file`.
+    #[must_use]
     pub fn from_syn_error(error: &syn::Error, file: &Arc<SourceText>) -> Vec<Diagnostic> {
         error
             .clone()
@@ -175,6 +180,7 @@ impl Diagnostic {
     }
 
     /// The primary span, if the diagnostic has one.
+    #[must_use]
     pub fn primary(&self) -> Option<&DiagnosticSpan> {
         self.spans.iter().find(|span| span.is_primary)
     }
@@ -189,6 +195,7 @@ impl Diagnostic {
 const LEX_ERROR: &str = "cannot parse string into token stream";
 
 /// The code of `lint` in machine-readable output: `leak_audit::<lint>`.
+#[must_use]
 pub fn lint_code(lint: &Lint) -> String {
     format!("leak_audit::{}", lint.name)
 }

@@ -1,4 +1,4 @@
-//! `cargo leak-audit`: leak_audit's lints over whole crates.
+//! `cargo leak-audit`: the lints of `leak_audit` over whole crates.
 //!
 //! The `#[leak_audit]` attribute sees only the item it is put on. This command
 //! reads every file of a crate, following `mod` declarations, and analyses the
@@ -30,7 +30,8 @@ pub mod project;
 pub mod render;
 pub mod source;
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 use std::io::Write;
 
 use crate::cli::{Cli, ColorChoice, MessageFormat};
@@ -116,17 +117,10 @@ fn execute(cli: &Cli, out: &mut Output<'_>, color: bool) -> Result<i32, String> 
     let jobs = cli.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
     let mut reports = check::check_all(&project, jobs, cli.graph.is_some());
 
-    let mut seen_per_package: Vec<(String, HashSet<check::DiagnosticKey>)> = Vec::new();
+    // A file shared by two targets of a package is reported once.
+    let mut seen_per_package: BTreeMap<&str, BTreeSet<check::DiagnosticKey>> = BTreeMap::new();
     for (job, report) in project.crates.iter().zip(&mut reports) {
-        let package = job.package.id.repr.clone();
-        let position = match seen_per_package.iter().position(|(id, _)| *id == package) {
-            Some(position) => position,
-            None => {
-                seen_per_package.push((package, HashSet::new()));
-                seen_per_package.len() - 1
-            }
-        };
-        check::dedup(&mut report.diagnostics, &mut seen_per_package[position].1);
+        check::dedup(&mut report.diagnostics, seen_per_package.entry(job.package.id.repr.as_str()).or_default());
     }
 
     let all = || reports.iter().flat_map(|report| &report.diagnostics);
@@ -205,7 +199,7 @@ fn summary(job: &project::CrateJob, diagnostics: &[Diagnostic]) -> Option<Summar
     if errors > 0 {
         let mut text = format!("could not audit {target} due to {}", plural(errors, "previous error"));
         if warnings > 0 {
-            text.push_str(&format!("; {} emitted", plural(warnings, "warning")));
+            let _ = write!(text, "; {} emitted", plural(warnings, "warning"));
         }
         Some(Summary { severity: Severity::Error, text })
     } else if warnings > 0 {
@@ -215,6 +209,7 @@ fn summary(job: &project::CrateJob, diagnostics: &[Diagnostic]) -> Option<Summar
     }
 }
 
+#[allow(clippy::needless_pass_by_value)] // the shape `map_err` takes
 fn io_error(error: std::io::Error) -> String {
     format!("could not write the output: {error}")
 }

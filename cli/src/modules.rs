@@ -42,7 +42,7 @@ pub fn load_crate(root: &Path, display: &dyn Fn(&Path) -> String) -> LoadedCrate
     match fs::read_to_string(root) {
         Ok(text) => {
             let dir = root.parent().unwrap_or(Path::new("")).to_path_buf();
-            loader.add_file(root.to_path_buf(), text, dir);
+            loader.add_file(root.to_path_buf(), text, &dir);
         }
         Err(error) => {
             let message = format!("couldn't read `{}`: {error}", display(root));
@@ -70,7 +70,7 @@ struct Dirs<'p> {
 impl Loader<'_> {
     /// Parses a file and follows its modules; `module_dir` is where its own
     /// `mod x;` declarations are looked up.
-    fn add_file(&mut self, path: PathBuf, text: String, module_dir: PathBuf) {
+    fn add_file(&mut self, path: PathBuf, text: String, module_dir: &Path) {
         let key = fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
         if !self.seen.insert(key) {
             return;
@@ -83,7 +83,7 @@ impl Loader<'_> {
         match parsed {
             Ok(ast) => {
                 let file_dir = file.path.parent().unwrap_or(Path::new("")).to_path_buf();
-                self.walk(&ast.items, &file, Dirs { module_dir: &module_dir, path_base: &file_dir });
+                self.walk(&ast.items, &file, Dirs { module_dir, path_base: &file_dir });
                 self.krate.asts[index] = Some(ast);
             }
             Err(error) => {
@@ -130,7 +130,7 @@ impl Loader<'_> {
             match fs::read_to_string(&path) {
                 Ok(text) => {
                     let module_dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
-                    self.add_file(path, text, module_dir);
+                    self.add_file(path, text, &module_dir);
                 }
                 Err(_) if is_cfg && !path.exists() => {}
                 Err(error) => {
@@ -174,7 +174,7 @@ impl Loader<'_> {
             }
         };
         match fs::read_to_string(&chosen) {
-            Ok(text) => self.add_file(chosen, text, module_dir),
+            Ok(text) => self.add_file(chosen, text, &module_dir),
             Err(error) => {
                 let message = format!("couldn't read `{}`: {error}", (self.display)(&chosen));
                 self.krate.errors.push((file_index, Diagnostic::error(message, Some(span()))));

@@ -37,6 +37,7 @@ pub struct Position {
 
 impl SourceText {
     /// Wraps the text of a file read from `path`.
+    #[must_use]
     pub fn new(display_path: String, path: PathBuf, text: String) -> SourceText {
         let (text, bom_len) = match text.strip_prefix('\u{feff}') {
             Some(rest) => (rest.to_owned(), '\u{feff}'.len_utf8()),
@@ -48,11 +49,13 @@ impl SourceText {
     }
 
     /// Number of lines.
+    #[must_use]
     pub fn line_count(&self) -> usize {
         self.line_starts.len()
     }
 
     /// The text of 1-based `line`, without its line ending.
+    #[must_use]
     pub fn line(&self, line: usize) -> &str {
         let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
             return "";
@@ -62,11 +65,13 @@ impl SourceText {
     }
 
     /// Byte offset in [`text`](Self::text) where 1-based `line` starts.
+    #[must_use]
     pub fn line_start(&self, line: usize) -> usize {
         self.line_starts.get(line.saturating_sub(1)).copied().unwrap_or(self.text.len())
     }
 
     /// Byte offset in [`text`](Self::text) of the end of 1-based `line`, line ending excluded.
+    #[must_use]
     pub fn line_end(&self, line: usize) -> usize {
         self.line_start(line) + self.line(line).len()
     }
@@ -74,6 +79,7 @@ impl SourceText {
     /// Converts proc-macro2's position (1-based line, 0-based column in
     /// characters) into a [`Position`]. Positions past the end of a line or of
     /// the file are clamped to it.
+    #[must_use]
     pub fn position(&self, line: usize, column: usize) -> Position {
         let line = line.clamp(1, self.line_count());
         let text = self.line(line);
@@ -83,6 +89,7 @@ impl SourceText {
     }
 
     /// The position just past the last character of the file.
+    #[must_use]
     pub fn end_position(&self) -> Position {
         let line = self.line_count();
         self.position(line, usize::MAX)
@@ -90,6 +97,7 @@ impl SourceText {
 
     /// Byte offset of `position` in [`text`](Self::text) (the text without a
     /// byte order mark), as renderers that show the text need it.
+    #[must_use]
     pub fn text_offset(&self, position: Position) -> usize {
         position.byte - self.bom_len
     }
@@ -110,7 +118,7 @@ mod tests {
         assert_eq!(file.line(2), "let ü = 1;");
         let position = file.position(2, 6);
         assert_eq!(position, Position { line: 2, column: 7, byte: 6 + 7 });
-        assert_eq!(&file.text[position.byte..position.byte + 1], "=");
+        assert_eq!(&file.text[position.byte..=position.byte], "=");
         assert_eq!(file.line(3), "last");
         assert_eq!(file.end_position(), Position { line: 3, column: 5, byte: file.text.len() });
     }

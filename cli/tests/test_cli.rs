@@ -54,6 +54,8 @@ fn should_follow_every_module_layout_rustc_knows() {
     assert!(run.stderr.contains("warning: `layouts` (bin \"layouts\") generated 1 warning\n"));
     // `#[cfg(windows)] mod windows_only;` has no file and is skipped quietly.
     assert!(!run.stderr.contains("windows_only"));
+    // `src/a/b.rs` is also the binary's `shared` module: reported once.
+    assert_eq!(run.stderr.matches("static `IN_A_B` only ever grows").count(), 1);
 }
 
 #[test]

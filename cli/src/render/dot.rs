@@ -4,14 +4,17 @@
 //! one `digraph`, each crate's graph a `subgraph cluster_<n>` labelled with
 //! the crate, so `dot -Tsvg` renders them side by side in one picture.
 
+use std::fmt::Write as _;
+
 /// Combines `(crate label, DOT of its graph)` pairs into one DOT document.
+#[must_use]
 pub fn combine(graphs: &[(String, String)]) -> String {
     if let [(_, dot)] = graphs {
         return dot.clone();
     }
     let mut out = String::from("digraph leak_audit {\n    rankdir=LR;\n    node [shape=box, fontname=\"monospace\"];\n");
     for (index, (label, dot)) in graphs.iter().enumerate() {
-        out.push_str(&format!("    subgraph cluster_{index} {{\n        label=\"{}\";\n", escape(label)));
+        let _ = write!(out, "    subgraph cluster_{index} {{\n        label=\"{}\";\n", escape(label));
         for line in body(dot) {
             out.push_str("        ");
             out.push_str(&prefix_node_ids(line.trim(), &format!("c{index}_")));

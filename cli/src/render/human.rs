@@ -7,6 +7,7 @@ use crate::diagnostic::{ChildLevel, Diagnostic, DiagnosticSpan, Severity};
 
 /// Renders `diagnostic` as rustc does, without a trailing newline; with ANSI
 /// colors when `color` is set.
+#[must_use]
 pub fn render(diagnostic: &Diagnostic, color: bool) -> String {
     let renderer = renderer(color);
     let title = level(diagnostic.severity).primary_title(diagnostic.message.as_str());
@@ -48,6 +49,7 @@ pub fn render(diagnostic: &Diagnostic, color: bool) -> String {
 }
 
 /// A one-line `warning: ..`/`error: ..` message with no source, like cargo's summaries.
+#[must_use]
 pub fn render_title(severity: Severity, message: &str, color: bool) -> String {
     renderer(color).render(&[Group::with_title(level(severity).primary_title(message))])
 }

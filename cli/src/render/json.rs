@@ -12,6 +12,7 @@ use crate::project::CrateJob;
 use crate::render::human;
 
 /// The `compiler-message` line for `diagnostic`, found in `job`'s crate.
+#[must_use]
 pub fn compiler_message(diagnostic: &Diagnostic, job: &CrateJob) -> String {
     let message = json!({
         "reason": "compiler-message",
@@ -24,6 +25,7 @@ pub fn compiler_message(diagnostic: &Diagnostic, job: &CrateJob) -> String {
 }
 
 /// The `build-finished` line cargo ends its output with.
+#[must_use]
 pub fn build_finished(success: bool) -> String {
     json!({ "reason": "build-finished", "success": success }).to_string()
 }

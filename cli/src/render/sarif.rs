@@ -7,6 +7,7 @@
 //! notifications, not results. URIs are relative to `%SRCROOT%`, the
 //! workspace root; columns count Unicode code points.
 
+use std::fmt::Write as _;
 use std::path::Path;
 
 use leak_audit_engine::{Level, LINTS};
@@ -102,7 +103,7 @@ fn sarif_level(level: Level) -> &'static str {
 fn text_with_children(diagnostic: &Diagnostic) -> String {
     let mut text = diagnostic.message.clone();
     for child in &diagnostic.children {
-        text.push_str(&format!("\n{}: {}", child.level.as_str(), child.message));
+        let _ = write!(text, "\n{}: {}", child.level.as_str(), child.message);
     }
     text
 }
@@ -147,7 +148,7 @@ fn percent_encode(path: &str) -> String {
         if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~' | b'/' | b':') {
             out.push(char::from(byte));
         } else {
-            out.push_str(&format!("%{byte:02X}"));
+            let _ = write!(out, "%{byte:02X}");
         }
     }
     out

@@ -65,11 +65,15 @@ pub fn assert_snapshot(name: &str, actual: &str) {
         .unwrap_or_else(|_| panic!("missing snapshot {}: run with BLESS=1 to create it", path.display()));
     if expected != actual {
         let first = expected.lines().zip(actual.lines()).position(|(e, a)| e != a).unwrap_or(0);
+        let shorten = |line: Option<&str>| {
+            let line = line.unwrap_or("<end>");
+            line.char_indices().nth(300).map_or(line.to_owned(), |(cut, _)| format!("{}...", &line[..cut]))
+        };
         panic!(
             "snapshot {name} differs (first at line {}):\n--- expected\n{}\n--- actual\n{}\n(run with BLESS=1 to accept)",
             first + 1,
-            expected.lines().nth(first).unwrap_or("<end>"),
-            actual.lines().nth(first).unwrap_or("<end>"),
+            shorten(expected.lines().nth(first)),
+            shorten(actual.lines().nth(first)),
         );
     }
 }
