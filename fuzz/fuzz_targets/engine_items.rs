@@ -1,0 +1,30 @@
+//! Generated modules of leak-prone shapes (`Rc`/`RefCell`/`Weak` fields,
+//! statics, fns growing and shrinking them) to the engine, one file and split
+//! over two files.
+
+#![no_main]
+
+use leak_audit_engine::{analyze, Config, FileId, Source};
+use leak_audit_fuzz::items::Module;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|module: Module| {
+    let source = module.render();
+    let file = match syn::parse_file(&source) {
+        Ok(file) => file,
+        Err(err) => panic!("the generator rendered invalid Rust ({err}):\n{source}"),
+    };
+    let config = Config::default();
+    let whole = analyze(&[Source::new(FileId(0), &file.items)], &config);
+    for finding in &whole.findings {
+        assert_eq!(finding.location.file, FileId(0));
+        let _ = finding.one_line();
+    }
+    let (first, second) = file.items.split_at(file.items.len() / 2);
+    let split = analyze(
+        &[Source::new(FileId(0), first), Source::new(FileId(1), second)],
+        &config,
+    );
+    // The same items in two files are the same scope.
+    assert_eq!(whole.findings.len(), split.findings.len(), "findings differ when the module is split:\n{source}");
+});
