@@ -18,6 +18,9 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::modules::load_crate;
 use crate::project::{CrateJob, Project};
 
+/// Stack size of the analysis threads.
+const WORKER_STACK_SIZE: usize = 256 << 20;
+
 /// What the analysis of one crate produced.
 #[derive(Debug, Default)]
 pub struct CrateReport {
@@ -33,6 +36,10 @@ pub struct CrateReport {
 
 /// Analyses every crate of `project` with up to `jobs` threads; the reports are
 /// in the order of `project.crates`.
+///
+/// # Panics
+///
+/// If the operating system refuses to start a thread.
 #[must_use]
 pub fn check_all(project: &Project, jobs: usize, want_graph: bool) -> Vec<CrateReport> {
     let count = project.crates.len();
@@ -44,19 +51,22 @@ pub fn check_all(project: &Project, jobs: usize, want_graph: bool) -> Vec<CrateR
         proc_macro2::extra::invalidate_current_thread_spans();
         report
     };
-    if workers == 1 {
-        return project.crates.iter().map(run).collect();
-    }
     let next = AtomicUsize::new(0);
     let slots: Vec<Mutex<Option<CrateReport>>> = (0..count).map(|_| Mutex::new(None)).collect();
     thread::scope(|scope| {
         for _ in 0..workers {
-            scope.spawn(|| loop {
-                let index = next.fetch_add(1, Ordering::Relaxed);
-                let Some(job) = project.crates.get(index) else { break };
-                let report = run(job);
-                *slots[index].lock().unwrap_or_else(PoisonError::into_inner) = Some(report);
-            });
+            // Deeply nested code recurses deeply in the parser and the
+            // engine: give each worker a large stack, as rustc does.
+            thread::Builder::new()
+                .name("leak-audit-worker".to_owned())
+                .stack_size(WORKER_STACK_SIZE)
+                .spawn_scoped(scope, || loop {
+                    let index = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(job) = project.crates.get(index) else { break };
+                    let report = run(job);
+                    *slots[index].lock().unwrap_or_else(PoisonError::into_inner) = Some(report);
+                })
+                .expect("a worker thread can be spawned");
         }
     });
     slots
@@ -70,10 +80,9 @@ pub fn check_all(project: &Project, jobs: usize, want_graph: bool) -> Vec<CrateR
 pub fn check_crate(job: &CrateJob, workspace_root: &Path, want_graph: bool) -> CrateReport {
     let display = |path: &Path| display_path(path, workspace_root);
     let loaded = load_crate(job.target.src_path.as_std_path(), &display);
-    // Each file's module path, so same-named types in different files are told apart.
-    let root = job.target.src_path.as_std_path();
-    let modules: Vec<Vec<String>> =
-        loaded.files.iter().map(|file| leak_audit_engine::module_path_of_file(root, &file.path)).collect();
+    // Each file's module path (as declared, so `#[path]` files get theirs),
+    // so that same-named types in different files are told apart.
+    let modules = &loaded.modules;
     let sources: Vec<Source<'_>> = loaded
         .asts
         .iter()

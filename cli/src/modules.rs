@@ -31,6 +31,10 @@ pub struct LoadedCrate {
     /// The syntax tree of each file of [`files`](Self::files), `None` where it
     /// does not parse.
     pub asts: Vec<Option<syn::File>>,
+    /// The module path of each file of [`files`](Self::files) as the `mod`
+    /// declarations name it (`["a", "inner", "c"]`; empty for the crate root),
+    /// whatever `#[path]` says about where the file is.
+    pub modules: Vec<Vec<String>>,
     /// Files that could not be found, read or parsed.
     pub errors: Vec<(Option<usize>, Diagnostic)>,
 }
@@ -42,7 +46,7 @@ pub fn load_crate(root: &Path, display: &dyn Fn(&Path) -> String) -> LoadedCrate
     match fs::read_to_string(root) {
         Ok(text) => {
             let dir = root.parent().unwrap_or(Path::new("")).to_path_buf();
-            loader.add_file(root.to_path_buf(), text, &dir);
+            loader.add_file(root.to_path_buf(), text, &dir, Vec::new());
         }
         Err(error) => {
             let message = format!("couldn't read `{}`: {error}", display(root));
@@ -58,9 +62,12 @@ struct Loader<'d> {
     krate: LoadedCrate,
 }
 
-/// Where the `mod` declarations of a list of items are resolved.
+/// Where the `mod` declarations of a list of items are resolved, and the
+/// module they are in.
 #[derive(Clone, Copy)]
 struct Dirs<'p> {
+    /// The module path of the items.
+    module: &'p [String],
     /// Where `mod x;` looks for `x.rs` and `x/mod.rs`.
     module_dir: &'p Path,
     /// What `#[path]` is relative to.
@@ -70,7 +77,7 @@ struct Dirs<'p> {
 impl Loader<'_> {
     /// Parses a file and follows its modules; `module_dir` is where its own
     /// `mod x;` declarations are looked up.
-    fn add_file(&mut self, path: PathBuf, text: String, module_dir: &Path) {
+    fn add_file(&mut self, path: PathBuf, text: String, module_dir: &Path, module: Vec<String>) {
         let key = fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
         if !self.seen.insert(key) {
             return;
@@ -80,10 +87,12 @@ impl Loader<'_> {
         let parsed = syn::parse_file(&file.text);
         self.krate.files.push(Arc::clone(&file));
         self.krate.asts.push(None);
+        self.krate.modules.push(module);
         match parsed {
             Ok(ast) => {
                 let file_dir = file.path.parent().unwrap_or(Path::new("")).to_path_buf();
-                self.walk(&ast.items, &file, Dirs { module_dir, path_base: &file_dir });
+                let module = self.krate.modules[index].clone();
+                self.walk(&ast.items, &file, Dirs { module: &module, module_dir, path_base: &file_dir });
                 self.krate.asts[index] = Some(ast);
             }
             Err(error) => {
@@ -102,7 +111,8 @@ impl Loader<'_> {
             let path_attr = path_attribute(&module.attrs);
             if let Some((_, inline_items)) = &module.content {
                 let dir = dirs.module_dir.join(path_attr.unwrap_or_else(|| module.ident.unraw_string()));
-                self.walk(inline_items, file, Dirs { module_dir: &dir, path_base: &dir });
+                let path = child_module(dirs.module, &module.ident);
+                self.walk(inline_items, file, Dirs { module: &path, module_dir: &dir, path_base: &dir });
                 continue;
             }
             self.load_module(module, path_attr, file, dirs);
@@ -130,7 +140,7 @@ impl Loader<'_> {
             match fs::read_to_string(&path) {
                 Ok(text) => {
                     let module_dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
-                    self.add_file(path, text, &module_dir);
+                    self.add_file(path, text, &module_dir, child_module(dirs.module, &module.ident));
                 }
                 Err(_) if is_cfg && !path.exists() => {}
                 Err(error) => {
@@ -174,13 +184,20 @@ impl Loader<'_> {
             }
         };
         match fs::read_to_string(&chosen) {
-            Ok(text) => self.add_file(chosen, text, &module_dir),
+            Ok(text) => self.add_file(chosen, text, &module_dir, child_module(dirs.module, &module.ident)),
             Err(error) => {
                 let message = format!("couldn't read `{}`: {error}", (self.display)(&chosen));
                 self.krate.errors.push((file_index, Diagnostic::error(message, Some(span()))));
             }
         }
     }
+}
+
+/// The path of module `name` declared in module `parent`.
+fn child_module(parent: &[String], name: &syn::Ident) -> Vec<String> {
+    let mut path = parent.to_vec();
+    path.push(name.unraw_string());
+    path
 }
 
 /// The value of a `#[path = ".."]` attribute, if there is one.
@@ -202,5 +219,37 @@ impl UnrawString for syn::Ident {
     fn unraw_string(&self) -> String {
         let text = self.to_string();
         text.strip_prefix("r#").map(str::to_owned).unwrap_or(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn should_name_each_file_by_its_declared_module_path() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/layouts/src");
+        let display = |path: &Path| path.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/");
+        let loaded = load_crate(&root.join("lib.rs"), &display);
+        assert!(loaded.errors.is_empty());
+        let found: Vec<(String, String)> = loaded
+            .files
+            .iter()
+            .zip(&loaded.modules)
+            .map(|(file, module)| (file.display_path.clone(), module.join("::")))
+            .collect();
+        let expected = [
+            ("lib.rs", ""),
+            ("a.rs", "a"),
+            ("a/b.rs", "a::b"),
+            ("a/inner/c.rs", "a::inner::c"),
+            ("deep/mod.rs", "deep"),
+            ("deep/er.rs", "deep::er"),
+            ("type.rs", "type"),
+            ("inl/p.rs", "inl::q"),
+            ("thread_files/tls.rs", "thread::state"),
+        ];
+        let expected: Vec<(String, String)> = expected.iter().map(|&(a, b)| (a.to_owned(), b.to_owned())).collect();
+        assert_eq!(found, expected);
     }
 }

@@ -190,3 +190,22 @@ fn should_give_the_same_findings_with_one_job_or_many() {
     assert_eq!(serial.stderr, parallel.stderr);
     assert_eq!(serial.status, parallel.status);
 }
+
+#[test]
+fn should_not_overflow_the_stack_on_deeply_nested_code() {
+    // Written at test time: 5,000 nested parentheses overflow an 8 MiB stack
+    // in syn's recursive descent; the analysis threads have a larger one.
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("deeply_nested");
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        "[package]\nname = \"deeply_nested\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n",
+    )
+    .unwrap();
+    let depth = 5_000;
+    let body = format!("{}1{}", "(".repeat(depth), ")".repeat(depth));
+    std::fs::write(dir.join("src/lib.rs"), format!("pub fn f() -> i32 {{ {body} }}\n")).unwrap();
+    let manifest = dir.join("Cargo.toml");
+    let run = run(&["--manifest-path", manifest.to_str().unwrap()]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+}
