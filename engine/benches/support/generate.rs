@@ -1,6 +1,10 @@
 //! A large, realistic module for the benchmarks: types that hold each other
 //! through `Rc`, `Weak`, `RefCell`, `Vec` and maps, impls that grow and shrink
-//! fields, and statics, about 20 lines per type.
+//! fields, and statics, about 25 lines per type.
+//!
+//! Like real code it is mostly clean: one type in 50 has a static that only
+//! grows, and one ring of ten types in five closes a strong cycle; the rest
+//! point back to their holder through `Weak` and bound their statics.
 
 use std::fmt::Write as _;
 
@@ -9,11 +13,14 @@ pub fn module_body(types: usize) -> String {
     let mut out = String::from("use std::{cell::RefCell, collections::HashMap, rc::{Rc, Weak}, sync::Mutex};\n\n");
     for i in 0..types {
         // Types form rings of ten (rustc's drop check overflows on one ring of
-        // hundreds), each holding the next strongly and an earlier one weakly.
+        // hundreds), each holding the next strongly. In a clean ring each type
+        // points back to its holder through `Weak`; in a leaky one, elsewhere.
         let ring = i - i % 10;
+        let leaky_ring = (i / 10) % 5 == 0;
         let next = (ring + (i + 1) % 10).min(types - 1);
-        let back = ring + (i + 7) % 10;
+        let back = if leaky_ring { ring + (i + 7) % 10 } else { ring + (i + 9) % 10 };
         let back = back.min(types - 1);
+        let bound = if i % 50 == 0 { "" } else { "if registry.len() > 64 {\n        registry.remove(0);\n    }\n    " };
         let _ = write!(
             out,
             "\
@@ -40,7 +47,10 @@ impl Type{i} {{
 
 static REGISTRY_{i}: Mutex<Vec<u64>> = Mutex::new(Vec::new());
 
-pub fn register_{i}(id: u64) {{ REGISTRY_{i}.lock().unwrap().push(id); }}
+pub fn register_{i}(id: u64) {{
+    let mut registry = REGISTRY_{i}.lock().unwrap();
+    {bound}registry.push(id);
+}}
 
 "
         );
