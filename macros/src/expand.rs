@@ -48,8 +48,14 @@ pub(crate) fn leak_audit(args: TokenStream, input: TokenStream) -> TokenStream {
     let warnings = match &mut item {
         syn::Item::Fn(function) if !warnings.is_empty() => {
             let block = &function.block;
-            *function.block = syn::parse_quote!({ #warnings #block });
-            TokenStream::new()
+            match syn::parse2::<syn::Block>(quote!({ #warnings #block })) {
+                Ok(with_warnings) => {
+                    *function.block = with_warnings;
+                    TokenStream::new()
+                }
+                // Cannot happen for tokens syn printed; never panic regardless.
+                Err(_) => warnings,
+            }
         }
         _ => warnings,
     };
