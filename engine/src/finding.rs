@@ -66,13 +66,31 @@ impl Finding {
     /// assert!(findings[0].one_line().contains("`LOG`"));
     /// ```
     pub fn one_line(&self) -> String {
+        self.joined("; ", "; help: ")
+    }
+
+    /// The message, then each note after `before_note` and the help after
+    /// `before_help`: `joined("\nnote: ", "\nhelp: ")` lays a finding out on
+    /// lines as rustc does.
+    ///
+    /// ```
+    /// # use leak_audit_engine::{analyze_str, Config};
+    /// let findings = analyze_str(
+    ///     "static LOG: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    ///      fn log(s: String) { LOG.lock().unwrap().push(s); }",
+    ///     &Config::default(),
+    /// ).unwrap();
+    /// let text = findings[0].joined("\nnote: ", "\nhelp: ");
+    /// assert_eq!(text.lines().count(), 3);
+    /// ```
+    pub fn joined(&self, before_note: &str, before_help: &str) -> String {
         let mut text = self.message.clone();
         for note in &self.notes {
-            text.push_str("; ");
+            text.push_str(before_note);
             text.push_str(note);
         }
         if let Some(help) = &self.help {
-            text.push_str("; help: ");
+            text.push_str(before_help);
             text.push_str(help);
         }
         text

@@ -105,7 +105,10 @@ fn with_item(err: syn::Error, input: TokenStream) -> TokenStream {
 fn render(finding: &Finding) -> TokenStream {
     let lint = Ident::new(finding.lint.name, Span::call_site());
     let used = Ident::new(finding.lint.name, finding.location.span);
-    let note = note_text(finding);
+    // The message on the first line (after rustc's ``use of deprecated
+    // constant `_::leak_audit::<lint>`:``), then the notes and help on lines
+    // of their own, which rustc indents under the message.
+    let note = finding.joined("\nnote: ", "\nhelp: ");
     // In deny mode the level attribute makes the same text an error. Warnings
     // carry no attribute, so the user's own `#![deny(deprecated)]` or
     // `#![deny(warnings)]` still applies to them.
@@ -126,23 +129,6 @@ fn render(finding: &Finding) -> TokenStream {
             #path
         };
     }
-}
-
-/// The warning's text: the message on the first line (after rustc's
-/// ``use of deprecated constant `_::leak_audit::<lint>`:``), then the lint's
-/// notes and help on lines of their own, laid out like rustc's own
-/// `note:`/`help:` lines (rustc indents them under the message).
-fn note_text(finding: &Finding) -> String {
-    let mut text = finding.message.clone();
-    for note in &finding.notes {
-        text.push_str("\nnote: ");
-        text.push_str(note);
-    }
-    if let Some(help) = &finding.help {
-        text.push_str("\nhelp: ");
-        text.push_str(help);
-    }
-    text
 }
 
 /// Removes `#[leak_audit(..)]` helper attributes (and inner `#[leak_audit]`
