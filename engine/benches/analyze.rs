@@ -29,6 +29,14 @@ fn bench(c: &mut Criterion) {
     });
     group.finish();
 
+    let dense = syn::parse_file(&generate::dense_graph(600)).expect("generated source parses");
+    let mut group = c.benchmark_group("engine/600 types in one strongly connected component");
+    group.sample_size(10).measurement_time(Duration::from_secs(8));
+    group.bench_function("analyze", |b| {
+        b.iter(|| analyze(&[Source::new(FileId(0), black_box(&dense.items))], &config))
+    });
+    group.finish();
+
     // A plain summary with the ratio, from medians of repeated runs.
     let parse = median(|| {
         black_box(syn::parse_file(&source).unwrap());

@@ -58,6 +58,23 @@ pub fn register_{i}(id: u64) {{
     out
 }
 
+/// A worst case for `rc_cycle`: `types` types that all reach each other through
+/// mutable `Rc`s, so the whole graph is one strongly connected component with
+/// many independent cycles.
+#[allow(dead_code)] // the build-time bench does not use it
+pub fn dense_graph(types: usize) -> String {
+    let mut out = String::from("use std::{cell::RefCell, rc::Rc};\n");
+    for i in 0..types {
+        let _ = writeln!(
+            out,
+            "pub struct T{i} {{ pub a: RefCell<Vec<Rc<T{}>>>, pub b: Option<Rc<T{}>> }}",
+            (i + 1) % types,
+            (i * 7 + 3) % types,
+        );
+    }
+    out
+}
+
 /// The number of lines of `source`.
 pub fn lines(source: &str) -> usize {
     source.lines().count()

@@ -1,4 +1,4 @@
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use syn::visit_mut::VisitMut;
 
@@ -82,22 +82,34 @@ pub(crate) fn check(scope: &Scope<'_>, out: &mut Vec<Raw>) -> TypeGraph {
         .map(|edge| (edge.from, edge.to))
         .collect();
 
-    // Each round reports (or accepts) one edge per strongly connected component
-    // and takes it out of the graph, so a component with two independent cycles
-    // gives two findings, and one cycle gives one finding however many types it
-    // passes.
+    let adjacency = Adjacency::new(&graph);
+    let mut holders = Holders::default();
+
+    // Each round takes the strongly connected components of the remaining
+    // strong and owning edges. In each, edges that are the chosen ownership
+    // direction are accepted, then strong edges are tried best fix first: one
+    // that still closes a cycle is reported and taken out (it becomes the
+    // `Weak` the help suggests), so a component with two independent cycles
+    // gives two findings and one cycle gives one, however many types it passes.
+    // Rounds repeat while they change anything.
     loop {
         let mut progress = false;
-        for component in components(n, &graph.edges, &active) {
-            let members: HashSet<usize> = component.iter().copied().collect();
-            let inside: Vec<usize> = (0..graph.edges.len())
-                .filter(|&e| active[e] && members.contains(&graph.edges[e].from) && members.contains(&graph.edges[e].to))
-                .collect();
-            if inside.is_empty() {
-                continue;
+        let comps = components(n, &graph.edges, &active);
+        let mut component_of = vec![usize::MAX; n];
+        for (index, component) in comps.iter().enumerate() {
+            for &node in component {
+                component_of[node] = index;
             }
-            let strong: Vec<usize> = inside.iter().copied().filter(|&e| graph.edges[e].kind == EdgeKind::Strong).collect();
-            if strong.is_empty() || !inside.iter().any(|&e| graph.edges[e].mutable) {
+        }
+        let mut inside: Vec<Vec<usize>> = vec![Vec::new(); comps.len()];
+        for (e, edge) in graph.edges.iter().enumerate() {
+            if active[e] && component_of[edge.from] == component_of[edge.to] {
+                inside[component_of[edge.from]].push(e);
+            }
+        }
+        for (index, edges) in inside.iter().enumerate() {
+            let strong: Vec<usize> = edges.iter().copied().filter(|&e| graph.edges[e].kind == EdgeKind::Strong).collect();
+            if strong.is_empty() || !edges.iter().any(|&e| graph.edges[e].mutable) {
                 continue;
             }
             // A strong edge into a type that points back at its holder through
@@ -105,25 +117,25 @@ pub(crate) fn check(scope: &Scope<'_>, out: &mut Vec<Raw>) -> TypeGraph {
             // The holder may be the type the edge leaves from or any type that
             // contains it by value (`Node { data: NodeData }` where `NodeData`
             // holds `Rc<Node>` children and `Node` a `Weak<Node>` parent).
-            let intended: Vec<usize> = strong
-                .iter()
-                .copied()
-                .filter(|&e| {
-                    let edge = &graph.edges[e];
-                    containers(&graph, edge.from).into_iter().any(|holder| weak_pairs.contains(&(edge.to, holder)))
-                })
-                .collect();
-            if !intended.is_empty() {
-                for e in intended {
-                    active[e] = false;
-                }
-                progress = true;
-                continue;
-            }
-            let mut candidates = strong.clone();
+            let mut candidates = strong;
             candidates.sort_by_key(|&e| std::cmp::Reverse((score(&graph, e), e)));
             for e in candidates {
-                let Some(path) = cycle_through(&graph, &active, &members, e) else { continue };
+                let edge = &graph.edges[e];
+                // Checked as each edge comes up: a fix reported just before
+                // (now a `Weak` back-pointer) can make this edge the intended
+                // direction.
+                let intended = holders
+                    .of(&adjacency, edge.from)
+                    .iter()
+                    .any(|&holder| weak_pairs.contains(&(edge.to, holder)));
+                if intended {
+                    active[e] = false;
+                    progress = true;
+                    continue;
+                }
+                let Some(path) = cycle_through(&graph, &adjacency, &active, &component_of, index, e) else {
+                    continue;
+                };
                 for &edge in &path {
                     graph.edges[edge].in_cycle = true;
                 }
@@ -131,7 +143,6 @@ pub(crate) fn check(scope: &Scope<'_>, out: &mut Vec<Raw>) -> TypeGraph {
                 active[e] = false;
                 weak_pairs.insert((graph.edges[e].from, graph.edges[e].to));
                 progress = true;
-                break;
             }
         }
         if !progress {
@@ -139,6 +150,51 @@ pub(crate) fn check(scope: &Scope<'_>, out: &mut Vec<Raw>) -> TypeGraph {
         }
     }
     graph
+}
+
+/// Outgoing edges of each node, and the nodes that contain each one by value.
+struct Adjacency {
+    out: Vec<Vec<usize>>,
+    owned_by: Vec<Vec<usize>>,
+}
+
+impl Adjacency {
+    fn new(graph: &TypeGraph) -> Self {
+        let mut out = vec![Vec::new(); graph.nodes.len()];
+        let mut owned_by = vec![Vec::new(); graph.nodes.len()];
+        for (e, edge) in graph.edges.iter().enumerate() {
+            out[edge.from].push(e);
+            if edge.kind == EdgeKind::Owns {
+                owned_by[edge.to].push(edge.from);
+            }
+        }
+        Adjacency { out, owned_by }
+    }
+}
+
+/// `node` and every type that contains it by value, directly or not, computed
+/// once per node.
+#[derive(Default)]
+struct Holders {
+    known: HashMap<usize, Vec<usize>>,
+}
+
+impl Holders {
+    fn of(&mut self, adjacency: &Adjacency, node: usize) -> &[usize] {
+        self.known.entry(node).or_insert_with(|| {
+            let mut found = vec![node];
+            let mut next = 0;
+            while next < found.len() {
+                for &holder in &adjacency.owned_by[found[next]] {
+                    if !found.contains(&holder) {
+                        found.push(holder);
+                    }
+                }
+                next += 1;
+            }
+            found
+        })
+    }
 }
 
 /// The type graph, and for each edge the index of its field in its type.
@@ -169,22 +225,6 @@ fn build_graph(scope: &Scope<'_>) -> (TypeGraph, Vec<usize>) {
         }
     }
     (graph, fields)
-}
-
-/// `node` and every type that contains it by value, directly or not.
-fn containers(graph: &TypeGraph, node: usize) -> Vec<usize> {
-    let mut found = vec![node];
-    let mut next = 0;
-    while next < found.len() {
-        let current = found[next];
-        next += 1;
-        for edge in &graph.edges {
-            if edge.to == current && edge.kind == EdgeKind::Owns && !found.contains(&edge.from) {
-                found.push(edge.from);
-            }
-        }
-    }
-    found
 }
 
 /// `Car.owner`, or `List::Cons.1` for a field of an enum variant.
@@ -276,63 +316,54 @@ fn components(n: usize, edges: &[Edge], active: &[bool]) -> Vec<Vec<usize>> {
     result
 }
 
-/// A cycle through edge `e` that can be closed after construction: `e` then a
-/// shortest path back to its start, passing a mutable edge. The edges are
-/// returned starting with the one after `e`, so `e` comes last.
-fn cycle_through(graph: &TypeGraph, active: &[bool], members: &HashSet<usize>, e: usize) -> Option<Vec<usize>> {
+/// A shortest cycle through edge `e` that can be closed after construction:
+/// `e`, then a path back to its start inside its component, passing at least
+/// one mutable edge (found by a breadth-first search over (node, passed a
+/// mutable edge yet) states, so it costs one pass over the graph). The edges
+/// are returned starting with the one after `e`, so `e` comes last.
+fn cycle_through(
+    graph: &TypeGraph,
+    adjacency: &Adjacency,
+    active: &[bool],
+    component_of: &[usize],
+    component: usize,
+    e: usize,
+) -> Option<Vec<usize>> {
     let edge = &graph.edges[e];
-    let usable = |candidate: usize| active[candidate] && members.contains(&graph.edges[candidate].from);
-    let mut path = shortest_path(graph, &usable, edge.to, edge.from)?;
-    path.push(e);
-    if path.iter().any(|&p| graph.edges[p].mutable) {
-        return Some(path);
+    if !active[e] {
+        return None;
     }
-    // Route the cycle through a mutable edge instead.
-    for m in (0..graph.edges.len()).filter(|&m| usable(m) && graph.edges[m].mutable) {
-        let mutable = &graph.edges[m];
-        let (Some(mut first), Some(second)) = (
-            shortest_path(graph, &usable, edge.to, mutable.from),
-            shortest_path(graph, &usable, mutable.to, edge.from),
-        ) else {
-            continue;
-        };
-        first.push(m);
-        first.extend(second);
-        first.push(e);
-        return Some(first);
-    }
-    None
-}
-
-fn shortest_path(graph: &TypeGraph, usable: &dyn Fn(usize) -> bool, from: usize, to: usize) -> Option<Vec<usize>> {
-    if from == to {
-        return Some(Vec::new());
-    }
-    let mut came_by: Vec<Option<usize>> = vec![None; graph.nodes.len()];
-    let mut seen = vec![false; graph.nodes.len()];
-    seen[from] = true;
-    let mut queue = VecDeque::from([from]);
-    while let Some(node) = queue.pop_front() {
-        for (e, edge) in graph.edges.iter().enumerate() {
-            if edge.from != node || !usable(e) || seen[edge.to] {
+    let n = graph.nodes.len();
+    let state = |node: usize, mutable: bool| node * 2 + usize::from(mutable);
+    let start = state(edge.to, edge.mutable);
+    let mut came_by: Vec<Option<(usize, usize)>> = vec![None; n * 2];
+    let mut seen = vec![false; n * 2];
+    seen[start] = true;
+    let mut queue = VecDeque::from([(edge.to, edge.mutable)]);
+    while let Some((node, mutable)) = queue.pop_front() {
+        if node == edge.from && mutable {
+            let mut path = vec![e];
+            let mut at = state(node, mutable);
+            while let Some((step, previous)) = came_by[at] {
+                path.push(step);
+                at = previous;
+            }
+            // `path` is `e` then the way back in reverse: put `e` last.
+            path[1..].reverse();
+            path.rotate_left(1);
+            return Some(path);
+        }
+        for &next in &adjacency.out[node] {
+            let step = &graph.edges[next];
+            if !active[next] || component_of[step.to] != component {
                 continue;
             }
-            seen[edge.to] = true;
-            came_by[edge.to] = Some(e);
-            if edge.to == to {
-                let mut path = Vec::new();
-                let mut at = to;
-                while let Some(step) = came_by[at] {
-                    path.push(step);
-                    at = graph.edges[step].from;
-                    if at == from {
-                        break;
-                    }
-                }
-                path.reverse();
-                return Some(path);
+            let reached = state(step.to, mutable || step.mutable);
+            if !seen[reached] {
+                seen[reached] = true;
+                came_by[reached] = Some((next, state(node, mutable)));
+                queue.push_back((step.to, mutable || step.mutable));
             }
-            queue.push_back(edge.to);
         }
     }
     None
