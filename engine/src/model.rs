@@ -655,6 +655,15 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
             Expr::Try(inner) => self.root_of(&inner.expr),
             Expr::Await(inner) => self.root_of(&inner.base),
             Expr::Index(index) => self.root_of(&index.expr),
+            Expr::RawAddr(raw) => self.root_of(&raw.expr),
+            // `addr_of_mut!(STATIC)`, the way to reach a `static mut` without a reference.
+            Expr::Macro(mac) => {
+                let name = mac.mac.path.segments.last()?.ident.to_string();
+                if !matches!(name.as_str(), "addr_of_mut" | "addr_of") {
+                    return None;
+                }
+                self.root_of(&mac.mac.parse_body::<Expr>().ok()?)
+            }
             Expr::MethodCall(call) if is_access(call) => self.root_of(&call.receiver),
             Expr::Field(field) => {
                 let name = match &field.member {

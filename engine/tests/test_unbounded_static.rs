@@ -295,3 +295,16 @@ fn record(event: &str) { let _ = EVENTS.lock().map(|mut events| events.push(even
 ";
     assert_eq!(unbounded(source).len(), 1);
 }
+
+#[test]
+fn should_warn_static_mut_reached_through_raw_pointers() {
+    let source = "
+use std::ptr::addr_of_mut;
+static mut LOG: Vec<&'static str> = Vec::new();
+static mut IDS: Vec<u32> = Vec::new();
+fn log(line: &'static str) { unsafe { (*addr_of_mut!(LOG)).push(line) } }
+fn id(id: u32) { unsafe { (*&raw mut IDS).push(id) } }
+";
+    let found = unbounded(source);
+    assert_eq!(found.len(), 2, "{found:#?}");
+}
