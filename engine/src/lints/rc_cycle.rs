@@ -236,13 +236,18 @@ fn field_name(scope: &Scope<'_>, owner: usize, label: &str) -> String {
     }
 }
 
+/// Whether a field's name (`Node.parent_node`) says it points back to an owner.
+fn is_back_edge(field: &str) -> bool {
+    let name = field.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    name.split('_').any(|word| is(symbol::BACK_EDGE_NAMES, word))
+}
+
 /// How good a fix making edge `e` weak would be: back-pointers first, then
 /// single pointers (not collections), then edges to a type defined earlier.
 fn score(graph: &TypeGraph, e: usize) -> u32 {
     let edge = &graph.edges[e];
-    let field = edge.field.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
     let mut score = 0;
-    if field.split('_').any(|word| is(symbol::BACK_EDGE_NAMES, word)) {
+    if is_back_edge(&edge.field) {
         score += 8;
     }
     if !edge.collection {
@@ -401,9 +406,13 @@ fn report(scope: &Scope<'_>, graph: &TypeGraph, edge_fields: &[usize], e: usize,
         let notes = vec![format!(
             "a `{target}` that becomes reachable from itself (through `{mutable_via}`, which lets the pointer be set after construction) keeps its own strong count above zero"
         )];
-        let help = format!(
-            "if it points back to an owner, hold it weakly: `{field_ident}{replacement}`; for a graph with cycles, keep the nodes in an arena (`Vec<{target}>`) and link them by index, or clear the links before dropping the graph"
-        );
+        let help = if is_back_edge(&edge.field) {
+            format!("hold the back-pointer weakly: `{field_ident}{replacement}`, and `upgrade()` it when it is used")
+        } else {
+            format!(
+                "if it points back to an owner, hold it weakly: `{field_ident}{replacement}`; for a graph with cycles, keep the nodes in an arena (`Vec<{target}>`) and link them by index, or clear the links before dropping the graph"
+            )
+        };
         (message, notes, help)
     } else {
         let mut names: Vec<String> = path.iter().map(|&p| graph.edges[p].field.clone()).collect();
