@@ -111,13 +111,8 @@ pub fn check_source(text: &str) -> Result<Option<Vec<Finding>>, String> {
     let Ok(file) = catch(|| syn::parse_file(text))? else {
         return Ok(None);
     };
-    let findings = catch(|| {
-        analyze(
-            &[Source::new(FileId(0), &file.items)],
-            &Config::default(),
-        )
-        .findings
-    })?;
+    let findings =
+        catch(|| analyze(&[Source::new(FileId(0), &file.items)], &Config::default()).findings)?;
     Ok(Some(findings))
 }
 
@@ -187,12 +182,7 @@ pub fn scan_crate(root: &Path) -> CrateReport {
             }
             Ok(Ok(ast)) => {
                 let start = Instant::now();
-                let result = catch(|| {
-                    analyze(
-                        &[Source::new(FileId(0), &ast.items)],
-                        &config,
-                    )
-                });
+                let result = catch(|| analyze(&[Source::new(FileId(0), &ast.items)], &config));
                 file.engine_time = start.elapsed();
                 if result.is_ok() && file.engine_time > RETIME_OVER {
                     file.engine_time = file.engine_time.min(retime(&ast.items, &config));
@@ -223,7 +213,9 @@ pub fn scan_crate(root: &Path) -> CrateReport {
     let lib_root = library.join("lib.rs");
     let modules: Vec<Vec<String>> = in_src
         .iter()
-        .map(|(index, _)| leak_audit_engine::module_path_of_file(&lib_root, &report.files[*index].path))
+        .map(|(index, _)| {
+            leak_audit_engine::module_path_of_file(&lib_root, &report.files[*index].path)
+        })
         .collect();
     let sources: Vec<Source<'_>> = in_src
         .iter()
@@ -266,7 +258,15 @@ fn library_dir(root: &Path) -> PathBuf {
                 .map(PathBuf::from)
         });
     match lib_path {
-        Some(path) => path.parent().map(Path::to_path_buf).unwrap_or_default(),
+        // `./src/lib.rs` (im) is `src/lib.rs`.
+        Some(path) => path
+            .parent()
+            .map(|dir| {
+                dir.components()
+                    .filter(|part| part != &std::path::Component::CurDir)
+                    .collect()
+            })
+            .unwrap_or_default(),
         None => PathBuf::from("src"),
     }
 }
@@ -316,6 +316,20 @@ mod tests {
         assert!(err.starts_with("boom 1 at "), "{err}");
         let _ = panic::take_hook();
         assert_eq!(catch(|| 7).unwrap(), 7);
+    }
+
+    #[test]
+    fn library_dir_follows_the_lib_path() {
+        let dir =
+            std::env::temp_dir().join(format!("leak_audit_corpus_lib_path_{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("Cargo.toml"), "[lib]\npath = \"./src/lib.rs\"\n").unwrap();
+        assert_eq!(library_dir(&dir), Path::new("src"));
+        std::fs::write(dir.join("Cargo.toml"), "[lib]\npath = \"lib.rs\"\n").unwrap();
+        assert_eq!(library_dir(&dir), Path::new(""));
+        std::fs::write(dir.join("Cargo.toml"), "[package]\nname = \"x\"\n").unwrap();
+        assert_eq!(library_dir(&dir), Path::new("src"));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
