@@ -361,3 +361,16 @@ pub struct Listener { pub bus: Option<Shared<Bus>> }
     assert!(found[0].message.contains("strong `Arc` cycle"), "{}", found[0].message);
     assert!(found[0].help.as_ref().unwrap().contains("`bus: Weak<Mutex<Bus>>`"), "{:?}", found[0].help);
 }
+
+#[test]
+fn should_warn_long_cycle_naming_its_ends_only() {
+    let mut source = String::from("use std::{cell::RefCell, rc::Rc};\n");
+    for i in 0..20 {
+        source.push_str(&format!("pub struct T{i} {{ pub next: RefCell<Option<Rc<T{}>>> }}\n", (i + 1) % 20));
+    }
+    let found = rc_cycles(&source);
+    assert_eq!(found.len(), 1);
+    assert!(found[0].message.contains("(13 more)"), "{}", found[0].message);
+    assert_eq!(found[0].message.matches(" -> ").count(), 8, "{}", found[0].message);
+    assert_eq!(found[0].labels.len(), 8);
+}

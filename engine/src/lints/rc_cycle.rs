@@ -70,6 +70,9 @@ declare_lint! {
     pub RC_CYCLE, rc_cycle, Warn, "types that can keep each other alive through strong `Rc`/`Arc` pointers"
 }
 
+/// How many fields of a cycle a finding names (and labels) at most.
+const MAX_SHOWN: usize = 8;
+
 /// Builds the type graph of the scope and reports its leaking cycles.
 pub(crate) fn check(scope: &Scope<'_>, out: &mut Vec<Raw>) -> TypeGraph {
     let (mut graph, edge_fields) = build_graph(scope);
@@ -417,6 +420,12 @@ fn report(scope: &Scope<'_>, graph: &TypeGraph, edge_fields: &[usize], e: usize,
     } else {
         let mut names: Vec<String> = path.iter().map(|&p| graph.edges[p].field.clone()).collect();
         names.push(target.clone());
+        // A long cycle is shown by its ends, so output stays linear in the
+        // size of the graph.
+        if names.len() > MAX_SHOWN {
+            let hidden = names.len() - MAX_SHOWN;
+            names.splice(MAX_SHOWN / 2..names.len() - MAX_SHOWN / 2, [format!("({hidden} more)")]);
+        }
         let cycle = names.join(" -> ");
         let message = format!("{field_display} closes a strong `{pointer}` cycle: `{cycle}`");
         let members: Vec<String> = {
@@ -426,6 +435,11 @@ fn report(scope: &Scope<'_>, graph: &TypeGraph, edge_fields: &[usize], e: usize,
                 if !seen.contains(&name) {
                     seen.push(name);
                 }
+            }
+            if seen.len() > MAX_SHOWN {
+                let more = seen.len() - MAX_SHOWN;
+                seen.truncate(MAX_SHOWN);
+                seen.push(format!("{more} more types"));
             }
             seen
         };
@@ -442,6 +456,7 @@ fn report(scope: &Scope<'_>, graph: &TypeGraph, edge_fields: &[usize], e: usize,
     let labels = path
         .iter()
         .filter(|&&p| p != e)
+        .take(MAX_SHOWN)
         .map(|&p| Label {
             location: graph.edges[p].location,
             message: format!("`{}` is part of the cycle", graph.edges[p].field),
