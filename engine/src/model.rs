@@ -693,6 +693,7 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
 
     /// Binds `pat` (a plain ident, or `Some(x)`/`Ok(x)`) to what `expr` is rooted at.
     fn bind(&mut self, pat: &syn::Pat, expr: &Expr) {
+        self.bind_fields(pat, expr);
         let Some(name) = bound_ident(pat) else { return };
         match self.lookup_root(expr) {
             Some(root) => {
@@ -709,6 +710,28 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
             None => {
                 // A new binding shadows an old alias of the same name.
                 self.aliases.remove(&name);
+            }
+        }
+    }
+
+    /// `let Self { cache, .. } = self;`: each field binding is an alias of that
+    /// field.
+    fn bind_fields(&mut self, pat: &syn::Pat, expr: &Expr) {
+        let syn::Pat::Struct(pattern) = pat else { return };
+        let through_self = match expr {
+            Expr::Unary(unary) => Self::is_self(&unary.expr),
+            Expr::Reference(reference) => Self::is_self(&reference.expr),
+            other => Self::is_self(other),
+        };
+        if !through_self {
+            return;
+        }
+        let owner = self.scope.fns[self.fn_id].self_ty.clone();
+        for field in &pattern.fields {
+            let syn::Member::Named(member) = &field.member else { continue };
+            if let Some(name) = bound_ident(&field.pat) {
+                let root = Root::Field { owner: owner.clone(), name: member.to_string() };
+                self.aliases.insert(name, root);
             }
         }
     }
@@ -745,6 +768,36 @@ fn is_access(call: &syn::ExprMethodCall) -> bool {
         || (call.args.is_empty() && matches!(method.as_str(), "get" | "get_mut" | "get_or_insert_default"))
         // `Option::get_or_insert_with(f)`; `HashSet::get_or_insert_with(value, f)` grows.
         || (call.args.len() == 1 && method == "get_or_insert_with")
+}
+
+/// A key from a closed set: a literal, a constant or unit enum variant path,
+/// `TypeId::of::<T>()`, or a tuple, reference or `to_string()` of those.
+fn is_closed_key(key: &Expr) -> bool {
+    match key {
+        Expr::Lit(_) => true,
+        Expr::Paren(inner) => is_closed_key(&inner.expr),
+        Expr::Reference(inner) => is_closed_key(&inner.expr),
+        Expr::Tuple(tuple) => !tuple.elems.is_empty() && tuple.elems.iter().all(is_closed_key),
+        Expr::Path(path) => path.path.segments.last().is_some_and(|last| {
+            let name = last.ident.to_string();
+            let constant = name.len() > 1 && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+            let variant = path.path.segments.len() > 1 && name.starts_with(|c: char| c.is_ascii_uppercase());
+            constant || variant
+        }),
+        Expr::Call(call) => {
+            call.args.is_empty()
+                && matches!(&*call.func, Expr::Path(path) if {
+                    let names: Vec<String> = path.path.segments.iter().map(|s| s.ident.to_string()).collect();
+                    names.ends_with(&["TypeId".to_string(), "of".to_string()])
+                })
+        }
+        Expr::MethodCall(call) => {
+            call.args.is_empty()
+                && matches!(call.method.to_string().as_str(), "to_string" | "to_owned" | "into")
+                && is_closed_key(&call.receiver)
+        }
+        _ => false,
+    }
 }
 
 fn bound_ident(pat: &syn::Pat) -> Option<String> {
@@ -823,7 +876,17 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
             } else if is(symbol::SHRINK_METHODS, &method) {
                 self.push(root, Op::Shrink, method.clone(), span);
             } else if is(symbol::GROW_METHODS, &method) {
+                let bounded = matches!(method.as_str(), "insert" | "entry")
+                    && call.args.first().is_some_and(is_closed_key);
                 self.push(root, Op::Grow, method.clone(), span);
+                if bounded {
+                    // Keys written out in the code (literals, constants, enum
+                    // variants, `TypeId::of::<T>()`) are a closed set: the
+                    // map cannot grow past it.
+                    if let Some(last) = self.uses.last_mut() {
+                        last.guarded = true;
+                    }
+                }
             } else if is(symbol::LOOKUP_METHODS, &method) {
                 self.push(root, Op::Lookup, method.clone(), span);
             } else if method == "len" && self.in_condition > 0 {

@@ -409,3 +409,16 @@ fn square(n: u64) -> u64 {
     let found = caches(source);
     assert_eq!(found.len(), 1, "{:#?}", findings(source));
 }
+
+#[test]
+fn should_not_warn_map_cleared_through_a_destructured_self() {
+    let source = "
+use std::collections::HashMap;
+struct Layers { layers: HashMap<u32, u32> }
+impl Layers {
+    fn layer(&mut self, id: u32) -> &mut u32 { self.layers.entry(id).or_default() }
+    fn reset(&mut self) { let Self { layers } = self; layers.clear(); }
+}
+";
+    assert!(caches(source).is_empty(), "{:#?}", caches(source));
+}

@@ -308,3 +308,35 @@ fn id(id: u32) { unsafe { (*&raw mut IDS).push(id) } }
     let found = unbounded(source);
     assert_eq!(found.len(), 2, "{found:#?}");
 }
+
+#[test]
+fn should_not_warn_maps_keyed_by_a_closed_set() {
+    let source = "
+use std::{any::TypeId, collections::HashMap, sync::{LazyLock, Mutex}};
+static NAMES: LazyLock<Mutex<HashMap<u32, &'static str>>> = LazyLock::new(Default::default);
+static BY_TYPE: LazyLock<Mutex<HashMap<TypeId, usize>>> = LazyLock::new(Default::default);
+static BY_KIND: LazyLock<Mutex<HashMap<Kind, usize>>> = LazyLock::new(Default::default);
+#[derive(PartialEq, Eq, Hash)]
+enum Kind { Read, Write }
+const LIMIT: u32 = 7;
+fn setup() {
+    let mut names = NAMES.lock().unwrap();
+    names.insert(0, \"zero\");
+    names.insert(LIMIT, \"limit\");
+}
+fn remember<T: 'static>(size: usize) { BY_TYPE.lock().unwrap().insert(TypeId::of::<T>(), size); }
+fn count_read() { *BY_KIND.lock().unwrap().entry(Kind::Read).or_insert(0) += 1; }
+";
+    assert!(unbounded(source).is_empty(), "{:#?}", unbounded(source));
+}
+
+#[test]
+fn should_warn_when_one_insert_has_an_open_key() {
+    let source = "
+use std::{collections::HashMap, sync::Mutex};
+static SEEN: Mutex<Option<HashMap<String, u32>>> = Mutex::new(None);
+fn seed() { SEEN.lock().unwrap().get_or_insert_with(HashMap::new).insert(\"root\".to_string(), 0); }
+fn see(name: &str, id: u32) { SEEN.lock().unwrap().get_or_insert_with(HashMap::new).insert(name.to_owned(), id); }
+";
+    assert_eq!(unbounded(source).len(), 1);
+}

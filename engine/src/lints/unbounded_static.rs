@@ -15,7 +15,9 @@ declare_lint! {
     /// `write!`, ...) and never shrinks (`remove`, `pop*`, `clear`, `retain`,
     /// `truncate`, `drain`, `take`, `split_off`, `mem::take`, assigning a new
     /// collection). Growth that only happens after a `len()` check is taken as
-    /// bounded.
+    /// bounded, and so is an insert whose key is written out in the code (a
+    /// literal, a constant, an enum variant, `TypeId::of::<T>()`): such keys are
+    /// a closed set.
     ///
     /// A `pub` static that could grow but that nothing in scope touches is
     /// reported too, with a note that its growth is elsewhere.
@@ -68,6 +70,9 @@ declare_lint! {
     ///   counts as a bound on the growth in that fn.
     /// - Names are matched without name resolution: a local variable with a
     ///   static's name is taken to be the static.
+    /// - A registry that each `'static` item joins once (`Vec<&'static dyn
+    ///   Callsite>`) is bounded by the program, but the lint cannot tell it
+    ///   from one that grows per call; allow it with a reason.
     pub UNBOUNDED_STATIC, unbounded_static, Warn, "growable collections in statics that are only ever grown"
 }
 
