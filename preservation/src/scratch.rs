@@ -79,6 +79,8 @@ pub struct Scratch {
     pub dir: PathBuf,
     /// The cargo target directory (shared between scratch packages).
     pub target: PathBuf,
+    /// Pass `--offline` to cargo (the default).
+    pub offline: bool,
 }
 
 impl Scratch {
@@ -109,6 +111,7 @@ impl Scratch {
         Scratch {
             dir: dir.to_path_buf(),
             target: target.to_path_buf(),
+            offline: true,
         }
     }
 
@@ -134,10 +137,10 @@ impl Scratch {
     pub fn cargo(&self, args: &[&str], features: &[&str]) -> Outcome {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
         let mut command = Command::new(cargo);
-        command
-            .args(args)
-            .arg("--offline")
-            .arg("--message-format=json");
+        command.args(args).arg("--message-format=json");
+        if self.offline {
+            command.arg("--offline");
+        }
         if !features.is_empty() {
             command.arg("--features").arg(features.join(","));
         }
