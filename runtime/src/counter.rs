@@ -1,24 +1,37 @@
 //! The per-type [`Counter`] and its hot paths.
 //!
-//! `#[leak_audit]` gives every counted struct a hidden marker type whose
-//! [`Counted`](crate::Counted) impl holds two statics: a [`Counter`] (name,
-//! registration state) and its [`Shards`] (the counts and the peak; all-zero,
-//! so they cost no space in the binary). Creating an instance goes through [`Counter::create`],
-//! dropping it through [`Counter::drop_instance`].
+//! `#[leak_audit]` gives every counted struct a [`Counted`](crate::Counted)
+//! impl naming one small `static` [`Counter`] (name, module, a pointer to its
+//! counts). The counts themselves, [`Shards`], are allocated when the type's
+//! first instance is counted, so a counted type costs the compiler and the
+//! binary one small constant, and a type never instantiated costs nothing at
+//! run time. Creating an instance goes through [`Counter::count_create`],
+//! dropping it through [`Counter::count_drop_by_thread`] or
+//! [`Counter::count_drop_tagged`].
 //!
 //! # Registration (tracing-core's callsite pattern)
 //!
-//! `state` starts `UNREGISTERED`. The first creation wins a CAS to
-//! `REGISTERING`, pushes the counter onto the [registry](crate::registry), and
-//! stores `REGISTERED`. The fast path is one `Relaxed` load that sees
-//! `REGISTERED`; everything else goes to a `#[cold]` function. A thread that
-//! loses the race does not wait: it counts into the shards right away, which is
-//! safe because the shards exist from the start and readers only look at
-//! registered counters (the winner finishes the push without blocking on
-//! anything, so readers see the counter, with every count, once it is done).
+//! `shards` starts out pointing at [`TRAP`], shared by every unregistered
+//! counter. The first creation allocates the type's own shards and publishes
+//! them with a CAS from `TRAP`; the winner then pushes the counter onto the
+//! [registry](crate::registry). A thread that loses the race frees its own
+//! allocation and counts into the winner's shards right away, without waiting:
+//! readers only look at registered counters, and the winner finishes the push
+//! without blocking on anything, so readers see the counter, with every
+//! count, once it is done.
+//!
+//! The fast path does not test for registration: a lane samples the peak
+//! when its creation count was a multiple of the sampling period before the
+//! creation, and the lanes of `TRAP` always count 0 creations, so a creation
+//! counted into `TRAP` always takes the (cold) sampling branch, which undoes it,
+//! registers the counter and counts the creation where it belongs. Each lane
+//! of `TRAP`, like every lane, is written only by the thread that owns it, so
+//! the undo is exact. A drop counted into `TRAP` (a value made without being
+//! counted: `mem::zeroed`, transmute) lands in a lane nothing reads.
 
 use core::fmt;
-use core::sync::atomic::{AtomicPtr, AtomicU64, AtomicU8, AtomicUsize, Ordering};
+use core::ptr;
+use core::sync::atomic::{AtomicPtr, AtomicU64, AtomicUsize, Ordering};
 
 use crate::registry;
 use crate::scope;
@@ -43,41 +56,33 @@ impl Shard {
     }
 }
 
-/// The mutable state of a [`Counter`], kept in its own all-zero `static`.
-///
-/// Not public API: named only by code that `#[leak_audit]` generates.
-pub struct Shards {
+const _: () = assert!(core::mem::size_of::<Shard>() == shard::LANE);
+
+/// The shards of every unregistered counter (see the module docs).
+static TRAP: Shards = Shards::new();
+
+const fn trap() -> *mut Shards {
+    ptr::from_ref(&TRAP).cast_mut()
+}
+
+/// The counts of a [`Counter`], allocated on the type's first creation.
+pub(crate) struct Shards {
     lanes: [Shard; OWNED + 1],
     /// The highest live count observed by a sample (see [`Counter::peak`]),
-    /// on a line of its own: the hot path reads `Counter::state` on every
-    /// creation, and must not share a line with a value that other threads
-    /// write.
+    /// on a line of its own, so that sampling never writes to a line that
+    /// a counting thread writes.
     peak: Padded,
     /// Live instances per running test scope, see [`scope`].
     pub(crate) scoped: [AtomicU64; scope::SLOTS],
 }
 
 impl Shards {
-    /// All counts zero.
-    #[must_use]
-    pub const fn new() -> Self {
+    const fn new() -> Self {
         Shards {
             lanes: [const { Shard::new() }; OWNED + 1],
             peak: Padded(AtomicUsize::new(0)),
             scoped: [const { AtomicU64::new(0) }; scope::SLOTS],
         }
-    }
-}
-
-impl Default for Shards {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl fmt::Debug for Shards {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Shards").finish_non_exhaustive()
     }
 }
 
@@ -88,9 +93,9 @@ impl fmt::Debug for Shards {
 pub struct Counter {
     name: &'static str,
     module: &'static str,
-    shards: &'static Shards,
-    /// `UNREGISTERED`, `REGISTERING` or `REGISTERED`.
-    state: AtomicU8,
+    /// [`TRAP`] until the first creation (see the module docs), then the
+    /// type's own shards for good.
+    shards: AtomicPtr<Shards>,
     /// The next counter in the registry (written once, before publication).
     pub(crate) next: AtomicPtr<Counter>,
 }
@@ -98,20 +103,10 @@ pub struct Counter {
 // === impl Counter ===
 
 impl Counter {
-    const UNREGISTERED: u8 = 0;
-    const REGISTERING: u8 = 1;
-    const REGISTERED: u8 = 2;
-
     /// Creates an unregistered counter for the type `name` defined in `module`.
     #[must_use]
-    pub const fn new(name: &'static str, module: &'static str, shards: &'static Shards) -> Self {
-        Counter {
-            name,
-            module,
-            shards,
-            state: AtomicU8::new(Self::UNREGISTERED),
-            next: AtomicPtr::new(core::ptr::null_mut()),
-        }
+    pub const fn new(name: &'static str, module: &'static str) -> Self {
+        Counter { name, module, shards: AtomicPtr::new(trap()), next: AtomicPtr::new(ptr::null_mut()) }
     }
 
     /// The type's name, without generic arguments.
@@ -126,118 +121,196 @@ impl Counter {
         self.module
     }
 
-    pub(crate) fn shards(&self) -> &'static Shards {
-        self.shards
+    /// The shards the hot path counts into: the type's own, or [`TRAP`].
+    #[inline]
+    fn current_shards(&self) -> &'static Shards {
+        // Acquire: pairs with the AcqRel CAS in `register`, so the zeroed
+        // counts are seen (a plain load on x86).
+        let shards = self.shards.load(Ordering::Acquire);
+        // SAFETY: the pointer is either `TRAP` or was made by `Box::into_raw`
+        // in `register`, is never freed or changed again, and the allocation
+        // is initialised (Acquire above).
+        unsafe { &*shards }
     }
 
-    /// Counts one creation on the current thread.
+    /// The type's own counts, if it has been counted at all.
     #[inline]
-    pub(crate) fn count_create(&'static self) {
-        // Relaxed: the state only decides whether to register; the shards
-        // exist and can be counted into in every state.
-        if self.state.load(Ordering::Relaxed) != Self::REGISTERED {
-            self.register();
+    pub(crate) fn shards(&self) -> Option<&'static Shards> {
+        let shards = self.current_shards();
+        (!ptr::eq(shards, &TRAP)).then_some(shards)
+    }
+
+    /// The counts, allocating and registering them on first use.
+    #[inline]
+    fn shards_or_register(&'static self) -> &'static Shards {
+        match self.shards() {
+            Some(shards) => shards,
+            None => self.register(),
         }
-        match shard::current() {
-            Slot::Owned(index) => {
-                let shard = &self.shards.lanes[index];
-                // Relaxed load and store: this thread is the only writer of an
-                // owned shard (see `shard`), so the store cannot lose an update.
-                let created = shard.created.load(Ordering::Relaxed).wrapping_add(1);
-                shard.created.store(created, Ordering::Relaxed);
-                let net = created.wrapping_sub(shard.dropped.load(Ordering::Relaxed));
-                if net > shard.high.load(Ordering::Relaxed) && isize::try_from(net).is_ok() {
-                    shard.high.store(net, Ordering::Relaxed);
-                }
-                if created % PEAK_SAMPLE == 0 {
-                    self.sample_peak();
-                }
+    }
+
+    /// Counts one creation on the current thread; returns the tag of the test
+    /// scope running on it (0 if none), which the creation was also charged to.
+    #[inline]
+    pub(crate) fn count_create(&'static self) -> u32 {
+        let shards = self.current_shards();
+        if let Some(offset) = shard::fast_offset(shard::hot()) {
+            // SAFETY: `fast_offset` gives a shard's offset.
+            let lane = unsafe { shards.lane_at(offset) };
+            if create_in(lane) {
+                self.sample(shards, offset);
             }
-            Slot::Shared => self.count_create_shared(),
+            return 0;
+        }
+        self.count_create_slow()
+    }
+
+    /// Counts one drop on the current thread, charged to the test scope
+    /// running on it, if any.
+    #[inline]
+    pub(crate) fn count_drop_by_thread(&'static self) {
+        if let Some(offset) = shard::fast_offset(shard::hot()) {
+            // SAFETY: `fast_offset` gives a shard's offset.
+            drop_in(unsafe { self.current_shards().lane_at(offset) });
+            return;
+        }
+        self.count_drop_slow(shard::tag());
+    }
+
+    /// Counts one drop on the current thread, charged to the test scope `tag`
+    /// (0: none) that created the value.
+    #[cfg(debug_assertions)]
+    #[inline]
+    pub(crate) fn count_drop_tagged(&'static self, tag: u32) {
+        if tag == 0 {
+            if let Some(offset) = shard::owned_offset(shard::hot()) {
+                // SAFETY: `owned_offset` gives a shard's offset.
+                drop_in(unsafe { self.current_shards().lane_at(offset) });
+                return;
+            }
+        }
+        self.count_drop_slow(tag);
+    }
+
+    /// The sampling branch of an owned lane's creation: samples the peak, or,
+    /// if the creation went to [`TRAP`], undoes it and counts it for real.
+    #[cold]
+    #[inline(never)]
+    fn sample(&'static self, shards: &'static Shards, offset: usize) {
+        if ptr::eq(shards, &TRAP) {
+            // SAFETY: the caller's offset.
+            let lane = unsafe { TRAP.lane_at(offset) };
+            // Relaxed: this thread is the lane's only writer.
+            lane.created.store(0, Ordering::Relaxed);
+            let shards = self.shards_or_register();
+            // SAFETY: as above.
+            if create_in(unsafe { shards.lane_at(offset) }) {
+                sample_peak(self, shards);
+            }
+        } else {
+            sample_peak(self, shards);
         }
     }
 
-    /// Counts one drop on the current thread.
-    #[inline]
-    pub(crate) fn count_drop(&'static self) {
+    #[cold]
+    #[inline(never)]
+    fn count_create_slow(&'static self) -> u32 {
+        let shards = self.shards_or_register();
         match shard::current() {
             Slot::Owned(index) => {
-                let shard = &self.shards.lanes[index];
-                // Relaxed load and store: single writer, as in `count_create`.
-                let dropped = shard.dropped.load(Ordering::Relaxed).wrapping_add(1);
-                shard.dropped.store(dropped, Ordering::Relaxed);
+                if create_in(&shards.lanes[index]) {
+                    sample_peak(self, shards);
+                }
             }
             Slot::Shared => {
+                let shard = &shards.lanes[OWNED];
                 // Relaxed: a plain count; see `live` for how it is read.
-                self.shards.lanes[OWNED].dropped.fetch_add(1, Ordering::Relaxed);
+                let before = shard.created.fetch_add(1, Ordering::Relaxed);
+                let net = before.wrapping_add(1).wrapping_sub(shard.dropped.load(Ordering::Relaxed));
+                if isize::try_from(net).is_ok() {
+                    shard.high.fetch_max(net, Ordering::Relaxed);
+                }
+                if before % PEAK_SAMPLE == 0 {
+                    sample_peak(self, shards);
+                }
             }
         }
+        let tag = shard::tag();
+        if tag != 0 {
+            scope::record_create(shards, tag);
+        }
+        tag
     }
 
     #[cold]
     #[inline(never)]
-    fn count_create_shared(&'static self) {
-        let shard = &self.shards.lanes[OWNED];
-        // Relaxed: a plain count; see `live` for how it is read.
-        let created = shard.created.fetch_add(1, Ordering::Relaxed).wrapping_add(1);
-        let net = created.wrapping_sub(shard.dropped.load(Ordering::Relaxed));
-        if isize::try_from(net).is_ok() {
-            shard.high.fetch_max(net, Ordering::Relaxed);
+    fn count_drop_slow(&'static self, tag: u32) {
+        // Registers a counter whose value was made without being counted
+        // (`mem::zeroed`, transmute); `live` then reports no negative counts.
+        let shards = self.shards_or_register();
+        match shard::current() {
+            Slot::Owned(index) => drop_in(&shards.lanes[index]),
+            Slot::Shared => {
+                // Relaxed: a plain count; see `live` for how it is read.
+                shards.lanes[OWNED].dropped.fetch_add(1, Ordering::Relaxed);
+            }
         }
-        if created % PEAK_SAMPLE == 0 {
-            self.sample_peak();
-        }
-    }
-
-    #[cold]
-    #[inline(never)]
-    fn register(&'static self) {
-        // AcqRel on success: we are the one thread that pushes. Acquire on
-        // failure: nothing to synchronise with, the loser simply carries on.
-        // On failure someone else is registering it: counting can go ahead
-        // meanwhile.
-        if self
-            .state
-            .compare_exchange(Self::UNREGISTERED, Self::REGISTERING, Ordering::AcqRel, Ordering::Acquire)
-            .is_ok()
-        {
-            registry::push(self);
-            // Release: a thread that sees REGISTERED also sees the push.
-            self.state.store(Self::REGISTERED, Ordering::Release);
+        if tag != 0 {
+            scope::record_drop(shards, tag);
         }
     }
 
     #[cold]
     #[inline(never)]
-    fn sample_peak(&self) {
-        let live = self.live();
-        let peak = &self.shards.peak.0;
-        // Relaxed: the peak is a statistic, read only after the fact. Load
-        // first, so that the line is only written when the peak moves.
-        if live > peak.load(Ordering::Relaxed) {
-            peak.fetch_max(live, Ordering::Relaxed);
+    fn register(&'static self) -> &'static Shards {
+        let fresh = Box::into_raw(Box::new(Shards::new()));
+        // AcqRel on success: we publish the zeroed counts (Release) and are
+        // the one thread that pushes. Acquire on failure: see the winner's
+        // counts, and count into them.
+        match self.shards.compare_exchange(trap(), fresh, Ordering::AcqRel, Ordering::Acquire) {
+            Ok(_) => {
+                registry::push(self);
+                // SAFETY: just leaked, never freed.
+                unsafe { &*fresh }
+            }
+            Err(winner) => {
+                // SAFETY: `fresh` came from `Box::into_raw` above and was not
+                // published; `winner` is not `TRAP` (the CAS from it failed),
+                // so it was leaked by the winner and is never freed.
+                unsafe {
+                    drop(Box::from_raw(fresh));
+                    &*winner
+                }
+            }
         }
     }
 
     /// Creations counted so far.
     pub(crate) fn created(&self) -> usize {
-        self.shards.lanes.iter().fold(0usize, |sum, shard| sum.wrapping_add(shard.created.load(Ordering::Relaxed)))
+        self.sum(|shard| &shard.created)
     }
 
     /// Drops counted so far.
     pub(crate) fn dropped(&self) -> usize {
-        self.shards.lanes.iter().fold(0usize, |sum, shard| sum.wrapping_add(shard.dropped.load(Ordering::Relaxed)))
+        self.sum(|shard| &shard.dropped)
+    }
+
+    fn sum(&self, field: impl Fn(&Shard) -> &AtomicUsize) -> usize {
+        self.shards().map_or(0, |shards| {
+            shards.lanes.iter().fold(0usize, |sum, shard| sum.wrapping_add(field(shard).load(Ordering::Relaxed)))
+        })
     }
 
     /// Creations and drops counted by the current thread's own shard, or by
     /// every shard if the thread writes to the shared one.
     pub(crate) fn thread_counts(&self, slot: Slot) -> (usize, usize) {
-        match slot {
-            Slot::Owned(index) => {
-                let shard = &self.shards.lanes[index];
+        match (slot, self.shards()) {
+            (_, None) => (0, 0),
+            (Slot::Owned(index), Some(shards)) => {
+                let shard = &shards.lanes[index];
                 (shard.created.load(Ordering::Relaxed), shard.dropped.load(Ordering::Relaxed))
             }
-            Slot::Shared => (self.created(), self.dropped()),
+            (Slot::Shared, Some(_)) => (self.created(), self.dropped()),
         }
     }
 
@@ -266,16 +339,71 @@ impl Counter {
     /// creation on each thread and on every read (`count`, `snapshot`,
     /// `show_growth`, test checks).
     pub(crate) fn peak(&self) -> usize {
+        let Some(shards) = self.shards() else { return 0 };
         let live = self.live();
         // Relaxed: a statistic.
-        let sampled = self.shards.peak.0.fetch_max(live, Ordering::Relaxed).max(live);
-        let mut used = self.shards.lanes.iter().filter(|shard| {
+        let sampled = shards.peak.0.fetch_max(live, Ordering::Relaxed).max(live);
+        let mut used = shards.lanes.iter().filter(|shard| {
             shard.created.load(Ordering::Relaxed) != 0 || shard.dropped.load(Ordering::Relaxed) != 0
         });
         match (used.next(), used.next()) {
             (Some(only), None) => sampled.max(only.high.load(Ordering::Relaxed)),
             _ => sampled,
         }
+    }
+}
+
+impl Shards {
+    /// The shard at byte offset `offset` of `lanes`.
+    ///
+    /// # Safety
+    ///
+    /// `offset` is a multiple of [`shard::LANE`] below `OWNED * LANE`.
+    #[inline]
+    unsafe fn lane_at(&self, offset: usize) -> &Shard {
+        debug_assert!(offset % shard::LANE == 0 && offset < OWNED * shard::LANE);
+        // SAFETY: by the caller's promise, a whole `Shard` of `lanes` starts
+        // at `offset` (each is `LANE` bytes, see the assertion on its size).
+        unsafe { &*self.lanes.as_ptr().cast::<u8>().add(offset).cast::<Shard>() }
+    }
+}
+
+/// Counts one creation in an owned shard; returns whether the peak is due
+/// for a sample (the shard's count was a multiple of [`PEAK_SAMPLE`]).
+#[inline]
+fn create_in(shard: &Shard) -> bool {
+    // Relaxed load and store: this thread is the only writer of an owned
+    // shard (see `shard`), so the store cannot lose an update.
+    let before = shard.created.load(Ordering::Relaxed);
+    let created = before.wrapping_add(1);
+    shard.created.store(created, Ordering::Relaxed);
+    // The high-water mark, compared as signed: a negative net count (values
+    // made without being counted, then dropped) never raises it.
+    let net = created.wrapping_sub(shard.dropped.load(Ordering::Relaxed));
+    #[allow(clippy::cast_possible_wrap)]
+    if net as isize > shard.high.load(Ordering::Relaxed) as isize {
+        shard.high.store(net, Ordering::Relaxed);
+    }
+    before % PEAK_SAMPLE == 0
+}
+
+/// Counts one drop in an owned shard.
+#[inline]
+fn drop_in(shard: &Shard) {
+    // Relaxed load and store: single writer, as in `create_in`.
+    let dropped = shard.dropped.load(Ordering::Relaxed).wrapping_add(1);
+    shard.dropped.store(dropped, Ordering::Relaxed);
+}
+
+#[cold]
+#[inline(never)]
+fn sample_peak(counter: &Counter, shards: &Shards) {
+    let live = counter.live();
+    let peak = &shards.peak.0;
+    // Relaxed: the peak is a statistic, read only after the fact. Load
+    // first, so that the line is only written when the peak moves.
+    if live > peak.load(Ordering::Relaxed) {
+        peak.fetch_max(live, Ordering::Relaxed);
     }
 }
 

@@ -262,10 +262,10 @@ pub use leak_audit_macros::test;
 /// Implemented by `#[leak_audit]` for every struct it counts; lets
 /// [`count`] and [`Snapshot::get`] find the type's counter.
 ///
-/// Do not implement it by hand: its method is not public API.
+/// Do not implement it by hand: its item is not public API.
 pub trait Counted {
     #[doc(hidden)]
-    fn __leak_audit_counter() -> &'static __private::Counter;
+    const __LEAK_AUDIT_COUNTER: &'static __private::Counter;
 }
 
 /// The number of live instances of the counted type `T`.
@@ -291,7 +291,7 @@ pub trait Counted {
 /// ```
 #[must_use]
 pub fn count<T: Counted + ?Sized>() -> usize {
-    let counter = T::__leak_audit_counter();
+    let counter = T::__LEAK_AUDIT_COUNTER;
     // Reading updates the peak, so that `peak >= live` always holds.
     let _ = counter.peak();
     counter.live()

@@ -8,10 +8,10 @@ use core::hash::{Hash, Hasher};
 use core::marker::PhantomData;
 use std::time::Duration;
 
-pub use crate::counter::{Counter, Shards};
+pub use crate::counter::Counter;
 pub use crate::Counted;
 use crate::registry;
-use crate::scope::{self, Scope};
+use crate::scope::Scope;
 use crate::shard::{self, Slot};
 #[cfg(debug_assertions)]
 use crate::sites;
@@ -36,12 +36,8 @@ impl<M: Counted> Token<M> {
     #[must_use]
     #[cfg_attr(debug_assertions, track_caller)]
     pub fn new() -> Self {
-        let counter = M::__leak_audit_counter();
-        counter.count_create();
-        let scope = scope::current_tag();
-        if scope != 0 {
-            scope::record_create(counter.shards(), scope);
-        }
+        let counter = M::__LEAK_AUDIT_COUNTER;
+        let scope = counter.count_create();
         #[cfg(debug_assertions)]
         {
             let site = if scope != 0 && sites::enabled() {
@@ -52,24 +48,26 @@ impl<M: Counted> Token<M> {
             Token { scope, site, marker: PhantomData }
         }
         #[cfg(not(debug_assertions))]
-        Token { marker: PhantomData }
+        {
+            let _ = scope;
+            Token { marker: PhantomData }
+        }
     }
 }
 
 impl<M: Counted> Drop for Token<M> {
     #[inline]
     fn drop(&mut self) {
-        let counter = M::__leak_audit_counter();
-        counter.count_drop();
+        let counter = M::__LEAK_AUDIT_COUNTER;
         #[cfg(debug_assertions)]
-        if self.scope != 0 {
-            scope::record_drop(counter.shards(), self.scope);
+        {
+            counter.count_drop_tagged(self.scope);
             if self.site != 0 {
                 sites::record_drop(counter, self.site, self.scope);
             }
         }
         #[cfg(not(debug_assertions))]
-        drop_untagged(counter);
+        counter.count_drop_by_thread();
     }
 }
 
@@ -90,12 +88,7 @@ impl<M: Counted> TokenZst<M> {
     #[inline]
     #[must_use]
     pub fn new() -> Self {
-        let counter = M::__leak_audit_counter();
-        counter.count_create();
-        let scope = scope::current_tag();
-        if scope != 0 {
-            scope::record_create(counter.shards(), scope);
-        }
+        let _ = M::__LEAK_AUDIT_COUNTER.count_create();
         TokenZst { marker: PhantomData }
     }
 }
@@ -103,17 +96,7 @@ impl<M: Counted> TokenZst<M> {
 impl<M: Counted> Drop for TokenZst<M> {
     #[inline]
     fn drop(&mut self) {
-        let counter = M::__leak_audit_counter();
-        counter.count_drop();
-        drop_untagged(counter);
-    }
-}
-
-#[inline]
-fn drop_untagged(counter: &'static Counter) {
-    let scope = scope::current_tag();
-    if scope != 0 {
-        scope::record_drop(counter.shards(), scope);
+        M::__LEAK_AUDIT_COUNTER.count_drop_by_thread();
     }
 }
 

@@ -3,8 +3,9 @@
 //! A scope claims one of [`SLOTS`] slots and gets a *tag*: the slot index in
 //! the low 6 bits and a per-slot generation above them, so a tag is never 0
 //! and is never reused by the next scope in the same slot. The thread running
-//! the scope stores the tag in a thread-local, and every counted creation on
-//! that thread adds one to `scoped[slot]` of the type's [`Shards`].
+//! the scope stores the tag in its thread-local word (see [`shard`]), which
+//! takes every counted creation on that thread off the fast path: the slow
+//! path adds one to `scoped[slot]` of the type's [`Shards`].
 //!
 //! `scoped[slot]` packs `(tag << 32) | count` in one `AtomicU64`, so that a
 //! creation or drop for a scope that has ended (a value the test leaked, freed
@@ -18,38 +19,19 @@
 //! stored tag (release builds, `#[repr(C)]` and `#[repr(transparent)]` types),
 //! a drop is charged to the scope running on the dropping thread, if any.
 
-use core::cell::Cell;
-use core::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize, Ordering};
+use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 
 use crate::counter::{Counter, Shards};
-use crate::registry;
+use crate::{registry, shard};
 
 /// How many scopes can be open at once; more wait for a free slot.
 pub(crate) const SLOTS: usize = 64;
 const SLOT_BITS: u32 = 6;
 
-/// How many scopes are open, so that the hot path skips the thread-local read
-/// when no test scope exists anywhere.
-static ACTIVE: AtomicUsize = AtomicUsize::new(0);
 /// Bit `i` is set while a scope holds slot `i`.
 static TAKEN: AtomicU64 = AtomicU64::new(0);
 /// The generation of the latest scope in each slot.
 static GENERATIONS: [AtomicU32; SLOTS] = [const { AtomicU32::new(0) }; SLOTS];
-
-thread_local! {
-    static CURRENT: Cell<u32> = const { Cell::new(0) };
-}
-
-/// The tag of the scope running on this thread, or 0.
-#[inline]
-pub(crate) fn current_tag() -> u32 {
-    // Relaxed: a scope running on this thread incremented ACTIVE on this very
-    // thread, so this load sees it; scopes on other threads do not matter here.
-    if ACTIVE.load(Ordering::Relaxed) == 0 {
-        return 0;
-    }
-    CURRENT.try_with(Cell::get).unwrap_or(0)
-}
 
 fn slot_of(tag: u32) -> usize {
     (tag & ((1 << SLOT_BITS) - 1)) as usize
@@ -125,9 +107,7 @@ impl Scope {
         // `slot` is below SLOTS (64).
         #[allow(clippy::cast_possible_truncation)]
         let tag = (generation << SLOT_BITS) | slot as u32;
-        // Relaxed: only this thread's hot path needs to see it (see `current_tag`).
-        ACTIVE.fetch_add(1, Ordering::Relaxed);
-        let previous = CURRENT.with(|current| current.replace(tag));
+        let previous = shard::replace_tag(tag);
         Scope { tag, previous }
     }
 
@@ -137,7 +117,7 @@ impl Scope {
         let mut live: Vec<(&'static Counter, usize)> = registry::all()
             .into_iter()
             .filter_map(|counter| {
-                let count = live_in(counter.shards(), self.tag);
+                let count = counter.shards().map_or(0, |shards| live_in(shards, self.tag));
                 (count > 0).then_some((counter, count))
             })
             .collect();
@@ -154,9 +134,7 @@ impl Scope {
 
 impl Drop for Scope {
     fn drop(&mut self) {
-        let _ = CURRENT.try_with(|current| current.set(self.previous));
-        // Relaxed: see `enter`.
-        ACTIVE.fetch_sub(1, Ordering::Relaxed);
+        shard::replace_tag(self.previous);
         // Release: our reads of the slot's entries are done before the next
         // scope in this slot starts writing them.
         TAKEN.fetch_and(!(1 << slot_of(self.tag)), Ordering::Release);

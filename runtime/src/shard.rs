@@ -29,14 +29,65 @@ pub(crate) const OWNED: usize = 32;
 /// Bit `i` is set while some thread owns shard index `i`.
 static POOL: AtomicU64 = AtomicU64::new(0);
 
-/// `UNCLAIMED` before the thread's first use, `SHARED` when it writes to the
-/// shared shard, else the owned index plus one.
-const UNCLAIMED: u8 = 0;
-const SHARED: u8 = u8::MAX;
+/// The size of one shard in bytes (its alignment): lane codes are byte offsets.
+pub(crate) const LANE: usize = 128;
+
+/// Lane codes (the low 32 bits of [`HOT`]): `UNCLAIMED` before the thread's
+/// first use, `SHARED` when it writes to the shared shard, else the byte
+/// offset of the owned shard plus [`LANE`] (so that no owned code is 0).
+const UNCLAIMED: u64 = 0;
+const SHARED: u64 = ((OWNED + 1) * LANE) as u64;
+const LANE_MASK: u64 = 0xFFFF_FFFF;
 
 thread_local! {
-    static SHARD: Cell<u8> = const { Cell::new(UNCLAIMED) };
+    /// The thread's lane code in the low 32 bits and the tag of the test scope
+    /// running on it (see [`scope`](crate::scope)) in the high 32 bits, so
+    /// that the hot path reads one word: it is on the fast path exactly when
+    /// `word - LANE < OWNED * LANE` (an owned lane and no scope), and then
+    /// `word - LANE` is the byte offset of its shard. A `const` `Cell`
+    /// without a destructor: every access is a plain thread-relative load.
+    static HOT: Cell<u64> = const { Cell::new(UNCLAIMED) };
     static RELEASE: Cell<Option<Release>> = const { Cell::new(None) };
+}
+
+/// The thread's word (see [`HOT`]).
+#[inline]
+pub(crate) fn hot() -> u64 {
+    HOT.with(Cell::get)
+}
+
+/// The byte offset of the owned shard encoded in `word`, if the word is on the
+/// fast path (owned lane, no scope running): a multiple of [`LANE`] below
+/// `OWNED * LANE`.
+#[inline]
+pub(crate) fn fast_offset(word: u64) -> Option<usize> {
+    let offset = word.wrapping_sub(LANE as u64);
+    // Below `OWNED * LANE`, so it fits.
+    #[allow(clippy::cast_possible_truncation)]
+    (offset < (OWNED * LANE) as u64).then_some(offset as usize)
+}
+
+/// The byte offset of the owned shard encoded in `word`, ignoring the scope tag.
+#[inline]
+pub(crate) fn owned_offset(word: u64) -> Option<usize> {
+    fast_offset(word & LANE_MASK)
+}
+
+/// The tag of the scope running on this thread, or 0.
+#[inline]
+pub(crate) fn tag() -> u32 {
+    (hot() >> 32) as u32
+}
+
+/// Sets the tag of the scope running on this thread, returning the previous one.
+pub(crate) fn replace_tag(tag: u32) -> u32 {
+    let word = hot();
+    HOT.with(|hot| hot.set((word & LANE_MASK) | (u64::from(tag) << 32)));
+    (word >> 32) as u32
+}
+
+fn set_lane(code: u64) {
+    HOT.with(|hot| hot.set((hot.get() & !LANE_MASK) | code));
 }
 
 /// Where the current thread writes.
@@ -49,12 +100,13 @@ pub(crate) enum Slot {
 }
 
 /// The current thread's shard, claiming one on first use.
-#[inline]
 pub(crate) fn current() -> Slot {
-    match SHARD.with(Cell::get) {
+    match hot() & LANE_MASK {
         UNCLAIMED => claim(),
         SHARED => Slot::Shared,
-        owned => Slot::Owned(usize::from(owned - 1)),
+        // At most `OWNED * LANE`, so it fits.
+        #[allow(clippy::cast_possible_truncation)]
+        owned => Slot::Owned(owned as usize / LANE - 1),
     }
 }
 
@@ -66,7 +118,7 @@ fn claim() -> Slot {
     let index = loop {
         let free = (!taken).trailing_zeros() as usize;
         if free >= OWNED {
-            SHARD.with(|shard| shard.set(SHARED));
+            set_lane(SHARED);
             return Slot::Shared;
         }
         // Acquire on success: see the previous owner's stores to shard `free`
@@ -79,13 +131,11 @@ fn claim() -> Slot {
     // Give the index back when the thread exits. If thread-locals are already
     // being destroyed, there is no exit hook left: give it back at once.
     if RELEASE.try_with(|release| release.set(Some(Release(index)))).is_ok() {
-        // The index is below `OWNED` (32), so it fits in a `u8` with room for `+ 1`.
-        #[allow(clippy::cast_possible_truncation)]
-        SHARD.with(|shard| shard.set(index as u8 + 1));
+        set_lane(((index + 1) * LANE) as u64);
         Slot::Owned(index)
     } else {
         Release(index).give_back();
-        SHARD.with(|shard| shard.set(SHARED));
+        set_lane(SHARED);
         Slot::Shared
     }
 }
@@ -105,8 +155,9 @@ impl Drop for Release {
     fn drop(&mut self) {
         // Counted values dropped later in this thread's teardown (by other
         // thread-local destructors) go to the shared shard: mark that first,
-        // so that no store to the owned shard follows the release.
-        let _ = SHARD.try_with(|shard| shard.set(SHARED));
+        // so that no store to the owned shard follows the release. (`HOT` has
+        // no destructor, so it is still there.)
+        set_lane(SHARED);
         self.give_back();
     }
 }

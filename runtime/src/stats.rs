@@ -102,7 +102,7 @@ impl Snapshot {
     /// The counts of `T`, if it had an instance before the snapshot.
     #[must_use]
     pub fn get<T: Counted + ?Sized>(&self) -> Option<&TypeStats> {
-        let id = id(T::__leak_audit_counter());
+        let id = id(T::__LEAK_AUDIT_COUNTER);
         self.types.iter().find(|stats| stats.id == id)
     }
 
@@ -206,7 +206,7 @@ impl SnapshotDiff {
     /// The change for `T`, if it had creations or drops in between.
     #[must_use]
     pub fn get<T: Counted + ?Sized>(&self) -> Option<&TypeDiff> {
-        let id = id(T::__leak_audit_counter());
+        let id = id(T::__LEAK_AUDIT_COUNTER);
         self.types.iter().find(|diff| diff.id == id)
     }
 

@@ -1,6 +1,6 @@
 //! Adding the hidden counting field to one struct, and the items that go with
-//! it: the marker type holding the counter, the `Counted` impls, and a `Debug`
-//! impl replacing a derived one.
+//! it: the `Counted` impl naming the type's counter (with a marker type for
+//! generic structs), and a `Debug` impl replacing a derived one.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, ToTokens};
@@ -39,7 +39,6 @@ const KNOWN_DERIVES: &[&str] =
 /// or why it cannot be counted.
 pub(super) fn instrument(item: &mut syn::ItemStruct) -> Result<TokenStream, Skip> {
     let plan = plan(item)?;
-    let marker = format_ident!("__leak_audit_{}", item.ident, span = Span::call_site());
     let debug_impl = if plan.derives_debug { Some(debug_impl(item)) } else { None };
     if plan.derives_debug {
         remove_derive(&mut item.attrs, "Debug");
@@ -49,49 +48,88 @@ pub(super) fn instrument(item: &mut syn::ItemStruct) -> Result<TokenStream, Skip
         Token::Tagged => quote!(::leak_audit::__private::Token),
         Token::Zst => quote!(::leak_audit::__private::TokenZst),
     };
-    let serde_skip = plan.serde.iter().map(|cfg| match cfg {
-        None => quote!(#[serde(skip)]),
-        Some(predicate) => quote!(#[cfg_attr(#predicate, serde(skip))]),
-    });
-    let field = quote! {
-        #[doc(hidden)]
-        #[allow(dead_code, clippy::pub_underscore_fields)]
-        #(#serde_skip)*
-        pub(crate) __leak_audit: #token<#marker>
+    let name = item.ident.unraw_string();
+    let ident = &item.ident;
+    let counter = quote! {
+        const __LEAK_AUDIT_COUNTER: &'static ::leak_audit::__private::Counter = {
+            static COUNTER: ::leak_audit::__private::Counter =
+                ::leak_audit::__private::Counter::new(#name, ::core::module_path!());
+            &COUNTER
+        };
     };
-    let field = syn::parse::Parser::parse2(syn::Field::parse_named, field).map_err(|_| Skip::NotNamed)?;
+    // A struct without generics is its own marker: `Token<Person>` inside
+    // `Person` changes nothing (the token holds a `PhantomData<fn() -> M>`),
+    // and one impl is all the compiler has to check. A generic struct gets a
+    // marker type, so that the field never mentions its parameters and one
+    // counter serves every instantiation.
+    let (marker, extra) = if item.generics.params.is_empty() && item.generics.where_clause.is_none() {
+        let extra = quote! {
+            #[automatically_derived]
+            impl ::leak_audit::__private::Counted for #ident { #counter }
+        };
+        (ident.to_token_stream(), extra)
+    } else {
+        let marker = format_ident!("__leak_audit_{}", item.ident, span = Span::call_site());
+        let (impl_generics, ty_generics, where_clause) = item.generics.split_for_impl();
+        let extra = quote! {
+            #[doc(hidden)]
+            #[allow(non_camel_case_types, missing_debug_implementations)]
+            pub(crate) struct #marker;
+
+            #[automatically_derived]
+            impl ::leak_audit::__private::Counted for #marker { #counter }
+
+            #[automatically_derived]
+            impl #impl_generics ::leak_audit::__private::Counted for #ident #ty_generics #where_clause {
+                const __LEAK_AUDIT_COUNTER: &'static ::leak_audit::__private::Counter =
+                    <#marker as ::leak_audit::__private::Counted>::__LEAK_AUDIT_COUNTER;
+            }
+        };
+        (marker.to_token_stream(), extra)
+    };
+
+    // Built directly rather than printed and parsed: every struct gets one.
+    let mut attrs = vec![outer_attr("doc", quote!(hidden)), outer_attr("allow", quote!(dead_code, clippy::pub_underscore_fields))];
+    attrs.extend(plan.serde.iter().map(|cfg| match cfg {
+        None => outer_attr("serde", quote!(skip)),
+        Some(predicate) => outer_attr("cfg_attr", quote!(#predicate, serde(skip))),
+    }));
+    let field = syn::Field {
+        attrs,
+        vis: syn::Visibility::Restricted(syn::VisRestricted {
+            pub_token: Token![pub](Span::call_site()),
+            paren_token: syn::token::Paren::default(),
+            in_token: None,
+            path: Box::new(syn::Ident::new("crate", Span::call_site()).into()),
+        }),
+        modifiers: syn::FieldModifiers::default(),
+        ident: Some(syn::Ident::new(FIELD, Span::call_site())),
+        colon_token: Some(Token![:](Span::call_site())),
+        ty: syn::Type::Verbatim(quote!(#token<#marker>)),
+        default: None,
+    };
     let syn::Fields::Named(fields) = &mut item.fields else { return Err(Skip::NotNamed) };
     fields.named.push(field);
 
-    let name = item.ident.unraw_string();
-    let ident = &item.ident;
-    let (impl_generics, ty_generics, where_clause) = item.generics.split_for_impl();
     Ok(quote! {
-        #[doc(hidden)]
-        #[allow(non_camel_case_types, missing_debug_implementations)]
-        pub(crate) struct #marker;
-
-        #[automatically_derived]
-        impl ::leak_audit::__private::Counted for #marker {
-            #[inline]
-            fn __leak_audit_counter() -> &'static ::leak_audit::__private::Counter {
-                static SHARDS: ::leak_audit::__private::Shards = ::leak_audit::__private::Shards::new();
-                static COUNTER: ::leak_audit::__private::Counter =
-                    ::leak_audit::__private::Counter::new(#name, ::core::module_path!(), &SHARDS);
-                &COUNTER
-            }
-        }
-
-        #[automatically_derived]
-        impl #impl_generics ::leak_audit::__private::Counted for #ident #ty_generics #where_clause {
-            #[inline]
-            fn __leak_audit_counter() -> &'static ::leak_audit::__private::Counter {
-                <#marker as ::leak_audit::__private::Counted>::__leak_audit_counter()
-            }
-        }
-
+        #extra
         #debug_impl
     })
+}
+
+/// `#[name(tokens)]`, built without parsing.
+fn outer_attr(name: &str, tokens: TokenStream) -> syn::Attribute {
+    let span = Span::call_site();
+    syn::Attribute {
+        pound_token: Token![#](span),
+        style: syn::AttrStyle::Outer,
+        bracket_token: syn::token::Bracket(span),
+        meta: syn::Meta::List(syn::MetaList {
+            path: syn::Ident::new(name, span).into(),
+            delimiter: syn::MacroDelimiter::Paren(syn::token::Paren(span)),
+            tokens,
+        }),
+    }
 }
 
 trait UnrawString {
