@@ -10,9 +10,9 @@
 //! 3. [`rewrite`] fixes the struct literals and patterns that name counted
 //!    structs, so that the code keeps compiling.
 //!
-//! Finally, a fn annotated `#[leak_audit]` (the item itself, or a fn inside it
-//! carrying a `#[leak_audit(..)]` helper) gets a call guard that reports the
-//! growth of counted types across each call.
+//! A fn annotated `#[leak_audit]` (the item itself, or a fn inside it carrying
+//! a `#[leak_audit(..)]` helper, handled during pass 3) gets a call guard that
+//! reports the growth of counted types across each call.
 
 mod exclude;
 mod rewrite;
@@ -56,12 +56,11 @@ pub(crate) fn instrument(item: &mut syn::Item, args: &Args) -> Instrumented {
     } else {
         adder.visit_item_mut(item);
     }
-    rewrite::rewrite(item, &adder.names);
-
     if let syn::Item::Fn(function) = item {
         add_call_guard(function, args.assert.is_some());
     }
-    AddInnerGuards.visit_item_mut(item);
+    // Also adds the call guards of inner fns (see `inner_guard`).
+    rewrite::rewrite(item, &adder.names);
     instrumented
 }
 
@@ -197,33 +196,20 @@ fn add_call_guard(function: &mut syn::ItemFn, assert: bool) {
     function.block.stmts.insert(0, call_guard(&name, assert));
 }
 
+
 fn call_guard(name: &str, assert: bool) -> syn::Stmt {
     syn::parse_quote! {
         let __leak_audit_call = ::leak_audit::__private::CallGuard::new(::core::module_path!(), #name, #assert);
     }
 }
 
-/// Call guards for fns inside the item that carry their own
-/// `#[leak_audit(..)]` helper (without `no_count`).
-struct AddInnerGuards;
-
-impl VisitMut for AddInnerGuards {
-    fn visit_item_fn_mut(&mut self, node: &mut syn::ItemFn) {
-        if let Some(args) = helper_args(&node.attrs) {
-            if args.no_count.is_none() {
-                add_call_guard(node, args.assert.is_some());
-            }
+/// A call guard for a fn inside the item that carries its own
+/// `#[leak_audit(..)]` helper (without `no_count`); called by the rewrite
+/// pass, which visits every fn anyway.
+fn inner_guard(attrs: &[syn::Attribute], sig: &syn::Signature, block: &mut syn::Block) {
+    if let Some(args) = helper_args(attrs) {
+        if args.no_count.is_none() && sig.constness.is_none() {
+            block.stmts.insert(0, call_guard(&sig.ident.to_string(), args.assert.is_some()));
         }
-        visit_mut::visit_item_fn_mut(self, node);
-    }
-
-    fn visit_impl_item_fn_mut(&mut self, node: &mut syn::ImplItemFn) {
-        if let Some(args) = helper_args(&node.attrs) {
-            if args.no_count.is_none() && node.sig.constness.is_none() {
-                let name = node.sig.ident.to_string();
-                node.block.stmts.insert(0, call_guard(&name, args.assert.is_some()));
-            }
-        }
-        visit_mut::visit_impl_item_fn_mut(self, node);
     }
 }

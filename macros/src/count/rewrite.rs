@@ -49,7 +49,7 @@ impl Names {
 /// Rewrites the literals and patterns in `item`. `top_struct` is the struct
 /// the attribute is on, if it is on one (and whether it is counted).
 pub(super) fn rewrite(item: &mut syn::Item, names: &Names) {
-    let mut rewriter = Rewriter { names, scopes: Vec::new(), selves: Vec::new() };
+    let mut rewriter = Rewriter { names, scopes: Vec::new(), selves: Vec::new(), changed: false };
     if let syn::Item::Struct(def) = item {
         let counted = has_hidden_field(def);
         rewriter.scopes.push(Scope {
@@ -146,6 +146,9 @@ struct Rewriter<'a> {
     scopes: Vec<Scope>,
     /// Whether `Self` names a counted struct, per enclosing impl or trait.
     selves: Vec<bool>,
+    /// Set whenever a literal or pattern is rewritten, so that a macro's
+    /// tokens are only replaced when something inside them changed.
+    changed: bool,
 }
 
 /// Std macros whose arguments are expressions (or, for `matches!`, an
@@ -204,7 +207,7 @@ impl Rewriter<'_> {
 
     fn rewrite_macro(&mut self, mac: &mut syn::Macro) {
         let Some(name) = mac.path.segments.last().map(|segment| segment.ident.to_string()) else { return };
-        let before = mac.tokens.to_string();
+        let changed_before = std::mem::replace(&mut self.changed, false);
         let tokens = if EXPR_MACROS.contains(&name.as_str()) {
             self.rewrite_expr_args(mac.tokens.clone())
         } else if PAT_MACROS.contains(&name.as_str()) {
@@ -213,10 +216,11 @@ impl Rewriter<'_> {
             None
         };
         if let Some(tokens) = tokens {
-            if tokens.to_string() != before {
+            if self.changed {
                 mac.tokens = tokens;
             }
         }
+        self.changed |= changed_before;
     }
 
     fn rewrite_expr_args(&mut self, tokens: TokenStream) -> Option<TokenStream> {
@@ -302,6 +306,7 @@ impl VisitMut for Rewriter<'_> {
     }
 
     fn visit_item_fn_mut(&mut self, node: &mut syn::ItemFn) {
+        super::inner_guard(&node.attrs, &node.sig, &mut node.block);
         // A fn item does not see the `Self` of an enclosing impl.
         self.selves.push(false);
         visit_mut::visit_item_fn_mut(self, node);
@@ -328,12 +333,19 @@ impl VisitMut for Rewriter<'_> {
         if node.rest.is_some() || node.dot2_token.is_some() {
             node.fields.push_punct(<Token![,]>::default());
         }
+        self.changed = true;
+    }
+
+    fn visit_impl_item_fn_mut(&mut self, node: &mut syn::ImplItemFn) {
+        super::inner_guard(&node.attrs, &node.sig, &mut node.block);
+        visit_mut::visit_impl_item_fn_mut(self, node);
     }
 
     fn visit_pat_struct_mut(&mut self, node: &mut syn::PatStruct) {
         visit_mut::visit_pat_struct_mut(self, node);
         if node.rest.is_none() && node.qself.is_none() && self.path_counted(&without_arguments(&node.path)) {
             node.rest = Some(syn::PatRest { attrs: Vec::new(), dot2_token: <Token![..]>::default() });
+            self.changed = true;
         }
     }
 
