@@ -2,13 +2,15 @@
 //! compiler warnings (or errors), instrument counted types, and hand the item
 //! back with every user span intact.
 
+use std::collections::HashSet;
+
 use leak_audit_engine::args::{self, Args};
 use leak_audit_engine::{Config, FileId, Finding, Level, Source};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{quote, quote_spanned, ToTokens};
 use syn::visit_mut::VisitMut;
 
-use crate::count;
+use crate::{count, count_safety};
 
 pub(crate) fn leak_audit(args: TokenStream, input: TokenStream) -> TokenStream {
     let args: Args = match syn::parse2(args) {
@@ -37,7 +39,21 @@ pub(crate) fn leak_audit(args: TokenStream, input: TokenStream) -> TokenStream {
     let mut errors: Vec<syn::Error> = analysis.errors.into_iter().map(|(_, err)| err).collect();
     let warnings: TokenStream = analysis.findings.iter().map(render).collect();
 
-    let instrumented = count::instrument(&mut item, &args);
+    // Count what can be counted without breaking the build: when the
+    // rewrite leaves a use of a counted struct that would not compile, that
+    // struct is left uncounted and the rewrite runs again.
+    let original = item.clone();
+    let mut uncounted = HashSet::new();
+    let instrumented = loop {
+        let instrumented = count::instrument(&mut item, &args);
+        let doubtful = count_safety::doubtful(&item);
+        if doubtful.is_empty() || doubtful.is_subset(&uncounted) || uncounted.len() > MAX_RETREATS {
+            break instrumented;
+        }
+        uncounted.extend(doubtful);
+        item = original.clone();
+        count_safety::mark_no_count(&mut item, &uncounted);
+    };
     errors.extend(instrumented.errors);
     let extra = instrumented.extra;
 
@@ -66,6 +82,10 @@ pub(crate) fn leak_audit(args: TokenStream, input: TokenStream) -> TokenStream {
         #errors
     }
 }
+
+/// Structs the counting safety net may leave uncounted before it gives up
+/// checking (each retreat reruns the rewrite).
+const MAX_RETREATS: usize = 64;
 
 const UNSUPPORTED: &str = "`#[leak_audit]` goes on an inline `mod m { .. }`, a struct, enum or union, \
      an `impl` block, a fn, a trait, or a `static`";

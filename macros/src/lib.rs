@@ -3,6 +3,7 @@
 //! The documentation of the attributes lives on their re-exports in `leak_audit`.
 
 mod count;
+mod count_safety;
 mod expand;
 mod test_attr;
 

@@ -1,0 +1,46 @@
+// Paths the counting rewrite does not resolve: a glob from a grandparent, two
+// structs of one name, a full `crate::` path from a module below the root, an
+// enum variant named like a struct. Each leaves the struct uncounted.
+
+#[leak_audit::leak_audit]
+pub mod b {
+    pub struct S { pub x: u8 }
+    pub mod inner {
+        pub mod deeper {
+            use super::super::*;
+            pub fn f() -> S { S { x: 1 } }
+        }
+    }
+}
+
+#[leak_audit::leak_audit]
+pub mod d {
+    pub mod one { pub struct S { pub x: u8 } }
+    pub mod two { #[derive(Clone, Copy)] pub struct S { pub x: u8 } }
+    pub fn f() -> one::S { one::S { x: 1 } }
+}
+
+pub mod outer {
+    #[leak_audit::leak_audit]
+    pub mod m {
+        pub struct S { pub x: u8 }
+        pub fn f() -> S { crate::outer::m::S { x: 1 } }
+    }
+}
+
+#[leak_audit::leak_audit]
+pub mod e {
+    pub struct S { pub y: u32 }
+    pub enum E { S { z: u32 } }
+    pub fn f() -> E {
+        use self::E::*;
+        S { z: 1 }
+    }
+    pub fn g() -> S { S { y: 2 } }
+}
+
+fn main() {
+    assert_eq!(b::inner::deeper::f().x + d::f().x + outer::m::f().x, 3);
+    assert!(matches!(e::f(), e::E::S { z: 1 }));
+    assert_eq!(e::g().y, 2);
+}
