@@ -13,8 +13,9 @@
 //!
 //! `PRESERVATION_CASES` (default 128) sets the number of cases,
 //! `PRESERVATION_BATCH` (default 32) the cases per crate, `PRESERVATION_SEED`
-//! the seed, and `PRESERVATION_KNOWN_BUGS=1` also generates the forms that hit
-//! the open failures listed in `preservation/RESULTS.md`.
+//! the seed, and `PRESERVATION_KNOWN_BUGS=0` leaves out the forms that hit
+//! the failures F1 to F7 of `preservation/RESULTS.md` (which the macro now
+//! keeps compiling by leaving those structs uncounted).
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -76,8 +77,14 @@ fn annotated_modules_compile_whenever_plain_ones_do() {
 
     let totals = harness.totals.clone();
     eprintln!(
-        "generated {}, rejected by the plain build {}, passed {}, outside uses failing as documented {}, builds {}, {:.1?}",
-        totals.generated, totals.invalid, totals.passed, totals.documented, totals.builds, start.elapsed()
+        "generated {}, rejected by the plain build {}, passed {}, outside uses failing as documented {}, outside uses compiling because the struct was left uncounted {}, builds {}, {:.1?}",
+        totals.generated,
+        totals.invalid,
+        totals.passed,
+        totals.documented,
+        totals.left_uncounted,
+        totals.builds,
+        start.elapsed()
     );
     if !failures.is_empty() {
         let mut text = String::new();
