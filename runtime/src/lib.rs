@@ -36,11 +36,28 @@
 //!
 //! # Lints
 //!
-//! At compile time `#[leak_audit]` reports `rc_cycle` (strong `Rc`/`Arc`
-//! references in both directions between types), `unbounded_static` (statics
-//! that only ever grow) and `cache_without_eviction` (memoising maps that are
-//! never cleaned). Each lint's levels can be set with
-//! `#[leak_audit(allow(..))]`, `warn(..)` and `deny(..)`.
+//! At compile time `#[leak_audit]` analyses everything in the item it is put
+//! on (an inline module, a struct or enum, an `impl`, a trait, a fn with its
+//! body, a static) and reports, as warnings on stable Rust:
+//!
+//! - [`rc_cycle`]: types that can keep each other (or themselves) alive through
+//!   strong `Rc`/`Arc` pointers with interior mutability on the way; names the
+//!   cycle, the field to make `Weak` and its new type;
+//! - [`unbounded_static`]: growable collections in statics (`static`,
+//!   `LazyLock`, `OnceLock`, `thread_local!`, `lazy_static!`, once_cell) that
+//!   the code grows and never shrinks;
+//! - [`cache_without_eviction`]: memo maps in fields and statics that are
+//!   filled on every miss and never evicted, and unbounded `#[cached]` or
+//!   `#[memoize]` fns.
+//!
+//! Levels are set with `#[leak_audit(deny)]`, `#[leak_audit(deny(rc_cycle, ..))]`,
+//! `warn(..)` and `#[leak_audit(allow(..), reason = "..")]`, on the annotated
+//! item or on any item, field or static inside an annotated module. The
+//! `cargo leak-audit` command runs the same analysis over a whole crate.
+//!
+//! [`rc_cycle`]: https://docs.rs/leak_audit_engine/latest/leak_audit_engine/lints/static.RC_CYCLE.html
+//! [`unbounded_static`]: https://docs.rs/leak_audit_engine/latest/leak_audit_engine/lints/static.UNBOUNDED_STATIC.html
+//! [`cache_without_eviction`]: https://docs.rs/leak_audit_engine/latest/leak_audit_engine/lints/static.CACHE_WITHOUT_EVICTION.html
 //!
 //! # Counting live instances
 //!
