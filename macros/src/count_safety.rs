@@ -92,11 +92,10 @@ impl Uses<'_> {
         self.counted.contains(&name).then_some(name)
     }
 
-    fn in_const<T>(&mut self, visit: impl FnOnce(&mut Self) -> T) -> T {
+    fn in_const(&mut self, visit: impl FnOnce(&mut Self)) {
         self.in_const += 1;
-        let result = visit(self);
+        visit(self);
         self.in_const -= 1;
-        result
     }
 
     /// Tokens the rewrite left alone: a counted name followed by braces that
@@ -172,25 +171,7 @@ impl<'ast> Visit<'ast> for Uses<'_> {
         self.scan_tokens(mac.tokens.clone());
     }
 
-    fn visit_item_const(&mut self, item: &'ast syn::ItemConst) {
-        self.in_const(|this| visit::visit_item_const(this, item));
-    }
-
-    fn visit_item_static(&mut self, item: &'ast syn::ItemStatic) {
-        self.in_const(|this| visit::visit_item_static(this, item));
-    }
-
-    fn visit_impl_item_const(&mut self, item: &'ast syn::ImplItemConst) {
-        self.in_const(|this| visit::visit_impl_item_const(this, item));
-    }
-
-    fn visit_trait_item_const(&mut self, item: &'ast syn::TraitItemConst) {
-        self.in_const(|this| visit::visit_trait_item_const(this, item));
-    }
-
-    fn visit_expr_const(&mut self, block: &'ast syn::ExprConst) {
-        self.in_const(|this| visit::visit_expr_const(this, block));
-    }
+    crate::const_context::visit_const_contexts!();
 
     fn visit_item_fn(&mut self, item: &'ast syn::ItemFn) {
         if item.sig.constness.is_some() {

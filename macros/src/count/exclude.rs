@@ -84,25 +84,7 @@ impl<'ast> Visit<'ast> for Exclusions {
         self.self_types.pop();
     }
 
-    fn visit_item_const(&mut self, node: &'ast syn::ItemConst) {
-        self.in_const(|this| visit::visit_item_const(this, node));
-    }
-
-    fn visit_item_static(&mut self, node: &'ast syn::ItemStatic) {
-        self.in_const(|this| visit::visit_item_static(this, node));
-    }
-
-    fn visit_impl_item_const(&mut self, node: &'ast syn::ImplItemConst) {
-        self.in_const(|this| visit::visit_impl_item_const(this, node));
-    }
-
-    fn visit_trait_item_const(&mut self, node: &'ast syn::TraitItemConst) {
-        self.in_const(|this| visit::visit_trait_item_const(this, node));
-    }
-
-    fn visit_expr_const(&mut self, node: &'ast syn::ExprConst) {
-        self.in_const(|this| visit::visit_expr_const(this, node));
-    }
+    crate::const_context::visit_const_contexts!();
 
     fn visit_item_fn(&mut self, node: &'ast syn::ItemFn) {
         if node.sig.constness.is_some() {
