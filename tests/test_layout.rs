@@ -1,5 +1,6 @@
 //! Layout: release builds add zero bytes to a counted struct; debug builds add
-//! 8 bytes (alignment 4) for the creating test's tag and creation site;
+//! 8 bytes (alignment 4) for the creating test's tag and the value's snapshot
+//! epoch or creation site;
 //! `#[repr(C)]` and `#[repr(transparent)]` structs keep their exact layout in
 //! every build.
 

@@ -41,6 +41,26 @@ fn leaks_from_three_sites() {
     drop(model::large());
 }
 
+/// With creation sites on, the hidden field keeps the site, whose entry keeps
+/// the value's snapshot epoch: snapshot diffs still split new values from
+/// survivors, and leaks from one line in two epochs are listed together.
+#[leak_audit::test]
+#[ignore = "run by `should_group_leaks_by_creation_site`"]
+fn leaks_across_snapshots() {
+    let mut parked = PARKED.lock().unwrap();
+    let kept = model::small();
+    let gone = model::small();
+    let a = leak_audit::snapshot();
+    drop(gone);
+    parked.push(kept);
+    parked.push(model::small());
+    let b = leak_audit::snapshot();
+    let diff = b.diff(&a);
+    let blobs = diff.get::<model::Blob>().unwrap();
+    // Alive at A: the 5 parked by `leaks_from_three_sites`, `kept` and `gone`.
+    assert_eq!((blobs.live, blobs.new_alive, blobs.survived), (7, Some(1), Some(6)));
+}
+
 #[test]
 fn should_group_leaks_by_creation_site() {
     if !cfg!(debug_assertions) {
@@ -61,4 +81,12 @@ fn should_group_leaks_by_creation_site() {
     assert!(rest.contains(&format!("1 created at {file}:23:9")), "{message}");
     assert!(rest.iter().any(|line| line.starts_with(&format!("1 created at {file}:13:"))), "{message}");
     assert_eq!(lines.len(), 5, "{message}");
+
+    let message = panic::catch_unwind(leaks_across_snapshots)
+        .map_err(|payload| payload.downcast_ref::<String>().cloned().unwrap_or_default())
+        .unwrap_err();
+    let lines: Vec<&str> = message.lines().collect();
+    assert!(lines[0].contains("leaked 2 values"), "{message}");
+    assert_eq!(lines[2].trim(), format!("2 created at {file}:19:9"), "{message}");
+    assert_eq!(lines.len(), 3, "{message}");
 }

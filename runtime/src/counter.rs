@@ -31,6 +31,8 @@
 
 use core::fmt;
 use core::ptr;
+#[cfg(debug_assertions)]
+use core::sync::atomic::AtomicBool;
 use core::sync::atomic::{AtomicPtr, AtomicU64, AtomicUsize, Ordering};
 
 use crate::registry;
@@ -98,6 +100,10 @@ pub struct Counter {
     shards: AtomicPtr<Shards>,
     /// The next counter in the registry (written once, before publication).
     pub(crate) next: AtomicPtr<Counter>,
+    /// Set when a value of the type was made with the zero-sized hidden field
+    /// (`repr(C)`, `repr(transparent)`), which keeps no creation epoch.
+    #[cfg(debug_assertions)]
+    untracked: AtomicBool,
 }
 
 // === impl Counter ===
@@ -106,7 +112,32 @@ impl Counter {
     /// Creates an unregistered counter for the type `name` defined in `module`.
     #[must_use]
     pub const fn new(name: &'static str, module: &'static str) -> Self {
-        Counter { name, module, shards: AtomicPtr::new(trap()), next: AtomicPtr::new(ptr::null_mut()) }
+        Counter {
+            name,
+            module,
+            shards: AtomicPtr::new(trap()),
+            next: AtomicPtr::new(ptr::null_mut()),
+            #[cfg(debug_assertions)]
+            untracked: AtomicBool::new(false),
+        }
+    }
+
+    /// Marks the type as one whose values keep no creation epoch.
+    #[cfg(debug_assertions)]
+    #[inline]
+    pub(crate) fn mark_untracked(&self) {
+        // Relaxed: a flag read by snapshots; load first so that the line is
+        // written once, not on every creation.
+        if !self.untracked.load(Ordering::Relaxed) {
+            self.untracked.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// Whether the type's values keep their creation epoch (debug builds,
+    /// hidden field with per-instance data).
+    #[cfg(debug_assertions)]
+    pub(crate) fn tracks_epochs(&self) -> bool {
+        !self.untracked.load(Ordering::Relaxed)
     }
 
     /// The type's name, without generic arguments.

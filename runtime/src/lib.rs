@@ -70,7 +70,9 @@
 //!
 //! - [`count::<T>()`](count) gives the live instances of `T`;
 //! - [`snapshot()`](snapshot) gives live, created, dropped and peak per type,
-//!   and [`Snapshot::diff`] what changed between two snapshots;
+//!   and [`Snapshot::diff`] what changed between two snapshots: created,
+//!   dropped and net change, and in debug builds which of the live values are
+//!   new since the earlier snapshot and which survived it;
 //! - [`show_growth()`](show_growth) prints objgraph's table of the types that
 //!   grew since its previous call ([`growth()`](growth) returns it as a value,
 //!   [`Growth::to_json`] as JSON);
@@ -103,7 +105,8 @@
 //!   the literal gets a fresh hidden field instead of moving the base's.
 //! - **Layout.** In release builds the field is zero-sized and aligned to 1, so
 //!   sizes and layouts do not change. In debug builds it keeps the tag of the
-//!   test that created the value and its creation site: 8 bytes, alignment 4
+//!   test that created the value and when it was created (the snapshot epoch,
+//!   or with creation sites on, the site, which keeps the epoch): 8 bytes, alignment 4
 //!   (so a struct grows by 8 bytes, or by up to 8 more for padding). A
 //!   `#[repr(C)]` or `#[repr(transparent)]` struct always gets the zero-sized
 //!   field, placed last, so its layout stays exactly the same in every build (a
@@ -170,6 +173,9 @@
 #![warn(missing_docs, unreachable_pub, missing_debug_implementations)]
 
 mod counter;
+// Snapshot epochs need the per-instance data that only debug builds keep.
+#[cfg(debug_assertions)]
+mod epoch;
 #[doc(hidden)]
 #[path = "private.rs"]
 pub mod __private;

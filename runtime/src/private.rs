@@ -14,19 +14,21 @@ use crate::registry;
 use crate::scope::Scope;
 use crate::shard::{self, Slot};
 #[cfg(debug_assertions)]
-use crate::sites;
+use crate::{epoch, sites};
 
 /// The hidden field of a counted struct: counts a creation when made and a
 /// drop when dropped.
 ///
 /// In release builds it is zero-sized. In debug builds it keeps the tag of the
-/// test that created the value and its creation site (8 bytes, alignment 4),
-/// so that a drop on another thread is still charged to the right test.
+/// test that created the value, so that a drop on another thread is still
+/// charged to the right test, and when it was created: the snapshot epoch, or
+/// (top bit set) the id of its creation site, whose entry keeps the epoch
+/// (8 bytes, alignment 4).
 pub struct Token<M: Counted> {
     #[cfg(debug_assertions)]
     scope: u32,
     #[cfg(debug_assertions)]
-    site: u32,
+    birth: u32,
     marker: PhantomData<fn() -> M>,
 }
 
@@ -40,12 +42,13 @@ impl<M: Counted> Token<M> {
         let scope = counter.count_create();
         #[cfg(debug_assertions)]
         {
-            let site = if scope != 0 && sites::enabled() {
-                sites::record_create(counter, core::panic::Location::caller(), scope)
+            let epoch = epoch::current();
+            let birth = if scope != 0 && sites::enabled() {
+                epoch::SITE_BIT | sites::record_create(counter, core::panic::Location::caller(), scope, epoch)
             } else {
-                0
+                epoch
             };
-            Token { scope, site, marker: PhantomData }
+            Token { scope, birth, marker: PhantomData }
         }
         #[cfg(not(debug_assertions))]
         {
@@ -62,9 +65,12 @@ impl<M: Counted> Drop for Token<M> {
         #[cfg(debug_assertions)]
         {
             counter.count_drop_tagged(self.scope);
-            if self.site != 0 {
-                sites::record_drop(counter, self.site, self.scope);
-            }
+            let born = if self.birth & epoch::SITE_BIT == 0 {
+                self.birth
+            } else {
+                sites::record_drop(counter, self.birth & !epoch::SITE_BIT, self.scope)
+            };
+            epoch::record_drop(counter, born);
         }
         #[cfg(not(debug_assertions))]
         counter.count_drop_by_thread();
@@ -88,7 +94,12 @@ impl<M: Counted> TokenZst<M> {
     #[inline]
     #[must_use]
     pub fn new() -> Self {
-        let _ = M::__LEAK_AUDIT_COUNTER.count_create();
+        let counter = M::__LEAK_AUDIT_COUNTER;
+        let _ = counter.count_create();
+        // No room for the creation epoch: snapshot diffs cannot tell new
+        // values from survivors for this type.
+        #[cfg(debug_assertions)]
+        counter.mark_untracked();
         TokenZst { marker: PhantomData }
     }
 }

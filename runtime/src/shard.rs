@@ -68,6 +68,7 @@ pub(crate) fn fast_offset(word: u64) -> Option<usize> {
 }
 
 /// The byte offset of the owned shard encoded in `word`, ignoring the scope tag.
+#[cfg(debug_assertions)]
 #[inline]
 pub(crate) fn owned_offset(word: u64) -> Option<usize> {
     fast_offset(word & LANE_MASK)

@@ -47,9 +47,10 @@ fn init_mode() -> bool {
 
 #[derive(Default)]
 struct Table {
-    /// Site `i + 1` is `sites[i]`; 0 means "no site".
-    sites: Vec<&'static Location<'static>>,
-    index: BTreeMap<(&'static str, u32, u32), u32>,
+    /// Site `i + 1` is `sites[i]`: a source location and the snapshot epoch
+    /// of the values created there (see [`epoch`](crate::epoch)).
+    sites: Vec<(&'static Location<'static>, u32)>,
+    index: BTreeMap<(&'static str, u32, u32, u32), u32>,
     /// Live instances by (counter address, site, scope tag).
     live: BTreeMap<(usize, u32, u32), usize>,
 }
@@ -66,21 +67,28 @@ fn address(counter: &Counter) -> usize {
     core::ptr::from_ref(counter) as usize
 }
 
-/// Records a creation at `location` for scope `tag`; returns the site id to
-/// store in the value.
+/// Records a creation at `location` for scope `tag` in snapshot epoch
+/// `epoch`; returns the site id to store in the value (below 2^31).
 #[cold]
 #[inline(never)]
-pub(crate) fn record_create(counter: &'static Counter, location: &'static Location<'static>, tag: u32) -> u32 {
+pub(crate) fn record_create(
+    counter: &'static Counter,
+    location: &'static Location<'static>,
+    tag: u32,
+    epoch: u32,
+) -> u32 {
     let mut guard = table();
     let table = guard.get_or_insert_with(Table::default);
-    let key = (location.file(), location.line(), location.column());
+    let key = (location.file(), location.line(), location.column(), epoch);
     let site = if let Some(&site) = table.index.get(&key) {
         site
     } else {
-        table.sites.push(location);
-        // More than u32::MAX distinct source locations cannot exist in one program.
+        table.sites.push((location, epoch));
+        // One id per source location and epoch in which it created a value:
+        // 2^31 of them would take more memory than the table can have.
         #[allow(clippy::cast_possible_truncation)]
         let site = table.sites.len() as u32;
+        assert!(site < crate::epoch::SITE_BIT, "leak_audit: too many creation sites");
         table.index.insert(key, site);
         site
     };
@@ -88,12 +96,14 @@ pub(crate) fn record_create(counter: &'static Counter, location: &'static Locati
     site
 }
 
-/// Records the drop of a value created at `site` in scope `tag`.
+/// Records the drop of a value created at `site` in scope `tag`; returns the
+/// snapshot epoch the value was created in.
 #[cold]
 #[inline(never)]
-pub(crate) fn record_drop(counter: &'static Counter, site: u32, tag: u32) {
+pub(crate) fn record_drop(counter: &'static Counter, site: u32, tag: u32) -> u32 {
     let mut guard = table();
-    let Some(table) = guard.as_mut() else { return };
+    // A site id is only handed out by `record_create`, which made the table.
+    let Some(table) = guard.as_mut() else { return crate::epoch::current() };
     let key = (address(counter), site, tag);
     if let Some(count) = table.live.get_mut(&key) {
         *count -= 1;
@@ -101,6 +111,7 @@ pub(crate) fn record_drop(counter: &'static Counter, site: u32, tag: u32) {
             table.live.remove(&key);
         }
     }
+    table.sites.get(site as usize - 1).map_or_else(crate::epoch::current, |&(_, epoch)| epoch)
 }
 
 /// The live values of `counter` created in scope `tag`, by creation site,
@@ -108,12 +119,20 @@ pub(crate) fn record_drop(counter: &'static Counter, site: u32, tag: u32) {
 pub(crate) fn live_by_site(counter: &'static Counter, tag: u32) -> Vec<(&'static Location<'static>, usize)> {
     let guard = table();
     let Some(table) = guard.as_ref() else { return Vec::new() };
-    let mut sites: Vec<(&'static Location<'static>, usize)> = table
+    // Ids differ per epoch: add up the ids of one location.
+    let mut by_location: BTreeMap<(&'static str, u32, u32), (&'static Location<'static>, usize)> = BTreeMap::new();
+    for ((_, site, _), count) in table
         .live
         .iter()
         .filter(|((counter_address, _, scope), _)| *counter_address == address(counter) && *scope == tag)
-        .map(|((_, site, _), count)| (table.sites[*site as usize - 1], *count))
-        .collect();
+    {
+        let location = table.sites[*site as usize - 1].0;
+        by_location
+            .entry((location.file(), location.line(), location.column()))
+            .or_insert((location, 0))
+            .1 += count;
+    }
+    let mut sites: Vec<(&'static Location<'static>, usize)> = by_location.into_values().collect();
     sites.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| (a.0.file(), a.0.line()).cmp(&(b.0.file(), b.0.line()))));
     sites
 }

@@ -28,10 +28,13 @@ pub struct TypeStats {
     /// on each thread and every read), so a spike shorter than that can be missed.
     pub peak: usize,
     id: usize,
+    /// Drops in a later snapshot epoch than their value's creation, as running
+    /// sums by creation epoch; `None` without per-instance data.
+    old_drops: Option<Vec<(u32, usize)>>,
 }
 
 impl TypeStats {
-    fn of(counter: &'static Counter) -> Self {
+    fn of(counter: &'static Counter, old_drops: Option<Vec<(u32, usize)>>) -> Self {
         let created = counter.created();
         let dropped = counter.dropped();
         let live = created.wrapping_sub(dropped);
@@ -44,6 +47,7 @@ impl TypeStats {
             dropped,
             peak: counter.peak().max(live),
             id: id(counter),
+            old_drops,
         }
     }
 
@@ -84,13 +88,33 @@ fn id(counter: &'static Counter) -> usize {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Snapshot {
     types: Vec<TypeStats>,
+    /// The snapshot epoch this snapshot ended (debug builds), see `epoch`.
+    epoch: Option<u32>,
 }
 
 impl Snapshot {
+    #[cfg(debug_assertions)]
     pub(crate) fn take() -> Self {
-        let mut types: Vec<TypeStats> = registry::all().into_iter().map(TypeStats::of).collect();
+        let mut taken = crate::epoch::take();
+        let mut types: Vec<TypeStats> = registry::all()
+            .into_iter()
+            .map(|counter| {
+                let old_drops = counter
+                    .tracks_epochs()
+                    .then(|| taken.old_drops.remove(&id(counter)).unwrap_or_default());
+                TypeStats::of(counter, old_drops)
+            })
+            .collect();
         types.sort_by(|a, b| (a.name, a.module).cmp(&(b.name, b.module)));
-        Snapshot { types }
+        Snapshot { types, epoch: taken.epoch }
+    }
+
+    #[cfg(not(debug_assertions))]
+    pub(crate) fn take() -> Self {
+        let mut types: Vec<TypeStats> =
+            registry::all().into_iter().map(|counter| TypeStats::of(counter, None)).collect();
+        types.sort_by(|a, b| (a.name, a.module).cmp(&(b.name, b.module)));
+        Snapshot { types, epoch: None }
     }
 
     /// Every counted type that had an instance before the snapshot, by name.
@@ -128,6 +152,7 @@ impl Snapshot {
                 let before = earlier.types.iter().find(|stats| stats.id == now.id);
                 let (created, dropped, live) = before.map_or((0, 0, 0), |b| (b.created, b.dropped, b.live));
                 let net = signed(now.live) - signed(live);
+                let survived = self.survived(earlier, now, before);
                 TypeDiff {
                     name: now.name,
                     module: now.module,
@@ -135,6 +160,8 @@ impl Snapshot {
                     dropped: now.dropped.wrapping_sub(dropped),
                     net,
                     live: now.live,
+                    new_alive: survived.map(|survived| now.live.saturating_sub(survived)),
+                    survived,
                     id: now.id,
                 }
             })
@@ -142,6 +169,35 @@ impl Snapshot {
             .collect();
         types.sort_by(|a, b| b.net.cmp(&a.net).then_with(|| a.name.cmp(b.name)));
         SnapshotDiff { types }
+    }
+}
+
+impl Snapshot {
+    /// How many of `before`'s live values (`earlier`'s counts of the type of
+    /// `now`) are still alive at `self`, if both snapshots carry epochs and the
+    /// type keeps them (see `epoch` for the derivation).
+    #[cfg(debug_assertions)]
+    fn survived(&self, earlier: &Snapshot, now: &TypeStats, before: Option<&TypeStats>) -> Option<usize> {
+        let (Some(a), Some(b)) = (earlier.epoch, self.epoch) else { return None };
+        if a >= b {
+            return None;
+        }
+        let later_sums = now.old_drops.as_deref()?;
+        let Some(before) = before else {
+            // No instance before `earlier`: nothing to survive.
+            return Some(0);
+        };
+        let earlier_sums = before.old_drops.as_deref()?;
+        let dropped_since = crate::epoch::sum_through(later_sums, a)
+            .saturating_sub(crate::epoch::sum_through(earlier_sums, a));
+        Some(before.live.saturating_sub(dropped_since).min(now.live))
+    }
+
+    /// Release builds keep no creation epochs.
+    #[cfg(not(debug_assertions))]
+    #[allow(clippy::unused_self)]
+    fn survived(&self, _: &Snapshot, _: &TypeStats, _: Option<&TypeStats>) -> Option<usize> {
+        None
     }
 }
 
@@ -181,16 +237,63 @@ pub struct TypeDiff {
     pub net: isize,
     /// Live instances at the later snapshot.
     pub live: usize,
+    /// Of the `live` instances, those created after the earlier snapshot
+    /// (dotMemory's "new" objects): `live - survived`.
+    ///
+    /// `None` when the data is not kept: in release builds (values keep no
+    /// per-instance data, so that counting adds zero bytes), for
+    /// `#[repr(C)]`/`#[repr(transparent)]` types (their hidden field is always
+    /// zero-sized), when the snapshots are passed the wrong way round (`diff`
+    /// takes the *earlier* one as argument) or either is a
+    /// `Snapshot::default()`.
+    pub new_alive: Option<usize>,
+    /// Of the `live` instances, those already alive at the earlier snapshot
+    /// (dotMemory's "survived" objects). `None` in the same cases as
+    /// [`new_alive`](Self::new_alive).
+    pub survived: Option<usize>,
     id: usize,
 }
 
 /// What changed between two [`Snapshot`]s: the types that had instances
 /// created or dropped in between, largest net growth first.
 ///
-/// Counts are per type. To tell the values *created* in a span and still alive
-/// apart from those that merely survived it (dotMemory's "new" versus
-/// "survived"), run the span as a `#[leak_audit::test]`: its report counts
-/// exactly the values created during the test that are still alive.
+/// Counts are per type. In debug builds each [`TypeDiff`] also tells the live
+/// values created after the earlier snapshot ([`new_alive`](TypeDiff::new_alive))
+/// apart from those that were already alive then and survived
+/// ([`survived`](TypeDiff::survived)), as dotMemory Unit does: every value
+/// keeps the snapshot epoch it was created in. Release builds keep no
+/// per-instance data, so both are `None` there.
+///
+/// The split is exact under the same condition as every count: the threads
+/// that create and drop the type have synchronised with the thread taking the
+/// snapshots (joined, or handed over through a channel or a mutex).
+///
+/// # Examples
+///
+/// ```
+/// #[leak_audit::leak_audit]
+/// mod model {
+///     pub struct Conn { pub id: u32 }
+///     pub fn conn(id: u32) -> Conn { Conn { id } }
+/// }
+///
+/// let mut pool: Vec<_> = (0..3).map(model::conn).collect();
+/// let before = leak_audit::snapshot();
+/// pool.remove(0); // one old connection closed...
+/// pool.push(model::conn(3)); // ...and two new ones opened
+/// pool.push(model::conn(4));
+/// let after = leak_audit::snapshot();
+///
+/// let diff = after.diff(&before);
+/// let conns = diff.get::<model::Conn>().unwrap();
+/// assert_eq!((conns.created, conns.dropped, conns.net, conns.live), (2, 1, 1, 4));
+/// // Two of the four live connections are new, two survived (debug builds;
+/// // both are `None` in release builds).
+/// if let (Some(new), Some(survived)) = (conns.new_alive, conns.survived) {
+///     assert_eq!((new, survived), (2, 2));
+/// }
+/// # drop(pool);
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SnapshotDiff {
     types: Vec<TypeDiff>,
@@ -223,16 +326,27 @@ impl SnapshotDiff {
 }
 
 impl fmt::Display for SnapshotDiff {
-    /// One line per type: name, live, created, dropped, net change.
+    /// One line per type: name, live, created, dropped, net change, and, when
+    /// known, how many of the live values are new and how many survived.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let width = self.types.iter().map(|diff| diff.name.len()).max().unwrap_or(4).max(4);
-        writeln!(f, "{:<width$}  {:>10}  {:>10}  {:>10}  {:>10}", "type", "live", "created", "dropped", "net")?;
+        let split = self.types.iter().any(|diff| diff.survived.is_some());
+        write!(f, "{:<width$}  {:>10}  {:>10}  {:>10}  {:>10}", "type", "live", "created", "dropped", "net")?;
+        if split {
+            write!(f, "  {:>10}  {:>10}", "new", "survived")?;
+        }
+        writeln!(f)?;
         for diff in &self.types {
-            writeln!(
+            write!(
                 f,
                 "{:<width$}  {:>10}  {:>10}  {:>10}  {:>+10}",
                 diff.name, diff.live, diff.created, diff.dropped, diff.net
             )?;
+            if split {
+                let known = |count: Option<usize>| count.map_or_else(|| "?".to_owned(), |count| count.to_string());
+                write!(f, "  {:>10}  {:>10}", known(diff.new_alive), known(diff.survived))?;
+            }
+            writeln!(f)?;
         }
         Ok(())
     }
