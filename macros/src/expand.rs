@@ -42,7 +42,8 @@ pub(crate) fn leak_audit(args: TokenStream, input: TokenStream) -> TokenStream {
     // Count what can be counted without breaking the build: when the
     // rewrite leaves a use of a counted struct that would not compile, that
     // struct is left uncounted and the rewrite runs again.
-    let original = item.clone();
+    // The item is parsed again from the input for a rerun, which is rare,
+    // rather than cloned up front on every expansion.
     let mut uncounted = HashSet::new();
     let instrumented = loop {
         let instrumented = count::instrument(&mut item, &args);
@@ -50,8 +51,9 @@ pub(crate) fn leak_audit(args: TokenStream, input: TokenStream) -> TokenStream {
         if doubtful.is_empty() || doubtful.is_subset(&uncounted) || uncounted.len() > MAX_RETREATS {
             break instrumented;
         }
+        let Ok(original) = syn::parse2::<syn::Item>(input.clone()) else { break instrumented };
         uncounted.extend(doubtful);
-        item = original.clone();
+        item = original;
         count_safety::mark_no_count(&mut item, &uncounted);
     };
     errors.extend(instrumented.errors);
