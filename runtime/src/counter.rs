@@ -35,6 +35,7 @@ use core::ptr;
 use core::sync::atomic::AtomicBool;
 use core::sync::atomic::{AtomicPtr, AtomicU64, AtomicUsize, Ordering};
 
+use crate::lockfree;
 use crate::registry;
 use crate::scope;
 use crate::shard::{self, Slot, OWNED};
@@ -297,9 +298,10 @@ impl Counter {
         let fresh = Box::into_raw(Box::new(Shards::new()));
         // AcqRel on success: we publish the zeroed counts (Release) and are
         // the one thread that pushes. Acquire on failure: see the winner's
-        // counts, and count into them.
-        match self.shards.compare_exchange(trap(), fresh, Ordering::AcqRel, Ordering::Acquire) {
-            Ok(_) => {
+        // counts, and count into them. (Model-checked with loom, see
+        // `lockfree`.)
+        match lockfree::publish(&self.shards, trap(), fresh) {
+            Ok(()) => {
                 registry::push(self);
                 // SAFETY: just leaked, never freed.
                 unsafe { &*fresh }

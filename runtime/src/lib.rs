@@ -179,6 +179,7 @@ mod epoch;
 #[doc(hidden)]
 #[path = "private.rs"]
 pub mod __private;
+mod lockfree;
 mod registry;
 mod scope;
 mod shard;
@@ -186,6 +187,7 @@ mod shard;
 #[cfg(debug_assertions)]
 mod sites;
 mod stats;
+mod sync;
 
 pub use stats::{Growth, GrowthEntry, Snapshot, SnapshotDiff, TypeDiff, TypeStats};
 

@@ -21,7 +21,9 @@
 //!   writer is never lost, because no other thread stores to that shard.
 
 use core::cell::Cell;
-use core::sync::atomic::{AtomicU64, Ordering};
+use core::sync::atomic::AtomicU64;
+
+use crate::lockfree;
 
 /// The number of shards a thread can own; the shard at index `OWNED` is shared.
 pub(crate) const OWNED: usize = 32;
@@ -114,20 +116,12 @@ pub(crate) fn current() -> Slot {
 #[cold]
 #[inline(never)]
 fn claim() -> Slot {
-    // Relaxed: the CAS below re-checks the value.
-    let mut taken = POOL.load(Ordering::Relaxed);
-    let index = loop {
-        let free = (!taken).trailing_zeros() as usize;
-        if free >= OWNED {
-            set_lane(SHARED);
-            return Slot::Shared;
-        }
-        // Acquire on success: see the previous owner's stores to shard `free`
-        // (they precede its Release `fetch_and` in `Release::drop`).
-        match POOL.compare_exchange_weak(taken, taken | (1 << free), Ordering::Acquire, Ordering::Relaxed) {
-            Ok(_) => break free,
-            Err(current) => taken = current,
-        }
+    // Acquire on success: see the previous owner's stores to shard `index`
+    // (they precede its Release in `give_back`). Model-checked with loom, see
+    // `lockfree`.
+    let Some(index) = lockfree::claim(&POOL, OWNED) else {
+        set_lane(SHARED);
+        return Slot::Shared;
     };
     // Give the index back when the thread exits. If thread-locals are already
     // being destroyed, there is no exit hook left: give it back at once.
@@ -148,7 +142,7 @@ impl Release {
     fn give_back(&self) {
         // Release: our last stores to shard `self.0` happen before the next
         // owner's Acquire claim.
-        POOL.fetch_and(!(1 << self.0), Ordering::Release);
+        lockfree::give_back(&POOL, self.0);
     }
 }
 
