@@ -82,7 +82,8 @@
 //!   and `#[leak_audit(assert)]` panics instead.
 //!
 //! Counters register themselves the first time their type is instantiated,
-//! without code running before `main`. Counting costs a few plain loads and
+//! without code running before `main` (the lock-free registration and lane
+//! hand-over are model-checked with loom: `runtime/tests/loom.rs`). Counting costs a few plain loads and
 //! stores per creation and drop: each thread writes only to its own shard of
 //! the counter, so threads never contend (see `benches/RESULTS.md` in the
 //! repository for measurements).
