@@ -69,6 +69,7 @@ fn should_tell_new_values_from_survivors() {
 
     // Across several snapshots: the split is relative to the earlier one passed.
     let c = snapshot();
+    assert_eq!(c, b, "nothing changed: equal counts, whatever the epochs");
     old.truncate(2); // 4 more survivors of A (and of B) dropped
     new.remove(0); // one value created between A and B dropped after C
     let kept = model::item(99); // created after C
