@@ -3,7 +3,13 @@
 //! creates (and counts) a value. `cfg_attr`-gated derives get a `cfg_attr`-gated
 //! skip.
 
+use std::sync::Mutex;
+
 use leak_audit::count;
+
+/// Both tests make `Gated` values and one asserts its exact count: run them
+/// one at a time (cargo runs tests in parallel, and the counters are global).
+static SERIAL: Mutex<()> = Mutex::new(());
 
 #[leak_audit::leak_audit]
 mod model {
@@ -32,6 +38,7 @@ mod model {
 
 #[test]
 fn should_serialize_without_the_hidden_field() {
+    let _serial = SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let account = model::account("ada", 10);
     let json = serde_json::to_string(&account).unwrap();
     assert_eq!(json, r#"{"userName":"ada","balance":10}"#);
@@ -40,6 +47,7 @@ fn should_serialize_without_the_hidden_field() {
 
 #[test]
 fn should_count_deserialized_values() {
+    let _serial = SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let before = count::<model::Account>();
     let account: model::Account = serde_json::from_str(r#"{"userName":"bob","balance":-1}"#).unwrap();
     assert_eq!(account, model::account("bob", -1));
