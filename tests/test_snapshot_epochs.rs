@@ -34,6 +34,14 @@ mod model {
     pub fn fresh(id: u32) -> Fresh {
         Fresh { id }
     }
+
+    pub struct Churn {
+        pub id: u32,
+    }
+
+    pub fn churn(id: u32) -> Churn {
+        Churn { id }
+    }
 }
 
 use model::{Fresh, Item, Raw};
@@ -142,4 +150,49 @@ fn should_tell_new_values_from_survivors() {
     drop((old, new, kept, fresh, raws, received));
     let end = snapshot();
     assert_eq!(split::<Item>(&end, &h), known(0, 0));
+}
+
+/// Threads churn values (some kept across snapshots, dropped later) while
+/// snapshots are taken: while they race, a split is approximate like every
+/// count, but always within bounds (the check below guards the arithmetic);
+/// once the threads are joined the split is exact again.
+#[test]
+fn should_stay_consistent_while_snapshots_race_with_churn() {
+    use model::Churn;
+    let kept_before: Vec<Churn> = (0..100).map(model::churn).collect();
+    let start = snapshot();
+    let workers: Vec<_> = (0..2)
+        .map(|t| {
+            thread::spawn(move || {
+                let mut window = std::collections::VecDeque::new();
+                for i in 0..50_000 {
+                    window.push_back(model::churn(t * 100_000 + i));
+                    if window.len() > 64 {
+                        window.pop_front();
+                    }
+                }
+                window.into_iter().collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    let mut previous = snapshot();
+    for _ in 0..200 {
+        let now = snapshot();
+        if let Some(entry) = now.diff(&previous).get::<Churn>() {
+            if let (Some(new_alive), Some(survived)) = (entry.new_alive, entry.survived) {
+                assert_eq!(new_alive + survived, entry.live, "{entry:?}");
+            }
+        }
+        previous = now;
+    }
+    let kept: Vec<Churn> = workers.into_iter().flat_map(|worker| worker.join().unwrap()).collect();
+    assert_eq!(kept.len(), 128);
+    let end = snapshot();
+    assert_eq!(end.live::<Churn>(), 228);
+    assert_eq!(split::<Churn>(&end, &start), known(128, 100));
+    drop(kept_before);
+    let after = snapshot();
+    assert_eq!(split::<Churn>(&after, &start), known(128, 0));
+    assert_eq!(split::<Churn>(&after, &end), known(0, 128));
+    assert_eq!(kept.iter().filter(|value| value.id >= 100_000).count(), 64);
 }
