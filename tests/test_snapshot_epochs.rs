@@ -3,7 +3,7 @@
 //! Unit does; debug builds only, `None` in release builds and for
 //! `repr(C)`/`repr(transparent)` types. Own binary: the counters are global.
 
-use std::sync::mpsc;
+use std::sync::{mpsc, Mutex, PoisonError};
 use std::thread;
 
 use leak_audit::snapshot;
@@ -57,10 +57,15 @@ fn known(new_alive: usize, survived: usize) -> (Option<usize>, Option<usize>) {
     if cfg!(debug_assertions) { (Some(new_alive), Some(survived)) } else { (None, None) }
 }
 
-// One test: the scenario depends on the order of snapshots and on which
-// values are alive, which other tests of this binary would change.
+/// The tests of this binary run one at a time: each compares whole
+/// snapshots, which the other's values would change.
+static SERIAL: Mutex<()> = Mutex::new(());
+
+// The scenario depends on the order of snapshots and on which values are
+// alive, which the other test of this binary would change: they take turns.
 #[test]
 fn should_tell_new_values_from_survivors() {
+    let _turn = SERIAL.lock().unwrap_or_else(PoisonError::into_inner);
     // Values created before the first snapshot, some dropped later.
     let mut old: Vec<Item> = (0..10).map(model::item).collect();
     let a = snapshot();
@@ -158,6 +163,7 @@ fn should_tell_new_values_from_survivors() {
 /// once the threads are joined the split is exact again.
 #[test]
 fn should_stay_consistent_while_snapshots_race_with_churn() {
+    let _turn = SERIAL.lock().unwrap_or_else(PoisonError::into_inner);
     use model::Churn;
     let kept_before: Vec<Churn> = (0..100).map(model::churn).collect();
     let start = snapshot();
