@@ -64,6 +64,13 @@ pub(crate) fn instrument(item: &mut syn::Item, args: &Args) -> Instrumented {
     instrumented
 }
 
+pub(crate) use structs::FIELD;
+
+/// Whether the rewrite gave `def` the hidden counting field.
+pub(crate) fn is_counted(def: &syn::ItemStruct) -> bool {
+    def.fields.iter().any(|field| field.ident.as_ref().is_some_and(|ident| ident == FIELD))
+}
+
 /// Whether `attrs` hold `#[leak_audit(no_count)]`.
 fn has_no_count(attrs: &[syn::Attribute]) -> bool {
     attrs.iter().any(|attr| matches!(args::parse_attribute(attr), Some(Ok(args)) if args.no_count.is_some()))

@@ -18,8 +18,7 @@ use std::collections::{HashMap, HashSet};
 use proc_macro2::{TokenStream, TokenTree};
 use syn::visit::{self, Visit};
 
-/// The name of the counting field the rewrite adds.
-const FIELD: &str = "__leak_audit";
+use crate::count::{self, FIELD};
 
 /// Names of counted structs of `item` (after the rewrite) whose uses in `item`
 /// would not compile.
@@ -68,8 +67,7 @@ struct Names {
 
 impl<'ast> Visit<'ast> for Names {
     fn visit_item_struct(&mut self, def: &'ast syn::ItemStruct) {
-        let counted = def.fields.iter().any(|field| field.ident.as_ref().is_some_and(|ident| ident == FIELD));
-        self.structs.entry(def.ident.to_string()).or_default().push(counted);
+        self.structs.entry(def.ident.to_string()).or_default().push(count::is_counted(def));
         visit::visit_item_struct(self, def);
     }
 

@@ -51,17 +51,13 @@ impl Names {
 pub(super) fn rewrite(item: &mut syn::Item, names: &Names) {
     let mut rewriter = Rewriter { names, scopes: Vec::new(), selves: Vec::new(), changed: false };
     if let syn::Item::Struct(def) = item {
-        let counted = has_hidden_field(def);
+        let counted = super::is_counted(def);
         rewriter.scopes.push(Scope {
             defs: HashMap::from([(def.ident.to_string(), Def::Known(counted))]),
             transparent: false,
         });
     }
     rewriter.visit_item_mut(item);
-}
-
-fn has_hidden_field(def: &syn::ItemStruct) -> bool {
-    def.fields.iter().any(|field| field.ident.as_ref().is_some_and(|ident| ident == FIELD))
 }
 
 enum Def {
@@ -84,7 +80,7 @@ impl Scope {
         for item in items {
             match item {
                 syn::Item::Struct(def) => {
-                    scope.defs.insert(def.ident.to_string(), Def::Known(has_hidden_field(def)));
+                    scope.defs.insert(def.ident.to_string(), Def::Known(super::is_counted(def)));
                 }
                 syn::Item::Enum(def) => {
                     scope.defs.insert(def.ident.to_string(), Def::Known(false));

@@ -8,7 +8,7 @@ use syn::punctuated::Punctuated;
 use syn::{parse_quote, Token};
 
 /// The name of the hidden field.
-pub(super) const FIELD: &str = "__leak_audit";
+pub(crate) const FIELD: &str = "__leak_audit";
 
 /// Why a struct is left uncounted; only used to decide, the reasons are
 /// documented in the runtime crate.
@@ -153,7 +153,7 @@ struct Plan {
 
 fn plan(item: &syn::ItemStruct) -> Result<Plan, Skip> {
     let syn::Fields::Named(fields) = &item.fields else { return Err(Skip::NotNamed) };
-    if fields.named.iter().any(|field| field.ident.as_ref().is_some_and(|ident| ident == FIELD)) {
+    if super::is_counted(item) {
         return Err(Skip::AlreadyCounted);
     }
     let mut token = Token::Tagged;
