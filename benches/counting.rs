@@ -11,7 +11,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, BenchmarkId, Criterion};
-use leak_audit_benches::{counted, plain};
+use leak_audit_benches::{counted, floor, plain};
 
 const TREE_DEPTH: u32 = 20; // 2^20 - 1 = 1,048,575 nodes
 const POINTS: u32 = 1_000_000;
@@ -102,6 +102,14 @@ fn main() {
         "stack_values_1m",
         1.5,
         ratio(rounds, || plain::points(black_box(POINTS)), || counted::points(black_box(POINTS))),
+    );
+    let (ratio_floor, plain_floor, floor_time) =
+        ratio(rounds, || plain::points(black_box(POINTS)), || floor::points(black_box(POINTS)));
+    println!(
+        "{:<32} plain {:>9.3} ms  floor   {:>9.3} ms  ratio {ratio_floor:.3}x  (floor: two static counters, see `floor`)",
+        "stack_values_1m (floor)",
+        plain_floor.as_secs_f64() * 1e3,
+        floor_time.as_secs_f64() * 1e3
     );
     report(
         "two_threads_boxed_1m_each",

@@ -89,3 +89,77 @@ twice! {
         total
     }
 }
+
+/// The stack-values workload over the cheapest count that is exact and
+/// registers lazily: one creation and one drop counter at fixed static
+/// addresses, updated with a plain load and store (so correct on one thread
+/// only), with one test per creation (a lazily registered counter must notice
+/// its first use; here "every 1024th", the test `leak_audit` samples with) and
+/// none per drop. A per-thread count for every type does all of this and
+/// more (find the type's counts and the thread's lane), so this ratio against
+/// `plain` is a floor for the stack-values benchmark on the machine running it.
+pub mod floor {
+    use std::hint::black_box;
+    use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+
+    static CREATED: AtomicUsize = AtomicUsize::new(0);
+    static DROPPED: AtomicUsize = AtomicUsize::new(0);
+
+    #[cold]
+    #[inline(never)]
+    fn rare(count: usize) {
+        black_box(count);
+    }
+
+    #[inline]
+    fn bump(counter: &AtomicUsize) -> usize {
+        let before = counter.load(Relaxed);
+        counter.store(before.wrapping_add(1), Relaxed);
+        before
+    }
+
+    /// Counts a creation when made and a drop when dropped.
+    #[derive(Debug)]
+    pub struct Token(());
+
+    impl Token {
+        #[inline]
+        fn new() -> Self {
+            let before = bump(&CREATED);
+            if before % 1024 == 0 {
+                rare(before);
+            }
+            Token(())
+        }
+    }
+
+    impl Drop for Token {
+        #[inline]
+        fn drop(&mut self) {
+            bump(&DROPPED);
+        }
+    }
+
+    /// The same small value as `plain::Point`, with the floor's count.
+    #[derive(Debug)]
+    pub struct Point {
+        /// X.
+        pub x: u64,
+        /// Y.
+        pub y: u64,
+        /// Weight.
+        pub weight: u32,
+        _token: Token,
+    }
+
+    /// Constructs and drops `n` points, returning a checksum.
+    #[must_use]
+    pub fn points(n: u32) -> u64 {
+        let mut total = 0u64;
+        for i in 0..n {
+            let point = black_box(Point { x: u64::from(i), y: u64::from(i ^ 0x55), weight: i & 7, _token: Token::new() });
+            total = total.wrapping_add(point.x * u64::from(point.weight) + point.y);
+        }
+        total
+    }
+}

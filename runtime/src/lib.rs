@@ -337,6 +337,8 @@ pub fn count<T: Counted + ?Sized>() -> usize {
 ///
 /// let first = leak_audit::snapshot();
 /// let jobs: Vec<_> = (0..3).map(jobs::job).collect();
+/// // Every read samples the peak (release builds only track it at samples).
+/// assert_eq!(leak_audit::count::<jobs::Job>(), 3);
 /// drop(jobs);
 /// let second = leak_audit::snapshot();
 ///

@@ -23,9 +23,11 @@ pub struct TypeStats {
     pub created: usize,
     /// Instances dropped so far.
     pub dropped: usize,
-    /// The highest live count observed. Exact when a single thread creates and
-    /// drops the type; otherwise the highest count sampled (every 1024th creation
-    /// on each thread and every read), so a spike shorter than that can be missed.
+    /// The highest live count observed. In debug builds, exact when a single
+    /// thread creates and drops the type; otherwise (release builds, or several
+    /// threads) the highest count sampled: on the first and every 1024th
+    /// creation on each thread and on every read, so a spike shorter than that
+    /// can be missed.
     pub peak: usize,
     id: usize,
     /// Drops in a later snapshot epoch than their value's creation, as running
