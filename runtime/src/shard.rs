@@ -34,19 +34,19 @@ static POOL: AtomicU64 = AtomicU64::new(0);
 /// The size of one shard in bytes (its alignment): lane codes are byte offsets.
 pub(crate) const LANE: usize = 128;
 
-/// Lane codes (the low 32 bits of [`HOT`]): `UNCLAIMED` before the thread's
-/// first use, `SHARED` when it writes to the shared shard, else the byte
-/// offset of the owned shard plus [`LANE`] (so that no owned code is 0).
-const UNCLAIMED: u64 = 0;
-const SHARED: u64 = ((OWNED + 1) * LANE) as u64;
+/// Lane codes (the low 32 bits of [`HOT`]): the byte offset of the owned
+/// shard (below `OWNED * LANE`), `SHARED` when the thread writes to the shared
+/// shard, `UNCLAIMED` before its first use.
+const UNCLAIMED: u64 = LANE_MASK;
+const SHARED: u64 = LANE_MASK - 1;
 const LANE_MASK: u64 = 0xFFFF_FFFF;
 
 thread_local! {
     /// The thread's lane code in the low 32 bits and the tag of the test scope
     /// running on it (see [`scope`](crate::scope)) in the high 32 bits, so
     /// that the hot path reads one word: it is on the fast path exactly when
-    /// `word - LANE < OWNED * LANE` (an owned lane and no scope), and then
-    /// `word - LANE` is the byte offset of its shard. A `const` `Cell`
+    /// `word < OWNED * LANE` (an owned lane and no scope), and then `word` is
+    /// the byte offset of its shard. A `const` `Cell`
     /// without a destructor: every access is a plain thread-relative load.
     static HOT: Cell<u64> = const { Cell::new(UNCLAIMED) };
     static RELEASE: Cell<Option<Release>> = const { Cell::new(None) };
@@ -63,10 +63,9 @@ pub(crate) fn hot() -> u64 {
 /// `OWNED * LANE`.
 #[inline]
 pub(crate) fn fast_offset(word: u64) -> Option<usize> {
-    let offset = word.wrapping_sub(LANE as u64);
     // Below `OWNED * LANE`, so it fits.
     #[allow(clippy::cast_possible_truncation)]
-    (offset < (OWNED * LANE) as u64).then_some(offset as usize)
+    (word < (OWNED * LANE) as u64).then_some(word as usize)
 }
 
 /// The byte offset of the owned shard encoded in `word`, ignoring the scope tag.
@@ -109,7 +108,7 @@ pub(crate) fn current() -> Slot {
         SHARED => Slot::Shared,
         // At most `OWNED * LANE`, so it fits.
         #[allow(clippy::cast_possible_truncation)]
-        owned => Slot::Owned(owned as usize / LANE - 1),
+        owned => Slot::Owned(owned as usize / LANE),
     }
 }
 
@@ -126,7 +125,7 @@ fn claim() -> Slot {
     // Give the index back when the thread exits. If thread-locals are already
     // being destroyed, there is no exit hook left: give it back at once.
     if RELEASE.try_with(|release| release.set(Some(Release(index)))).is_ok() {
-        set_lane(((index + 1) * LANE) as u64);
+        set_lane((index * LANE) as u64);
         Slot::Owned(index)
     } else {
         Release(index).give_back();
