@@ -374,3 +374,77 @@ fn should_warn_long_cycle_naming_its_ends_only() {
     assert_eq!(found[0].message.matches(" -> ").count(), 8, "{}", found[0].message);
     assert_eq!(found[0].labels.len(), 8);
 }
+
+#[test]
+fn should_warn_strong_prev_sibling_despite_a_weak_parent() {
+    let source = "
+use std::{cell::RefCell, rc::{Rc, Weak}};
+pub struct DomNode {
+    pub parent: RefCell<Weak<DomNode>>,
+    pub first_child: RefCell<Option<Rc<DomNode>>>,
+    pub next_sibling: RefCell<Option<Rc<DomNode>>>,
+    pub prev_sibling: RefCell<Option<Rc<DomNode>>>,
+}
+";
+    let found = rc_cycles(source);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(pointed_text(source, &found[0]), "prev_sibling");
+    assert!(found[0].help.as_ref().unwrap().contains("`prev_sibling: RefCell<Weak<DomNode>>`"), "{:?}", found[0].help);
+}
+
+#[test]
+fn should_not_warn_sibling_links_with_weak_parent_and_weak_prev() {
+    // rctree's layout: strong first child and next sibling, weak the rest.
+    let source = "
+use std::{cell::RefCell, rc::{Rc, Weak}};
+pub struct NodeData {
+    parent: Option<Weak<RefCell<NodeData>>>,
+    first_child: Option<Rc<RefCell<NodeData>>>,
+    last_child: Option<Weak<RefCell<NodeData>>>,
+    previous_sibling: Option<Weak<RefCell<NodeData>>>,
+    next_sibling: Option<Rc<RefCell<NodeData>>>,
+}
+";
+    assert!(rc_cycles(source).is_empty(), "{:#?}", rc_cycles(source));
+}
+
+#[test]
+fn should_warn_through_a_generic_wrapper_without_suggesting_the_same_type() {
+    let source = "
+use std::{cell::RefCell, rc::Rc};
+pub struct Shared<T>(Rc<RefCell<T>>);
+pub struct Window { pub widgets: Vec<Shared<Widget>> }
+pub struct Widget { pub window: Option<Shared<Window>> }
+";
+    let found = rc_cycles(source);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(pointed_text(source, &found[0]), "window");
+    let help = found[0].help.as_deref().unwrap();
+    assert!(help.contains("hold a `Weak` here instead of `window: Option<Shared<Window>>`"), "{help}");
+    assert!(!found[0].notes[0].contains("`interior mutability`"), "{:?}", found[0].notes);
+}
+
+#[test]
+fn should_name_the_cell_an_alias_hides_and_use_the_right_article() {
+    let source = "
+use std::{cell::RefCell, rc::Rc};
+type ActorRef = Rc<RefCell<Actor>>;
+pub struct Actor { pub peers: Vec<ActorRef> }
+";
+    let found = rc_cycles(source);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(found[0].message.contains("lets an `Actor` hold"), "{}", found[0].message);
+    assert!(found[0].notes[0].contains("through `RefCell`"), "{:?}", found[0].notes);
+}
+
+#[test]
+fn should_say_values_when_one_type_links_to_itself_through_two_fields() {
+    let source = "
+use std::{cell::RefCell, collections::HashMap, rc::Rc};
+pub struct Trie { pub children: RefCell<HashMap<char, Rc<Trie>>>, pub parent: Option<Rc<Trie>> }
+";
+    let found = rc_cycles(source);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(pointed_text(source, &found[0]), "parent");
+    assert!(found[0].notes[0].contains("`Trie` values keep each other's"), "{:?}", found[0].notes);
+}

@@ -47,7 +47,9 @@ declare_lint! {
     /// node with `RefCell<Vec<Rc<Node>>>` neighbours). A type that also holds a
     /// `Weak` pointer back to its own kind, as the tree of the Rust book does
     /// (`children: RefCell<Vec<Rc<Node>>>`, `parent: RefCell<Weak<Node>>`), has
-    /// chosen its ownership direction and is not reported.
+    /// chosen its ownership direction and is not reported, unless another of
+    /// its strong fields is itself named as a back-pointer (a strong
+    /// `prev_sibling` beside a strong `next_sibling`).
     ///
     /// Not reported: `Weak` back-pointers, immutable `Rc` graphs (an `Rc` cycle
     /// cannot be closed without interior mutability, so `Rc` DAGs and persistent
@@ -127,10 +129,14 @@ pub(crate) fn check(scope: &Scope<'_>, out: &mut Vec<Raw>) -> TypeGraph {
                 // Checked as each edge comes up: a fix reported just before
                 // (now a `Weak` back-pointer) can make this edge the intended
                 // direction.
-                let intended = holders
-                    .of(&adjacency, edge.from)
-                    .iter()
-                    .any(|&holder| weak_pairs.contains(&(edge.to, holder)));
+                // A field named as a back-pointer (`prev_sibling`, `owner`)
+                // is never the chosen direction: with a `Weak` parent, a
+                // strong `prev` beside a strong `next` still closes a cycle.
+                let intended = !is_back_edge(&edge.field)
+                    && holders
+                        .of(&adjacency, edge.from)
+                        .iter()
+                        .any(|&holder| weak_pairs.contains(&(edge.to, holder)));
                 if intended {
                     active[e] = false;
                     progress = true;
@@ -393,27 +399,38 @@ fn report(scope: &Scope<'_>, graph: &TypeGraph, edge_fields: &[usize], e: usize,
     let replacement = weaken(scope, field.ty, &cycle_names, &graph.nodes[edge.from].name);
     let field_display = format!("`{}`", edge.field);
     let target = &graph.nodes[edge.to].name;
+    // The cell that lets the cycle be closed, as written on the cycle or in
+    // an alias it names (`type Link = Rc<RefCell<Node>>`); a cell inside a
+    // wrapper struct is not named.
     let mutable_via = path
         .iter()
         .find_map(|&p| {
             let (_, f) = locate(p);
-            mutability_name(f.ty)
+            mutability_name(f.ty).or_else(|| in_alias(scope, f.ty, symbol::INTERIOR_MUTABILITY))
         })
-        .unwrap_or_else(|| "interior mutability".to_string());
+        .map_or_else(|| "interior mutability".to_string(), |cell| format!("`{cell}`"));
     let field_ident = field.name.map(|name| format!("{name}: ")).unwrap_or_default();
+    // The original type when no pointer in it could be made `Weak` in place
+    // (the strong pointer is inside a wrapper struct such as `Shared<T>`).
+    let weak_fix = if replacement == types::display(field.ty) {
+        format!("hold a `Weak` here instead of `{field_ident}{replacement}` (from `{pointer}::downgrade` on the pointer it wraps)")
+    } else {
+        format!("`{field_ident}{replacement}`")
+    };
+    let a_target = with_article(target);
 
     let (message, notes, help) = if path.len() == 1 {
         let message = format!(
-            "{field_display} lets a `{target}` hold a strong `{pointer}` to another `{target}`, so `{target}` values can form a cycle that is never dropped"
+            "{field_display} lets {a_target} hold a strong `{pointer}` to another `{target}`, so `{target}` values can form a cycle that is never dropped"
         );
         let notes = vec![format!(
-            "a `{target}` that becomes reachable from itself (through `{mutable_via}`, which lets the pointer be set after construction) keeps its own strong count above zero"
+            "{a_target} that becomes reachable from itself (through {mutable_via}, which lets the pointer be set after construction) keeps its own strong count above zero"
         )];
         let help = if is_back_edge(&edge.field) {
-            format!("hold the back-pointer weakly: `{field_ident}{replacement}`, and `upgrade()` it when it is used")
+            format!("hold the back-pointer weakly: {weak_fix}, and `upgrade()` it when it is used")
         } else {
             format!(
-                "if it points back to an owner, hold it weakly: `{field_ident}{replacement}`; for a graph with cycles, keep the nodes in an arena (`Vec<{target}>`) and link them by index, or clear the links before dropping the graph"
+                "if it points back to an owner, hold it weakly: {weak_fix}; for a graph with cycles, keep the nodes in an arena (`Vec<{target}>`) and link them by index, or clear the links before dropping the graph"
             )
         };
         (message, notes, help)
@@ -443,13 +460,16 @@ fn report(scope: &Scope<'_>, graph: &TypeGraph, edge_fields: &[usize], e: usize,
             }
             seen
         };
+        // One type linked to itself through several fields: its values keep
+        // each other alive.
+        let who = match members.as_slice() {
+            [one] => format!("{one} values"),
+            _ => join_and(&members),
+        };
         let notes = vec![format!(
-            "once linked (`{mutable_via}` lets the link be set after construction), {} keep each other's strong counts above zero, so none of them is ever dropped",
-            join_and(&members)
+            "once linked ({mutable_via} lets the link be set after construction), {who} keep each other's strong counts above zero, so none of them is ever dropped"
         )];
-        let help = format!(
-            "make the back-pointer weak: `{field_ident}{replacement}`, and `upgrade()` it when it is used"
-        );
+        let help = format!("make the back-pointer weak: {weak_fix}, and `upgrade()` it when it is used");
         (message, notes, help)
     };
 
@@ -492,15 +512,27 @@ fn join_and(items: &[String]) -> String {
 
 /// The strong pointer an alias named in `ty` hides (`Handle` for `Rc<Node>`).
 fn strong_in_alias(scope: &Scope<'_>, ty: &syn::Type) -> Option<String> {
+    in_alias(scope, ty, symbol::STRONG_POINTERS)
+}
+
+/// The first of `names` that an alias named in `ty` hides.
+fn in_alias(scope: &Scope<'_>, ty: &syn::Type, names: &[&str]) -> Option<String> {
     let mut found = None;
     for_each_segment(ty, &mut |segment| {
         if found.is_none() {
             if let Some(alias) = scope.aliases.get(&segment.ident.to_string()) {
-                found = first_named(alias.ty, symbol::STRONG_POINTERS);
+                found = first_named(alias.ty, names);
             }
         }
     });
     found
+}
+
+/// "a `Car`", "an `Actor`": the article by the name's first letter (`U` takes
+/// "a", as in `User`, `Unit`, `Url`).
+fn with_article(name: &str) -> String {
+    let vowel = name.chars().next().is_some_and(|first| "AEIOaeio".contains(first));
+    format!("{} `{name}`", if vowel { "an" } else { "a" })
 }
 
 fn mutability_name(ty: &syn::Type) -> Option<String> {
