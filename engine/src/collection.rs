@@ -14,7 +14,8 @@ pub(crate) struct Collection {
     pub(crate) name: String,
     /// A keyed map: the shape of a memo table.
     pub(crate) is_map: bool,
-    /// A cache type known to bound itself (`LruCache`, moka's `Cache`, ...).
+    /// A cache type known to bound itself (`LruCache`, moka's `Cache`, ...),
+    /// or a map or set whose keys come from a closed set (see [`closed_type`]).
     pub(crate) bounded: bool,
     /// Whether it can be changed through a shared reference (a lock or cell on
     /// the way, or a concurrent collection).
@@ -53,9 +54,10 @@ fn walk(scope: &Scope<'_>, ty: &Type, extra_bounded: &[String], mutable: bool, d
     }
     if is(symbol::GROWABLE, &name) {
         let concurrent = is(symbol::CONCURRENT, &name);
+        let keyed = is(symbol::MAPS, &name) || is(symbol::SETS, &name);
         return Some(Collection {
             is_map: is(symbol::MAPS, &name),
-            bounded: false,
+            bounded: keyed && first.is_some_and(|key| closed_type(scope, key, 0)),
             mutable: mutable || concurrent,
             name,
         });
@@ -68,4 +70,32 @@ fn walk(scope: &Scope<'_>, ty: &Type, extra_bounded: &[String], mutable: bool, d
         return walk(scope, first?, extra_bounded, mutable, depth + 1);
     }
     None
+}
+
+/// Whether every value of `ty` is one of a few known in advance, so a map
+/// keyed by it cannot outgrow them: `bool`, `()`, a type of the scope with no
+/// fields at all (a fieldless enum such as `enum Level { Error, Warn }`, a
+/// unit struct), or a tuple or reference of those.
+fn closed_type(scope: &Scope<'_>, ty: &Type, depth: usize) -> bool {
+    if depth > 8 {
+        return false;
+    }
+    match types::peel(ty) {
+        Type::Tuple(tuple) => tuple.elems.iter().all(|elem| closed_type(scope, elem, depth + 1)),
+        Type::Reference(reference) => closed_type(scope, &reference.elem, depth + 1),
+        ty => {
+            let Some(segment) = types::segment(ty) else { return false };
+            if segment.name == "bool" {
+                return true;
+            }
+            if let Some(alias) = scope.aliases.get(&segment.name) {
+                return closed_type(scope, alias.ty, depth + 1);
+            }
+            // Generic types and same-named types elsewhere: all must be closed.
+            let named = scope.types_named(&segment.name);
+            segment.args.is_empty()
+                && !named.is_empty()
+                && named.iter().all(|&id| scope.types[id].fields.is_empty())
+        }
+    }
 }

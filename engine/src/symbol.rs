@@ -76,6 +76,19 @@ pub(crate) const GROWABLE: &[&str] = &[
     "UnboundCache",
 ];
 
+/// Growable collections that are sets: keyed, like maps, but with no values.
+pub(crate) const SETS: &[&str] = &[
+    "HashSet",
+    "BTreeSet",
+    "IndexSet",
+    "FxHashSet",
+    "AHashSet",
+    "FnvHashSet",
+    "DashSet",
+    "SkipSet",
+    "LinkedHashSet",
+];
+
 /// Growable collections that are maps (keyed lookups), the shape of a memo table.
 pub(crate) const MAPS: &[&str] = &[
     "HashMap",

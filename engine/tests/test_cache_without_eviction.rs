@@ -422,3 +422,19 @@ impl Layers {
 ";
     assert!(caches(source).is_empty(), "{:#?}", caches(source));
 }
+
+#[test]
+fn should_not_warn_memo_keyed_by_a_fieldless_enum() {
+    let source = "
+use std::collections::HashMap;
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Theme { Light, Dark, Contrast }
+pub struct Palette { cache: HashMap<Theme, Vec<u32>> }
+impl Palette {
+    pub fn colors(&mut self, theme: Theme) -> &Vec<u32> {
+        self.cache.entry(theme).or_insert_with(|| vec![theme as u32; 16])
+    }
+}
+";
+    assert!(caches(source).is_empty(), "{:#?}", caches(source));
+}

@@ -340,3 +340,32 @@ fn see(name: &str, id: u32) { SEEN.lock().unwrap().get_or_insert_with(HashMap::n
 ";
     assert_eq!(unbounded(source).len(), 1);
 }
+
+#[test]
+fn should_not_warn_maps_and_sets_whose_key_type_is_closed() {
+    // The key is a parameter, but its type has a few values only.
+    let source = "
+use std::{collections::{HashMap, HashSet}, sync::Mutex};
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Level { Error, Warn, Info }
+static LEVEL_COUNTS: Mutex<Option<HashMap<Level, u64>>> = Mutex::new(None);
+static SEEN: Mutex<Option<HashSet<(Level, bool)>>> = Mutex::new(None);
+pub fn record(level: Level, fresh: bool) {
+    *LEVEL_COUNTS.lock().unwrap().get_or_insert_with(HashMap::new).entry(level).or_insert(0) += 1;
+    SEEN.lock().unwrap().get_or_insert_with(HashSet::new).insert((level, fresh));
+}
+";
+    assert!(unbounded(source).is_empty(), "{:#?}", unbounded(source));
+}
+
+#[test]
+fn should_warn_map_keyed_by_an_enum_that_carries_data() {
+    let source = "
+use std::{collections::HashMap, sync::Mutex};
+#[derive(PartialEq, Eq, Hash)]
+pub enum Key { Id(u64), Name(String) }
+static BY_KEY: Mutex<Option<HashMap<Key, u64>>> = Mutex::new(None);
+pub fn record(key: Key) { BY_KEY.lock().unwrap().get_or_insert_with(HashMap::new).insert(key, 1); }
+";
+    assert_eq!(unbounded(source).len(), 1, "{:#?}", unbounded(source));
+}

@@ -63,6 +63,9 @@ declare_lint! {
     /// or an LRU cache (`lru::LruCache::new(capacity)`), a time-bounded one
     /// (moka), or `Weak` values pruned with `retain(|_, v| v.strong_count() > 0)`.
     ///
+    /// A memo keyed by a type with a few values only (`bool`, a fieldless enum
+    /// of the scope) cannot outgrow them and is not reported.
+    ///
     /// A static memo table gets this lint and not `unbounded_static` as well.
     ///
     /// ### Known problems

@@ -16,8 +16,9 @@ declare_lint! {
     /// `truncate`, `drain`, `take`, `split_off`, `mem::take`, assigning a new
     /// collection). Growth that only happens after a `len()` check is taken as
     /// bounded, and so is an insert whose key is written out in the code (a
-    /// literal, a constant, an enum variant, `TypeId::of::<T>()`): such keys are
-    /// a closed set.
+    /// literal, a constant, an enum variant, `TypeId::of::<T>()`) or whose key
+    /// type has a few values only (`bool`, a fieldless enum or unit struct of
+    /// the scope, tuples of those): such keys are a closed set.
     ///
     /// A `pub` static that could grow but that nothing in scope touches is
     /// reported too, with a note that its growth is elsewhere.
