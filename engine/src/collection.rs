@@ -72,6 +72,36 @@ fn walk(scope: &Scope<'_>, ty: &Type, extra_bounded: &[String], mutable: bool, d
     None
 }
 
+/// The type of the scope (by index) that static `id` holds by value through
+/// wrappers (`OnceLock<Logger>`, `LazyLock<Mutex<Registry>>`), resolved from
+/// the static's module, with whether a cell or lock on the way lets it be
+/// changed after initialisation.
+pub(crate) fn held_struct(scope: &Scope<'_>, id: usize) -> Option<(usize, bool)> {
+    let def = &scope.statics[id];
+    let mut ty: &Type = &def.ty;
+    let mut mutable = false;
+    for _ in 0..8 {
+        let peeled = types::peel(ty);
+        let segment = types::segment(peeled)?;
+        let name = segment.name;
+        if let Type::Path(path) = peeled {
+            if let Some(found) = scope.resolve_type(&path.path, &name, &def.module, def.file) {
+                return Some((found, mutable));
+            }
+        }
+        if let Some(alias) = scope.aliases.get(&name) {
+            ty = alias.ty;
+            continue;
+        }
+        mutable = mutable || is(symbol::INTERIOR_MUTABILITY, &name);
+        if !(is(symbol::INTERIOR_MUTABILITY, &name) || is(symbol::LAZY_WRAPPERS, &name) || is(TRANSPARENT, &name)) {
+            return None;
+        }
+        ty = segment.args.first().copied()?;
+    }
+    None
+}
+
 /// Whether every value of `ty` is one of a few known in advance, so a map
 /// keyed by it cannot outgrow them: `bool`, `()`, a type of the scope with no
 /// fields at all (a fieldless enum such as `enum Level { Error, Warn }`, a

@@ -17,6 +17,7 @@ use syn::visit::{self, Visit};
 use syn::{Expr, Ident, Token};
 
 use crate::args::{self, Args};
+use crate::collection;
 use crate::lints::{Level, Lint};
 use crate::symbol::{self, is};
 use crate::{Config, FileId, Location, Source};
@@ -84,6 +85,8 @@ pub(crate) struct StaticDef<'a> {
     pub(crate) settings: SettingsId,
     /// The fn whose body declares it, if any.
     pub(crate) owner_fn: Option<usize>,
+    /// The inline modules (and fn bodies) it is declared in, as for types.
+    pub(crate) module: Vec<String>,
 }
 
 /// A fn or method with a body.
@@ -194,6 +197,32 @@ impl<'a> Scope<'a> {
         self.type_index.get(name).map_or(&[], Vec::as_slice)
     }
 
+    /// The type `path` (whose last segment is `name`) names when written in
+    /// module `here` of `file`: the only type of that name, or the best of
+    /// several by the path's qualifier, then the same module, then the
+    /// longest shared module prefix, then the same file.
+    pub(crate) fn resolve_type(&self, path: &syn::Path, name: &str, here: &[String], file: FileId) -> Option<usize> {
+        let candidates = self.types_named(name);
+        if candidates.len() <= 1 {
+            return candidates.first().copied();
+        }
+        let qualifier = path
+            .segments
+            .iter()
+            .rev()
+            .nth(1)
+            .map(|segment| segment.ident.to_string())
+            .filter(|segment| !matches!(segment.as_str(), "self" | "super" | "crate" | "Self"));
+        candidates.iter().copied().max_by_key(|&index| {
+            let def = &self.types[index];
+            let qualified = qualifier.as_ref().is_some_and(|module| def.module.last() == Some(module));
+            let shared = here.iter().zip(&def.module).take_while(|(a, b)| a == b).count();
+            let same_module = def.module == here;
+            // `max_by_key` keeps the last maximum: negate the index to prefer the first.
+            (qualified, same_module, shared, def.file == file, std::cmp::Reverse(index))
+        })
+    }
+
     /// The level of `lint` for a finding anchored at `anchors` (see `Raw`).
     pub(crate) fn level(&self, lint: &Lint, anchors: &[SettingsId], config: &Config) -> Level {
         let mut level = None;
@@ -293,6 +322,7 @@ impl<'a> Scope<'a> {
                     is_pub: is_pub(&def.vis),
                     settings,
                     owner_fn,
+                    module: self.module.clone(),
                 });
             }
             syn::Item::Macro(def) => {
@@ -418,6 +448,7 @@ impl<'a> Scope<'a> {
                 is_pub: decl.is_pub,
                 settings,
                 owner_fn,
+                module: self.module.clone(),
             });
         }
     }
@@ -670,7 +701,15 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
                     syn::Member::Named(ident) => ident.to_string(),
                     syn::Member::Unnamed(index) => index.index.to_string(),
                 };
-                let owner = if Self::is_self(&field.base) { self.scope.fns[self.fn_id].self_ty.clone() } else { None };
+                let owner = if Self::is_self(&field.base) {
+                    self.scope.fns[self.fn_id].self_ty.clone()
+                } else if let Some(Root::Static(id)) = self.root_of(&field.base) {
+                    // `LOGGER.get().unwrap().lines`: a field of the struct the
+                    // static holds.
+                    collection::held_struct(self.scope, id).map(|(type_id, _)| self.scope.types[type_id].name.to_string())
+                } else {
+                    None
+                };
                 Some(Root::Field { owner, name })
             }
             Expr::Path(path) if path.qself.is_none() => {

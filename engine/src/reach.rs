@@ -95,26 +95,8 @@ impl<'a> Walker<'_, 'a> {
     /// closest to the field (same module, then the longest shared module
     /// prefix), then one in the same file.
     fn resolve(&self, path: &syn::Path, name: &str) -> Option<usize> {
-        let candidates = self.scope.types_named(name);
-        if candidates.len() <= 1 {
-            return candidates.first().copied();
-        }
-        let qualifier = path
-            .segments
-            .iter()
-            .rev()
-            .nth(1)
-            .map(|segment| segment.ident.to_string())
-            .filter(|segment| !matches!(segment.as_str(), "self" | "super" | "crate" | "Self"));
-        let here = &self.scope.types[self.owner].module;
-        candidates.iter().copied().max_by_key(|&index| {
-            let def = &self.scope.types[index];
-            let qualified = qualifier.as_ref().is_some_and(|module| def.module.last() == Some(module));
-            let shared = here.iter().zip(&def.module).take_while(|(a, b)| a == b).count();
-            let same_module = def.module == *here;
-            // `max_by_key` keeps the last maximum: negate the index to prefer the first.
-            (qualified, same_module, shared, def.file == self.file, std::cmp::Reverse(index))
-        })
+        let owner = &self.scope.types[self.owner];
+        self.scope.resolve_type(path, name, &owner.module, self.file)
     }
 
     fn walk(&mut self, ty: &'a Type, frame: usize, state: State, depth: usize) {

@@ -369,3 +369,60 @@ pub fn record(key: Key) { BY_KEY.lock().unwrap().get_or_insert_with(HashMap::new
 ";
     assert_eq!(unbounded(source).len(), 1, "{:#?}", unbounded(source));
 }
+
+#[test]
+fn should_warn_collection_in_a_field_of_the_struct_a_static_holds() {
+    let source = "
+use std::sync::{Mutex, OnceLock};
+pub struct MemLogger { pub lines: Mutex<Vec<String>>, pub level: u8 }
+static LOGGER: OnceLock<MemLogger> = OnceLock::new();
+pub fn log(s: &str) {
+    LOGGER.get_or_init(|| MemLogger { lines: Mutex::new(Vec::new()), level: 0 }).lines.lock().unwrap().push(s.to_owned());
+}
+";
+    let found = unbounded(source);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(pointed_text(source, &found[0]), "LOGGER");
+    assert!(found[0].message.contains("`push` adds to `MemLogger.lines` (a `Vec`) in `log`"), "{}", found[0].message);
+}
+
+#[test]
+fn should_warn_registry_struct_grown_by_its_own_methods() {
+    let source = "
+use std::{collections::HashMap, sync::{LazyLock, Mutex}};
+pub struct Registry { names: HashMap<u64, String>, next: u64 }
+impl Registry {
+    fn add(&mut self, name: String) -> u64 { self.next += 1; self.names.insert(self.next, name); self.next }
+}
+static REGISTRY: LazyLock<Mutex<Registry>> = LazyLock::new(|| Mutex::new(Registry { names: HashMap::new(), next: 0 }));
+pub fn register(name: &str) -> u64 { REGISTRY.lock().unwrap().add(name.to_owned()) }
+";
+    let found = unbounded(source);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(found[0].message.contains("`Registry.names`"), "{}", found[0].message);
+}
+
+#[test]
+fn should_not_warn_struct_in_a_static_whose_field_is_drained_or_immutable() {
+    let source = "
+use std::sync::{LazyLock, Mutex, OnceLock};
+pub struct Queue { items: Mutex<Vec<u32>> }
+impl Queue {
+    fn push(&self, x: u32) { self.items.lock().unwrap().push(x); }
+    fn take_all(&self) -> Vec<u32> { std::mem::take(&mut *self.items.lock().unwrap()) }
+}
+static QUEUE: OnceLock<Queue> = OnceLock::new();
+pub fn send(x: u32) { QUEUE.get().unwrap().push(x) }
+pub fn receive() -> Vec<u32> { QUEUE.get().unwrap().take_all() }
+
+// Filled once, before it is stored, and never changed after.
+pub struct Config { names: Vec<String> }
+static CONFIG: LazyLock<Config> = LazyLock::new(|| {
+    let mut config = Config { names: Vec::new() };
+    config.names.push(String::from(\"default\"));
+    config
+});
+pub fn names() -> &'static [String] { &CONFIG.names }
+";
+    assert!(unbounded(source).is_empty(), "{:#?}", unbounded(source));
+}

@@ -1,7 +1,7 @@
-use crate::collection;
+use crate::collection::{self, Collection};
 use crate::finding::{Finding, Label, Location};
 use crate::lints::{declare_lint, Level, Raw};
-use crate::model::{Op, Scope, StaticKind};
+use crate::model::{Op, Root, Scope, StaticKind, Use};
 use crate::Config;
 
 declare_lint! {
@@ -19,6 +19,11 @@ declare_lint! {
     /// literal, a constant, an enum variant, `TypeId::of::<T>()`) or whose key
     /// type has a few values only (`bool`, a fieldless enum or unit struct of
     /// the scope, tuples of those): such keys are a closed set.
+    ///
+    /// A static that holds a struct of the scope (`OnceLock<Logger>`,
+    /// `LazyLock<Mutex<Registry>>`) is checked field by field: a collection
+    /// field that is grown through the static or by the struct's own methods
+    /// and never shrunk is reported at the static.
     ///
     /// A `pub` static that could grow but that nothing in scope touches is
     /// reported too, with a note that its growth is elsewhere.
@@ -71,85 +76,162 @@ declare_lint! {
     ///   counts as a bound on the growth in that fn.
     /// - Names are matched without name resolution: a local variable with a
     ///   static's name is taken to be the static.
+    /// - For a struct held in a static, growth in the struct's own methods
+    ///   counts even when those methods only run while the value is built,
+    ///   before it is stored (a shrink on any value of the struct counts too).
     /// - A registry that each `'static` item joins once (`Vec<&'static dyn
     ///   Callsite>`) is bounded by the program, but the lint cannot tell it
     ///   from one that grows per call; allow it with a reason.
     pub UNBOUNDED_STATIC, unbounded_static, Warn, "growable collections in statics that are only ever grown"
 }
 
-/// Reports statics whose collection only grows.
+/// Reports statics whose collection only grows: the static's own collection,
+/// or one in a field of the struct the static holds (`OnceLock<Logger>` whose
+/// `Logger` has a `lines: Mutex<Vec<String>>`).
 pub(crate) fn check(scope: &Scope<'_>, config: &Config, out: &mut Vec<Raw>) {
     for (id, def) in scope.statics.iter().enumerate() {
-        let Some(found) = collection::find(scope, &def.ty, &config.bounded_cache_types) else { continue };
-        let mutable = found.mutable || def.kind == StaticKind::StaticMut;
+        match collection::find(scope, &def.ty, &config.bounded_cache_types) {
+            Some(found) => check_own(scope, id, &found, out),
+            None => check_held_struct(scope, config, id, out),
+        }
+    }
+}
+
+fn check_own(scope: &Scope<'_>, id: usize, found: &Collection, out: &mut Vec<Raw>) {
+    let def = &scope.statics[id];
+    let mutable = found.mutable || def.kind == StaticKind::StaticMut;
+    if found.bounded || !mutable {
+        return;
+    }
+    let uses: Vec<&Use> = scope.uses_of_static(id).collect();
+    if found.is_map && uses.iter().any(|u| u.memo) {
+        // A memo table: `cache_without_eviction` reports it.
+        return;
+    }
+    if uses.iter().any(|u| matches!(u.op, Op::Shrink | Op::Escape)) {
+        return;
+    }
+    let grows: Vec<&Use> = uses.iter().copied().filter(|u| u.op == Op::Grow && !u.guarded).collect();
+    let name = &def.name;
+    let holder = holder(def.kind);
+    let (message, labels, notes) = if let Some(first) = grows.first() {
+        let fn_name = scope.fns[first.fn_id].name;
+        (
+            format!(
+                "{holder} `{name}` only ever grows: `{}` adds to its `{}` in `{fn_name}` and nothing in scope removes from it",
+                first.method, found.name
+            ),
+            grow_labels(scope, name, &grows),
+            vec![lifetime_note(def.kind).to_string()],
+        )
+    } else if uses.is_empty() && def.is_pub && def.owner_fn.is_none() {
+        (
+            format!("public {holder} `{name}` holds a growable `{}` that nothing in scope empties", found.name),
+            Vec::new(),
+            vec![
+                lifetime_note(def.kind).to_string(),
+                format!("nothing in the analysed code touches `{name}`: its growth is elsewhere, so check that code also removes what it adds"),
+            ],
+        )
+    } else {
+        return;
+    };
+    out.push(raw(scope, id, message, labels, notes, help(&found.name)));
+}
+
+/// A static holding a struct of the scope by value: each collection field of
+/// the struct that is grown (through the static or in the struct's own
+/// methods) and never shrunk anywhere.
+fn check_held_struct(scope: &Scope<'_>, config: &Config, id: usize, out: &mut Vec<Raw>) {
+    let def = &scope.statics[id];
+    let Some((type_id, through_cell)) = collection::held_struct(scope, id) else { return };
+    let type_name = scope.types[type_id].name.to_string();
+    for field in &scope.types[type_id].fields {
+        let Some(field_name) = field.name.map(ToString::to_string) else { continue };
+        let Some(found) = collection::find(scope, field.ty, &config.bounded_cache_types) else { continue };
+        let mutable = found.mutable || through_cell || def.kind == StaticKind::StaticMut;
         if found.bounded || !mutable {
             continue;
         }
-        let uses: Vec<_> = scope.uses_of_static(id).collect();
-        if found.is_map && uses.iter().any(|u| u.memo) {
-            // A memo table: `cache_without_eviction` reports it.
+        // Uses of the field on this struct, and, for shrinking, on values
+        // whose type is unknown (a shrink anywhere is taken as eviction).
+        let uses: Vec<&Use> = scope
+            .uses
+            .iter()
+            .filter(|u| match &u.root {
+                Root::Field { owner, name } => *name == field_name && owner.as_ref().is_none_or(|owner| *owner == type_name),
+                Root::Static(_) => false,
+            })
+            .collect();
+        if uses.iter().any(|u| matches!(u.op, Op::Shrink | Op::Escape) || (found.is_map && u.memo)) {
             continue;
         }
-        if uses.iter().any(|u| matches!(u.op, Op::Shrink | Op::Escape)) {
-            continue;
-        }
-        let grows: Vec<_> = uses.iter().filter(|u| u.op == Op::Grow && !u.guarded).collect();
+        let grows: Vec<&Use> = uses
+            .iter()
+            .copied()
+            .filter(|u| u.op == Op::Grow && !u.guarded && matches!(&u.root, Root::Field { owner: Some(_), .. }))
+            .collect();
+        let Some(first) = grows.first() else { continue };
         let name = &def.name;
-        let holder = match def.kind {
-            StaticKind::ThreadLocal => "thread-local",
-            StaticKind::LazyStatic => "lazy static",
-            StaticKind::Static | StaticKind::StaticMut => "static",
-        };
-        let lifetime_note = match def.kind {
-            StaticKind::ThreadLocal => {
-                "a thread-local lives as long as its thread, and the main thread and pooled worker threads live as long as the program: everything added stays allocated"
-            }
-            _ => "a static lives until the program exits, so everything added to it stays allocated",
-        };
-        let help = format!(
-            "bound it (drop the oldest entry once `len()` reaches a limit, or use a ring buffer such as a capped `VecDeque`), empty it when its contents are consumed (`clear`, `drain`, `mem::take`), or keep the `{}` in a value with a shorter life",
+        let fn_name = scope.fns[first.fn_id].name;
+        let message = format!(
+            "{} `{name}` only ever grows: `{}` adds to `{type_name}.{field_name}` (a `{}`) in `{fn_name}` and nothing in scope removes from it",
+            holder(def.kind),
+            first.method,
             found.name
         );
-        let (message, labels, notes) = if let Some(first) = grows.first() {
-            let fn_name = scope.fns[first.fn_id].name;
-            let labels = grows
-                .iter()
-                .map(|u| Label {
-                    location: Location { file: scope.fns[u.fn_id].file, span: u.span },
-                    message: format!("`{name}` grows here"),
-                })
-                .collect();
-            (
-                format!(
-                    "{holder} `{name}` only ever grows: `{}` adds to its `{}` in `{fn_name}` and nothing in scope removes from it",
-                    first.method, found.name
-                ),
-                labels,
-                vec![lifetime_note.to_string()],
-            )
-        } else if uses.is_empty() && def.is_pub && def.owner_fn.is_none() {
-            (
-                format!("public {holder} `{name}` holds a growable `{}` that nothing in scope empties", found.name),
-                Vec::new(),
-                vec![
-                    lifetime_note.to_string(),
-                    format!("nothing in the analysed code touches `{name}`: its growth is elsewhere, so check that code also removes what it adds"),
-                ],
-            )
-        } else {
-            continue;
-        };
-        out.push(Raw {
-            finding: Finding {
-                lint: &UNBOUNDED_STATIC,
-                level: Level::Warn,
-                location: scope.static_location(id),
-                message,
-                labels,
-                notes,
-                help: Some(help),
-            },
-            anchors: vec![def.settings],
-        });
+        let notes = vec![
+            lifetime_note(def.kind).to_string(),
+            format!("the `{type_name}` in `{name}` is never dropped, so neither is its `{field_name}`"),
+        ];
+        out.push(raw(scope, id, message, grow_labels(scope, name, &grows), notes, help(&found.name)));
+    }
+}
+
+fn holder(kind: StaticKind) -> &'static str {
+    match kind {
+        StaticKind::ThreadLocal => "thread-local",
+        StaticKind::LazyStatic => "lazy static",
+        StaticKind::Static | StaticKind::StaticMut => "static",
+    }
+}
+
+fn lifetime_note(kind: StaticKind) -> &'static str {
+    match kind {
+        StaticKind::ThreadLocal => {
+            "a thread-local lives as long as its thread, and the main thread and pooled worker threads live as long as the program: everything added stays allocated"
+        }
+        _ => "a static lives until the program exits, so everything added to it stays allocated",
+    }
+}
+
+fn help(collection: &str) -> String {
+    format!(
+        "bound it (drop the oldest entry once `len()` reaches a limit, or use a ring buffer such as a capped `VecDeque`), empty it when its contents are consumed (`clear`, `drain`, `mem::take`), or keep the `{collection}` in a value with a shorter life"
+    )
+}
+
+fn grow_labels(scope: &Scope<'_>, name: &syn::Ident, grows: &[&Use]) -> Vec<Label> {
+    grows
+        .iter()
+        .map(|u| Label {
+            location: Location { file: scope.fns[u.fn_id].file, span: u.span },
+            message: format!("`{name}` grows here"),
+        })
+        .collect()
+}
+
+fn raw(scope: &Scope<'_>, id: usize, message: String, labels: Vec<Label>, notes: Vec<String>, help: String) -> Raw {
+    Raw {
+        finding: Finding {
+            lint: &UNBOUNDED_STATIC,
+            level: Level::Warn,
+            location: scope.static_location(id),
+            message,
+            labels,
+            notes,
+            help: Some(help),
+        },
+        anchors: vec![scope.statics[id].settings],
     }
 }
