@@ -329,6 +329,11 @@ impl<'a> Scope<'a> {
                 let settings = self.settings_for(&def.attrs, file, parent);
                 self.collect_macro(&def.mac, file, settings, owner_fn);
             }
+            // Test code runs in test builds only: its growth and its
+            // clean-ups are not the program's.
+            syn::Item::Mod(def) if is_test_only(&def.attrs) => {}
+            syn::Item::Fn(def) if is_test_only(&def.attrs) => {}
+            syn::Item::Impl(def) if is_test_only(&def.attrs) => {}
             syn::Item::Mod(def) => {
                 let settings = self.settings_for(&def.attrs, file, parent);
                 if let Some((_, items)) = &def.content {
@@ -346,6 +351,9 @@ impl<'a> Scope<'a> {
                 let self_ty = crate::types::segment(&def.self_ty).map(|segment| segment.name);
                 for impl_item in &def.items {
                     if let syn::ImplItem::Fn(method) = impl_item {
+                        if is_test_only(&method.attrs) {
+                            continue;
+                        }
                         let settings = self.settings_for(&method.attrs, file, settings);
                         self.collect_fn(&method.sig, &method.attrs, &method.block, self_ty.clone(), file, settings, owner_fn);
                     }
@@ -474,6 +482,14 @@ impl<'a> Scope<'a> {
     pub(crate) fn static_location(&self, id: usize) -> Location {
         Location { file: self.statics[id].file, span: self.statics[id].name.span() }
     }
+}
+
+/// `#[test]` or `#[cfg(test)]`: an item compiled into test builds only.
+fn is_test_only(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|attr| {
+        attr.path().is_ident("test")
+            || (attr.path().is_ident("cfg") && attr.parse_args::<Ident>().is_ok_and(|arg| arg == "test"))
+    })
 }
 
 fn is_pub(vis: &syn::Visibility) -> bool {

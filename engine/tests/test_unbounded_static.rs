@@ -426,3 +426,34 @@ pub fn names() -> &'static [String] { &CONFIG.names }
 ";
     assert!(unbounded(source).is_empty(), "{:#?}", unbounded(source));
 }
+
+#[test]
+fn should_warn_when_the_only_clear_is_in_test_code() {
+    let source = "
+use std::sync::Mutex;
+static EVENTS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+pub fn record(event: &str) { EVENTS.lock().unwrap().push(event.to_owned()); }
+#[cfg(test)]
+fn reset() { EVENTS.lock().unwrap().clear(); }
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn records() { super::record(\"a\"); super::EVENTS.lock().unwrap().clear(); }
+}
+";
+    let found = unbounded(source);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(pointed_text(source, &found[0]), "EVENTS");
+}
+
+#[test]
+fn should_not_warn_when_a_clear_is_compiled_outside_tests_too() {
+    let source = "
+use std::sync::Mutex;
+static EVENTS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+pub fn record(event: &str) { EVENTS.lock().unwrap().push(event.to_owned()); }
+#[cfg(any(test, feature = \"reset\"))]
+pub fn reset() { EVENTS.lock().unwrap().clear(); }
+";
+    assert!(unbounded(source).is_empty(), "{:#?}", unbounded(source));
+}

@@ -71,7 +71,8 @@ declare_lint! {
     ///   handed to a function (`helper(&mut HISTORY.lock().unwrap())`) or named in a
     ///   macro whose body is not an expression list is assumed to be shrunk there.
     /// - Any `remove`, `pop` or `clear` counts as eviction, even one that only
-    ///   runs on an error path.
+    ///   runs on an error path (but not one in test code: items under
+    ///   `#[test]` or `#[cfg(test)]` are not analysed).
     /// - A `len()` check on the collection anywhere in a condition of the same fn
     ///   counts as a bound on the growth in that fn.
     /// - Names are matched without name resolution: a local variable with a
