@@ -14,9 +14,12 @@ pub(crate) struct Collection {
     pub(crate) name: String,
     /// A keyed map: the shape of a memo table.
     pub(crate) is_map: bool,
-    /// A cache type known to bound itself (`LruCache`, moka's `Cache`, ...),
-    /// or a map or set whose keys come from a closed set (see [`closed_type`]).
+    /// A cache type known to bound itself (`LruCache`, moka's `Cache`, ...).
     pub(crate) bounded: bool,
+    /// A map or set whose key type has a few values only (see
+    /// [`closed_type`]): it cannot gain entries past them, though the values
+    /// in it can still grow (`HashMap<Level, Vec<String>>`).
+    pub(crate) closed_keys: bool,
     /// Whether it can be changed through a shared reference (a lock or cell on
     /// the way, or a concurrent collection).
     pub(crate) mutable: bool,
@@ -50,14 +53,15 @@ fn walk(scope: &Scope<'_>, ty: &Type, extra_bounded: &[String], mutable: bool, d
     let name = segment.name;
     let first = segment.args.first().copied();
     if is(symbol::BOUNDED_CACHES, &name) || extra_bounded.contains(&name) {
-        return Some(Collection { name, is_map: true, bounded: true, mutable: true });
+        return Some(Collection { name, is_map: true, bounded: true, closed_keys: false, mutable: true });
     }
     if is(symbol::GROWABLE, &name) {
         let concurrent = is(symbol::CONCURRENT, &name);
         let keyed = is(symbol::MAPS, &name) || is(symbol::SETS, &name);
         return Some(Collection {
             is_map: is(symbol::MAPS, &name),
-            bounded: keyed && first.is_some_and(|key| closed_type(scope, key, 0)),
+            bounded: false,
+            closed_keys: keyed && first.is_some_and(|key| closed_type(scope, key, 0)),
             mutable: mutable || concurrent,
             name,
         });

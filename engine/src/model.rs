@@ -141,6 +141,9 @@ pub(crate) struct Use {
     pub(crate) memo: bool,
     /// A lookup whose result flows to the fn's return value.
     pub(crate) returned: bool,
+    /// A growth or shrink of a value inside the collection (`map.entry(k)
+    /// .or_default().push(..)`), not of the collection's own entries.
+    pub(crate) in_value: bool,
 }
 
 /// The analysed scope.
@@ -659,6 +662,7 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
             guarded: false,
             memo: false,
             returned,
+            in_value: false,
         });
     }
 
@@ -743,6 +747,25 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
                 self.accessors.get(&name).copied().map(Root::Static)
             }
             _ => None,
+        }
+    }
+
+    /// The static or field whose map holds the value `expr` reaches by key:
+    /// `map.entry(k).or_default()`, `map.get_mut(&k).unwrap()`.
+    fn value_root(&self, expr: &Expr) -> Option<Root> {
+        let Expr::MethodCall(call) = expr else { return None };
+        let method = call.method.to_string();
+        if is(symbol::PASS_THROUGH_METHODS, &method) || is_access(call) {
+            self.value_root(&call.receiver)
+        } else if is(symbol::ENTRY_INSERTS, &method) {
+            match &*call.receiver {
+                Expr::MethodCall(entry) if entry.method == "entry" => self.root_of(&entry.receiver),
+                _ => None,
+            }
+        } else if method == "get_mut" && call.args.len() == 1 {
+            self.root_of(&call.receiver)
+        } else {
+            None
         }
     }
 
@@ -946,6 +969,17 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
                 self.push(root, Op::Lookup, method.clone(), span);
             } else if method == "len" && self.in_condition > 0 {
                 self.len_checked.insert(root);
+            }
+        }
+        // `map.entry(k).or_default().push(..)`, `map.get_mut(&k).unwrap().clear()`:
+        // growing or shrinking a value inside the map grows or shrinks the map.
+        else if is(symbol::GROW_METHODS, &method) || is(symbol::SHRINK_METHODS, &method) {
+            if let Some(root) = self.value_root(&call.receiver) {
+                let op = if is(symbol::SHRINK_METHODS, &method) { Op::Shrink } else { Op::Grow };
+                self.push(root, op, method.clone(), call.method.span());
+                if let Some(last) = self.uses.last_mut() {
+                    last.in_value = true;
+                }
             }
         }
         // `map.entry(k).or_insert_with(..)`: a lookup that inserts on a miss.

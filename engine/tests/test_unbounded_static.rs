@@ -457,3 +457,31 @@ pub fn reset() { EVENTS.lock().unwrap().clear(); }
 ";
     assert!(unbounded(source).is_empty(), "{:#?}", unbounded(source));
 }
+
+#[test]
+fn should_warn_closed_keys_whose_values_grow() {
+    let source = "
+use std::{collections::HashMap, sync::{LazyLock, Mutex}};
+#[derive(PartialEq, Eq, Hash)]
+pub enum Chan { Stdout, Stderr }
+static CAPTURED: LazyLock<Mutex<HashMap<Chan, Vec<String>>>> = LazyLock::new(Default::default);
+pub fn out(line: &str) { CAPTURED.lock().unwrap().entry(Chan::Stdout).or_default().push(line.to_owned()); }
+static BY_LEVEL: LazyLock<Mutex<HashMap<&'static str, Vec<String>>>> = LazyLock::new(Default::default);
+pub fn warn(line: &str) { BY_LEVEL.lock().unwrap().get_mut(\"warn\").unwrap().push(line.to_owned()); }
+";
+    let found = unbounded(source);
+    assert_eq!(found.len(), 2, "{found:#?}");
+}
+
+#[test]
+fn should_not_warn_closed_keys_whose_values_are_emptied() {
+    let source = "
+use std::{collections::HashMap, sync::{LazyLock, Mutex}};
+#[derive(PartialEq, Eq, Hash)]
+pub enum Chan { Stdout, Stderr }
+static CAPTURED: LazyLock<Mutex<HashMap<Chan, Vec<String>>>> = LazyLock::new(Default::default);
+pub fn out(line: &str) { CAPTURED.lock().unwrap().entry(Chan::Stdout).or_default().push(line.to_owned()); }
+pub fn flush() { CAPTURED.lock().unwrap().get_mut(&Chan::Stdout).unwrap().clear(); }
+";
+    assert!(unbounded(source).is_empty(), "{:#?}", unbounded(source));
+}

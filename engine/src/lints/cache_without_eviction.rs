@@ -154,7 +154,7 @@ fn check_fields(scope: &Scope<'_>, config: &Config, out: &mut Vec<Raw>) {
 
 /// A map that is not a known bounded cache.
 fn memo_map(scope: &Scope<'_>, ty: &syn::Type, config: &Config) -> Option<Collection> {
-    collection::find(scope, ty, &config.bounded_cache_types).filter(|found| found.is_map && !found.bounded)
+    collection::find(scope, ty, &config.bounded_cache_types).filter(|found| found.is_map && !found.bounded && !found.closed_keys)
 }
 
 /// The first memo use, when there are memo uses and no eviction.

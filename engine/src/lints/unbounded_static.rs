@@ -18,7 +18,9 @@ declare_lint! {
     /// bounded, and so is an insert whose key is written out in the code (a
     /// literal, a constant, an enum variant, `TypeId::of::<T>()`) or whose key
     /// type has a few values only (`bool`, a fieldless enum or unit struct of
-    /// the scope, tuples of those): such keys are a closed set.
+    /// the scope, tuples of those): such keys are a closed set. Values that
+    /// grow inside such a map (`map.entry(key).or_default().push(..)`,
+    /// `map.get_mut(&key).unwrap().push(..)`) still count as growth.
     ///
     /// A static that holds a struct of the scope (`OnceLock<Logger>`,
     /// `LazyLock<Mutex<Registry>>`) is checked field by field: a collection
@@ -112,7 +114,7 @@ fn check_own(scope: &Scope<'_>, id: usize, found: &Collection, out: &mut Vec<Raw
     if uses.iter().any(|u| matches!(u.op, Op::Shrink | Op::Escape)) {
         return;
     }
-    let grows: Vec<&Use> = uses.iter().copied().filter(|u| u.op == Op::Grow && !u.guarded).collect();
+    let grows: Vec<&Use> = uses.iter().copied().filter(|u| is_growth(found, u)).collect();
     let name = &def.name;
     let holder = holder(def.kind);
     let (message, labels, notes) = if let Some(first) = grows.first() {
@@ -170,7 +172,7 @@ fn check_held_struct(scope: &Scope<'_>, config: &Config, id: usize, out: &mut Ve
         let grows: Vec<&Use> = uses
             .iter()
             .copied()
-            .filter(|u| u.op == Op::Grow && !u.guarded && matches!(&u.root, Root::Field { owner: Some(_), .. }))
+            .filter(|u| is_growth(&found, u) && matches!(&u.root, Root::Field { owner: Some(_), .. }))
             .collect();
         let Some(first) = grows.first() else { continue };
         let name = &def.name;
@@ -187,6 +189,12 @@ fn check_held_struct(scope: &Scope<'_>, config: &Config, id: usize, out: &mut Ve
         ];
         out.push(raw(scope, id, message, grow_labels(scope, name, &grows), notes, help(&found.name)));
     }
+}
+
+/// A growth not bounded by a `len()` check or a closed set of keys (a map
+/// with closed keys still grows through its values).
+fn is_growth(found: &Collection, u: &Use) -> bool {
+    u.op == Op::Grow && !u.guarded && (u.in_value || !found.closed_keys)
 }
 
 fn holder(kind: StaticKind) -> &'static str {
