@@ -448,3 +448,21 @@ pub struct Trie { pub children: RefCell<HashMap<char, Rc<Trie>>>, pub parent: Op
     assert_eq!(pointed_text(source, &found[0]), "parent");
     assert!(found[0].notes[0].contains("`Trie` values keep each other's"), "{:?}", found[0].notes);
 }
+
+#[test]
+fn should_blame_the_back_pointer_that_holds_a_handle_by_value() {
+    let source = "
+use std::{cell::RefCell, rc::Rc};
+#[derive(Clone)]
+pub struct Ctx { inner: Rc<RefCell<CtxInner>> }
+pub struct CtxInner { pub children: Vec<ChildComp> }
+pub struct ChildComp { pub ctx: Ctx }
+";
+    let found = rc_cycles(source);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(pointed_text(source, &found[0]), "ctx");
+    assert!(found[0].message.contains("`Ctx.inner -> CtxInner.children -> ChildComp.ctx -> Ctx`"), "{}", found[0].message);
+    let help = found[0].help.as_deref().unwrap();
+    assert!(help.contains("instead of `ctx: Ctx`") && help.contains("`Weak<RefCell<CtxInner>>`"), "{help}");
+    assert_eq!(found[0].labels.len(), 2);
+}

@@ -473,9 +473,43 @@ fn report(scope: &Scope<'_>, graph: &TypeGraph, edge_fields: &[usize], e: usize,
         (message, notes, help)
     };
 
+    // A handle type (`struct Ctx { inner: Rc<RefCell<CtxInner>> }`) held by
+    // value in a back-pointer (`ChildComp.ctx: Ctx`): the back-pointer is the
+    // field to change (to a weak handle), not the handle's `Rc`, which every
+    // other owner of a `Ctx` relies on.
+    let handle = path.len() >= 2 && !is_back_edge(&edge.field) && {
+        let into = &graph.edges[path[path.len() - 2]];
+        into.kind == EdgeKind::Owns && into.to == edge.from && is_back_edge(&into.field)
+    };
+    let (blame, location, message, help) = if handle {
+        let back = path[path.len() - 2];
+        let back_edge = &graph.edges[back];
+        let (_, back_field) = locate(back);
+        let back_ident = back_field.name.map(|name| format!("{name}: ")).unwrap_or_default();
+        let handle_name = &graph.nodes[edge.from].name;
+        let mut names: Vec<String> = std::iter::once(e).chain(path[..path.len() - 1].iter().copied()).map(|p| graph.edges[p].field.clone()).collect();
+        names.push(handle_name.clone());
+        if names.len() > MAX_SHOWN {
+            let hidden = names.len() - MAX_SHOWN;
+            names.splice(MAX_SHOWN / 2..names.len() - MAX_SHOWN / 2, [format!("({hidden} more)")]);
+        }
+        (
+            back,
+            back_edge.location,
+            format!("`{}` closes a strong `{pointer}` cycle: `{}`", back_edge.field, names.join(" -> ")),
+            format!(
+                "hold a weak handle here instead of `{back_ident}{}`: `{handle_name}` keeps a strong `{pointer}` in `{}`; give this field a handle that holds `{replacement}` (made with `{pointer}::downgrade`) and `upgrade()` it when it is used",
+                types::display(back_field.ty),
+                edge.field
+            ),
+        )
+    } else {
+        (e, edge.location, message, help)
+    };
+
     let labels = path
         .iter()
-        .filter(|&&p| p != e)
+        .filter(|&&p| p != blame)
         .take(MAX_SHOWN)
         .map(|&p| Label {
             location: graph.edges[p].location,
@@ -492,7 +526,7 @@ fn report(scope: &Scope<'_>, graph: &TypeGraph, edge_fields: &[usize], e: usize,
         finding: Finding {
             lint: &RC_CYCLE,
             level: Level::Warn,
-            location: edge.location,
+            location,
             message,
             labels,
             notes,
@@ -528,10 +562,15 @@ fn in_alias(scope: &Scope<'_>, ty: &syn::Type, names: &[&str]) -> Option<String>
     found
 }
 
-/// "a `Car`", "an `Actor`": the article by the name's first letter (`U` takes
-/// "a", as in `User`, `Unit`, `Url`).
+/// "a `Car`", "an `Actor`": the article by how the name starts (`Unexpected`,
+/// `Update` take "an"; `User`, `Unit`, `Url`, `Uuid` sound like "you" and take "a").
 fn with_article(name: &str) -> String {
-    let vowel = name.chars().next().is_some_and(|first| "AEIOaeio".contains(first));
+    let lower = name.to_ascii_lowercase();
+    let vowel = match lower.as_bytes().first() {
+        Some(b'a' | b'e' | b'i' | b'o') => true,
+        Some(b'u') => !["uni", "us", "ur", "ut", "uu"].iter().any(|prefix| lower.starts_with(prefix)),
+        _ => false,
+    };
     format!("{} `{name}`", if vowel { "an" } else { "a" })
 }
 
