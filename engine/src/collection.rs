@@ -107,7 +107,8 @@ pub(crate) fn held_struct(scope: &Scope<'_>, id: usize) -> Option<(usize, bool)>
 }
 
 /// Whether every value of `ty` is one of a few known in advance, so a map
-/// keyed by it cannot outgrow them: `bool`, `()`, a type of the scope with no
+/// keyed by it cannot outgrow them: `bool`, `()`, `TypeId` (one per type of
+/// the program), a type of the scope with no
 /// fields at all (a fieldless enum such as `enum Level { Error, Warn }`, a
 /// unit struct), or a tuple or reference of those.
 fn closed_type(scope: &Scope<'_>, ty: &Type, depth: usize) -> bool {
@@ -119,7 +120,8 @@ fn closed_type(scope: &Scope<'_>, ty: &Type, depth: usize) -> bool {
         Type::Reference(reference) => closed_type(scope, &reference.elem, depth + 1),
         ty => {
             let Some(segment) = types::segment(ty) else { return false };
-            if segment.name == "bool" {
+            // `TypeId`: one per type of the program.
+            if segment.name == "bool" || segment.name == "TypeId" {
                 return true;
             }
             if let Some(alias) = scope.aliases.get(&segment.name) {

@@ -240,6 +240,11 @@ pub(crate) const ACCESS_METHODS: &[&str] = &[
     "blocking_write",
     "await",
     "get_mut_or_init",
+    // `Result` adapters that pass the guard on: `lock().ok()`, `write().map_err(..)?`.
+    "ok",
+    "map_err",
+    "context",
+    "with_context",
 ];
 
 /// Methods that run a closure with access to the value behind their receiver:

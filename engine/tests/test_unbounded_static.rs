@@ -485,3 +485,35 @@ pub fn flush() { CAPTURED.lock().unwrap().get_mut(&Chan::Stdout).unwrap().clear(
 ";
     assert!(unbounded(source).is_empty(), "{:#?}", unbounded(source));
 }
+
+#[test]
+fn should_not_warn_map_keyed_by_a_type_id_parameter() {
+    let source = "
+use std::{any::TypeId, collections::HashMap, sync::Mutex};
+static COUNTS: Mutex<Option<HashMap<TypeId, usize>>> = Mutex::new(None);
+pub fn inc<T: 'static>() { do_inc(TypeId::of::<T>()) }
+fn do_inc(key: TypeId) { COUNTS.lock().unwrap().get_or_insert_with(HashMap::new).insert(key, 1); }
+";
+    assert!(unbounded(source).is_empty(), "{:#?}", unbounded(source));
+}
+
+#[test]
+fn should_see_a_shrink_through_a_closure_on_the_lock_result() {
+    let source = "
+use std::{collections::VecDeque, sync::Mutex};
+static FREE: Mutex<VecDeque<usize>> = Mutex::new(VecDeque::new());
+pub fn take_id() -> Option<usize> { FREE.lock().ok().and_then(|mut free| free.pop_front()) }
+pub fn give_id(id: usize) { FREE.lock().unwrap().push_back(id); }
+";
+    assert!(unbounded(source).is_empty(), "{:#?}", unbounded(source));
+}
+
+#[test]
+fn should_warn_growth_after_a_question_mark_on_the_lock_result() {
+    let source = "
+use std::{collections::HashMap, sync::{LazyLock, RwLock}};
+static DATA: LazyLock<RwLock<HashMap<String, u64>>> = LazyLock::new(|| RwLock::new(HashMap::new()));
+pub fn record(key: &str) -> Result<(), ()> { DATA.write().map_err(|_| ())?.insert(key.to_owned(), 1); Ok(()) }
+";
+    assert_eq!(unbounded(source).len(), 1, "{:#?}", unbounded(source));
+}

@@ -69,9 +69,10 @@ declare_lint! {
     /// A static memo table gets this lint and not `unbounded_static` as well.
     ///
     /// ### Known problems
-    /// - Fields are matched by name: `x.cache` counts for every analysed type
-    ///   with a map field called `cache`, and an eviction through any of them
-    ///   counts for all.
+    /// - Fields are matched by name where the owner's type is not known:
+    ///   `x.cache` on a value that is not `self` (nor a static's struct) counts
+    ///   for every analysed type with a map field called `cache`, and an
+    ///   eviction through it counts for all of them.
     /// - Eviction is any `remove`/`retain`/`clear`/... anywhere in scope, even on
     ///   a path that never runs; code outside the scope (another module, a trait
     ///   impl elsewhere) is not seen, and a map handed to a function by `&mut` is

@@ -58,7 +58,8 @@ declare_lint! {
     /// ### Known problems
     /// - The analysis reads types, not values: it reports cycles that the types
     ///   allow, even where the program never builds one (a doubly linked list that
-    ///   is always unlinked before it is dropped, a graph cleared in `Drop`).
+    ///   is always unlinked before it is dropped, a graph cleared in `Drop`, a
+    ///   self-referential chain kept acyclic by `Rc::ptr_eq` checks).
     ///   Silence those with `#[leak_audit(allow(rc_cycle), reason = "..")]`.
     /// - Names are matched by their last path segment, without name resolution:
     ///   two types with the same name in different modules are taken to be the

@@ -17,8 +17,8 @@ declare_lint! {
     /// collection). Growth that only happens after a `len()` check is taken as
     /// bounded, and so is an insert whose key is written out in the code (a
     /// literal, a constant, an enum variant, `TypeId::of::<T>()`) or whose key
-    /// type has a few values only (`bool`, a fieldless enum or unit struct of
-    /// the scope, tuples of those): such keys are a closed set. Values that
+    /// type has a few values only (`bool`, `TypeId`, a fieldless enum or unit
+    /// struct of the scope, tuples of those): such keys are a closed set. Values that
     /// grow inside such a map (`map.entry(key).or_default().push(..)`,
     /// `map.get_mut(&key).unwrap().push(..)`) still count as growth.
     ///
