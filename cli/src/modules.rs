@@ -10,15 +10,22 @@
 //!   directory: the file's module directory joined with `m` (or with the
 //!   inline module's own `#[path]`).
 //!
-//! A module with a `#[cfg(..)]` whose file is missing is skipped silently: it
-//! is most likely compiled only on another platform.
+//! - `#[cfg_attr(pred, path = "p")] mod x;` uses `p` when `pred` holds. The
+//!   predicate is not evaluated (it names platforms and features): the first
+//!   such path whose file exists is read, else the plain `x.rs`/`x/mod.rs`.
+//!
+//! A module with a `#[cfg(..)]` or a `#[cfg_attr(.., path = ..)]` whose file is
+//! missing is skipped silently: it is most likely compiled only on another
+//! platform.
 
 use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
+use syn::Token;
 
 use crate::diagnostic::{Diagnostic, DiagnosticSpan};
 use crate::source::SourceText;
@@ -132,7 +139,8 @@ impl Loader<'_> {
             span.end = DiagnosticSpan::from_span(file, end, true, None).end;
             span
         };
-        let is_cfg = module.attrs.iter().any(|attr| attr.path().is_ident("cfg"));
+        let conditional_paths = cfg_attr_paths(&module.attrs);
+        let is_cfg = !conditional_paths.is_empty() || module.attrs.iter().any(|attr| attr.path().is_ident("cfg"));
         let file_index = self.krate.files.iter().position(|known| Arc::ptr_eq(known, file));
 
         if let Some(relative) = path_attr {
@@ -143,6 +151,21 @@ impl Loader<'_> {
                     self.add_file(path, text, &module_dir, child_module(dirs.module, &module.ident));
                 }
                 Err(_) if is_cfg && !path.exists() => {}
+                Err(error) => {
+                    let message = format!("couldn't read `{}`: {error}", (self.display)(&path));
+                    self.krate.errors.push((file_index, Diagnostic::error(message, Some(span()))));
+                }
+            }
+            return;
+        }
+
+        // `#[cfg_attr(unix, path = "unix.rs")]`: the first that exists.
+        if let Some(path) = conditional_paths.iter().map(|relative| dirs.path_base.join(relative)).find(|path| path.is_file()) {
+            match fs::read_to_string(&path) {
+                Ok(text) => {
+                    let module_dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
+                    self.add_file(path, text, &module_dir, child_module(dirs.module, &module.ident));
+                }
                 Err(error) => {
                     let message = format!("couldn't read `{}`: {error}", (self.display)(&path));
                     self.krate.errors.push((file_index, Diagnostic::error(message, Some(span()))));
@@ -211,6 +234,23 @@ fn path_attribute(attrs: &[syn::Attribute]) -> Option<String> {
     })
 }
 
+/// The paths of `#[cfg_attr(pred, path = "..")]` attributes, in order.
+fn cfg_attr_paths(attrs: &[syn::Attribute]) -> Vec<String> {
+    let mut paths = Vec::new();
+    for attr in attrs.iter().filter(|attr| attr.path().is_ident("cfg_attr")) {
+        let Ok(metas) = attr.parse_args_with(Punctuated::<syn::Meta, Token![,]>::parse_terminated) else { continue };
+        // The first is the predicate; the rest are the attributes it applies.
+        paths.extend(metas.iter().skip(1).filter_map(|meta| match meta {
+            syn::Meta::NameValue(name_value) if name_value.path.is_ident("path") => match &name_value.value {
+                syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. }) => Some(text.value()),
+                _ => None,
+            },
+            _ => None,
+        }));
+    }
+    paths
+}
+
 trait UnrawString {
     fn unraw_string(&self) -> String;
 }
@@ -248,6 +288,7 @@ mod tests {
             ("type.rs", "type"),
             ("inl/p.rs", "inl::q"),
             ("thread_files/tls.rs", "thread::state"),
+            ("platform/unix.rs", "platform"),
         ];
         let expected: Vec<(String, String)> = expected.iter().map(|&(a, b)| (a.to_owned(), b.to_owned())).collect();
         assert_eq!(found, expected);
