@@ -20,6 +20,9 @@ pub(crate) struct Collection {
     /// [`closed_type`]): it cannot gain entries past them, though the values
     /// in it can still grow (`HashMap<Level, Vec<String>>`).
     pub(crate) closed_keys: bool,
+    /// Its elements (a map's values) are growable collections themselves
+    /// (`HashMap<K, Vec<T>>`, `Vec<Vec<T>>`), so growing one grows it.
+    pub(crate) values_grow: bool,
     /// Whether it can be changed through a shared reference (a lock or cell on
     /// the way, or a concurrent collection).
     pub(crate) mutable: bool,
@@ -53,15 +56,20 @@ fn walk(scope: &Scope<'_>, ty: &Type, extra_bounded: &[String], mutable: bool, d
     let name = segment.name;
     let first = segment.args.first().copied();
     if is(symbol::BOUNDED_CACHES, &name) || extra_bounded.contains(&name) {
-        return Some(Collection { name, is_map: true, bounded: true, closed_keys: false, mutable: true });
+        return Some(Collection { name, is_map: true, bounded: true, closed_keys: false, values_grow: false, mutable: true });
     }
     if is(symbol::GROWABLE, &name) {
         let concurrent = is(symbol::CONCURRENT, &name);
         let keyed = is(symbol::MAPS, &name) || is(symbol::SETS, &name);
+        let element = if is(symbol::MAPS, &name) { segment.args.get(1) } else { first.as_ref() };
+        let values_grow = element.is_some_and(|element| {
+            walk(scope, element, extra_bounded, false, depth + 1).is_some_and(|inner| !inner.bounded)
+        });
         return Some(Collection {
             is_map: is(symbol::MAPS, &name),
             bounded: false,
             closed_keys: keyed && first.is_some_and(|key| closed_type(scope, key, 0)),
+            values_grow,
             mutable: mutable || concurrent,
             name,
         });

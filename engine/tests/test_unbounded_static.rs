@@ -517,3 +517,20 @@ pub fn record(key: &str) -> Result<(), ()> { DATA.write().map_err(|_| ())?.inser
 ";
     assert_eq!(unbounded(source).len(), 1, "{:#?}", unbounded(source));
 }
+
+#[test]
+fn should_not_take_a_user_types_insert_for_growth_of_the_map_holding_it() {
+    let source = "
+use std::{collections::HashMap, sync::{LazyLock, RwLock}};
+#[derive(Clone, Copy)]
+pub enum Style { Normal, Bold }
+pub struct StyleMap { map: HashMap<&'static str, u32> }
+impl StyleMap {
+    fn new() -> Self { Self { map: HashMap::new() } }
+    fn insert(&mut self, _style: Style, v: u32) { self.map.insert(\"n\", v); }
+}
+static FONTS: LazyLock<RwLock<HashMap<&'static str, StyleMap>>> = LazyLock::new(|| RwLock::new(HashMap::new()));
+pub fn register(style: Style, v: u32) { FONTS.write().unwrap().entry(\"default\").or_insert_with(StyleMap::new).insert(style, v); }
+";
+    assert!(unbounded(source).is_empty(), "{:#?}", unbounded(source));
+}

@@ -192,9 +192,10 @@ fn check_held_struct(scope: &Scope<'_>, config: &Config, id: usize, out: &mut Ve
 }
 
 /// A growth not bounded by a `len()` check or a closed set of keys (a map
-/// with closed keys still grows through its values).
+/// with closed keys still grows through its values, when those are
+/// collections: a `push` on a user type's value is that type's own method).
 fn is_growth(found: &Collection, u: &Use) -> bool {
-    u.op == Op::Grow && !u.guarded && (u.in_value || !found.closed_keys)
+    u.op == Op::Grow && !u.guarded && if u.in_value { found.values_grow } else { !found.closed_keys }
 }
 
 fn holder(kind: StaticKind) -> &'static str {
