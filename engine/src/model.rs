@@ -643,10 +643,22 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
                     }
                 } else if is(symbol::PASS_THROUGH_METHODS, &method) {
                     self.lookup_root(&call.receiver)
+                } else if is(symbol::WITH_METHODS, &method) {
+                    // `CACHE.with(|c| c.borrow().get(k).cloned())`: the
+                    // closure's value is the call's (its parameter is an alias
+                    // of the receiver by the time a binding is made).
+                    call.args.iter().find_map(|arg| match arg {
+                        Expr::Closure(closure) => self.lookup_root(&closure.body),
+                        _ => None,
+                    })
                 } else {
                     None
                 }
             }
+            Expr::Block(block) => match block.block.stmts.last() {
+                Some(syn::Stmt::Expr(tail, None)) => self.lookup_root(tail),
+                _ => None,
+            },
             _ => None,
         }
     }

@@ -438,3 +438,19 @@ impl Palette {
 ";
     assert!(caches(source).is_empty(), "{:#?}", caches(source));
 }
+
+#[test]
+fn should_warn_memo_split_across_two_with_closures() {
+    let source = "
+use std::{cell::RefCell, collections::HashMap};
+thread_local! { static CACHE: RefCell<HashMap<String, u64>> = RefCell::new(HashMap::new()); }
+pub fn load(key: &str) -> u64 {
+    if let Some(v) = CACHE.with(|c| c.borrow().get(key).cloned()) { return v; }
+    let v = key.len() as u64;
+    CACHE.with(|c| { c.borrow_mut().insert(key.to_owned(), v); });
+    v
+}
+";
+    assert_eq!(caches(source).len(), 1, "{:#?}", findings(source));
+    assert!(findings_of("unbounded_static", source).is_empty(), "{:#?}", findings(source));
+}
