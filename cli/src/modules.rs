@@ -143,29 +143,18 @@ impl Loader<'_> {
         let is_cfg = !conditional_paths.is_empty() || module.attrs.iter().any(|attr| attr.path().is_ident("cfg"));
         let file_index = self.krate.files.iter().position(|known| Arc::ptr_eq(known, file));
 
-        if let Some(relative) = path_attr {
-            let path = dirs.path_base.join(&relative);
+        // `#[path = "p"]`, else the first `#[cfg_attr(pred, path = "p")]`
+        // whose file exists (`#[cfg_attr(unix, path = "unix.rs")]`).
+        let explicit = path_attr.map(|relative| dirs.path_base.join(relative)).or_else(|| {
+            conditional_paths.iter().map(|relative| dirs.path_base.join(relative)).find(|path| path.is_file())
+        });
+        if let Some(path) = explicit {
             match fs::read_to_string(&path) {
                 Ok(text) => {
                     let module_dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
                     self.add_file(path, text, &module_dir, child_module(dirs.module, &module.ident));
                 }
                 Err(_) if is_cfg && !path.exists() => {}
-                Err(error) => {
-                    let message = format!("couldn't read `{}`: {error}", (self.display)(&path));
-                    self.krate.errors.push((file_index, Diagnostic::error(message, Some(span()))));
-                }
-            }
-            return;
-        }
-
-        // `#[cfg_attr(unix, path = "unix.rs")]`: the first that exists.
-        if let Some(path) = conditional_paths.iter().map(|relative| dirs.path_base.join(relative)).find(|path| path.is_file()) {
-            match fs::read_to_string(&path) {
-                Ok(text) => {
-                    let module_dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
-                    self.add_file(path, text, &module_dir, child_module(dirs.module, &module.ident));
-                }
                 Err(error) => {
                     let message = format!("couldn't read `{}`: {error}", (self.display)(&path));
                     self.krate.errors.push((file_index, Diagnostic::error(message, Some(span()))));
