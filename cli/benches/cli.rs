@@ -20,6 +20,11 @@ use std::time::Duration;
 use cargo_leak_audit::modules::load_crate;
 use criterion::Criterion;
 
+/// The allocator of the binary (`src/main.rs`), so that the in-process
+/// benchmark measures what the binary does.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const FILES: usize = 100;
 const LINES_PER_FILE: usize = 1000;
 
