@@ -15,7 +15,7 @@ use std::thread;
 use leak_audit_engine::{FileId, Level, Source};
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::modules::load_crate;
+use crate::modules::{load_crate, LoadedCrate};
 use crate::project::{CrateJob, Project};
 
 /// Stack size of the analysis threads.
@@ -34,6 +34,21 @@ pub struct CrateReport {
     pub lines: usize,
 }
 
+/// What [`check_all`] does with the syntax trees of the crates it analysed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Trees {
+    /// Free them all, as a process that goes on after the analysis must.
+    Free,
+    /// Free a worker's trees only when it goes on to another crate, and never
+    /// free those of the last crate each worker analyses: for a process that
+    /// exits right after the analysis, where freeing them is wasted work. The
+    /// trees of a 100k-line crate are millions of small allocations, and
+    /// freeing them takes about 45 ms, a tenth of the analysis (see
+    /// `cli/BENCH.md`). At most one crate's trees per worker are left, however
+    /// many crates there are.
+    LeakLast,
+}
+
 /// Analyses every crate of `project` with up to `jobs` threads; the reports are
 /// in the order of `project.crates`.
 ///
@@ -41,16 +56,9 @@ pub struct CrateReport {
 ///
 /// If the operating system refuses to start a thread.
 #[must_use]
-pub fn check_all(project: &Project, jobs: usize, want_graph: bool) -> Vec<CrateReport> {
+pub fn check_all(project: &Project, jobs: usize, want_graph: bool, trees: Trees) -> Vec<CrateReport> {
     let count = project.crates.len();
     let workers = jobs.clamp(1, count.max(1));
-    let run = |job: &CrateJob| {
-        let report = check_crate(job, &project.workspace_root, want_graph);
-        // Every span of this crate has been converted: free the thread's
-        // source map so that memory does not grow with each crate.
-        proc_macro2::extra::invalidate_current_thread_spans();
-        report
-    };
     let next = AtomicUsize::new(0);
     let slots: Vec<Mutex<Option<CrateReport>>> = (0..count).map(|_| Mutex::new(None)).collect();
     thread::scope(|scope| {
@@ -60,11 +68,28 @@ pub fn check_all(project: &Project, jobs: usize, want_graph: bool) -> Vec<CrateR
             thread::Builder::new()
                 .name("leak-audit-worker".to_owned())
                 .stack_size(WORKER_STACK_SIZE)
-                .spawn_scoped(scope, || loop {
-                    let index = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(job) = project.crates.get(index) else { break };
-                    let report = run(job);
-                    *slots[index].lock().unwrap_or_else(PoisonError::into_inner) = Some(report);
+                .spawn_scoped(scope, || {
+                    // The files and syntax trees of the crate this worker
+                    // analysed last, freed when it goes on to another one.
+                    let mut last: Option<LoadedCrate> = None;
+                    loop {
+                        let index = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(job) = project.crates.get(index) else { break };
+                        drop(last.take());
+                        let (report, loaded) = check_crate_keeping_trees(job, &project.workspace_root, want_graph);
+                        // Every span of this crate has been converted: free the
+                        // thread's source map so that memory does not grow with
+                        // each crate. The trees still hold spans, but dropping
+                        // a span (or never dropping it) does not look it up.
+                        proc_macro2::extra::invalidate_current_thread_spans();
+                        *slots[index].lock().unwrap_or_else(PoisonError::into_inner) = Some(report);
+                        last = Some(loaded);
+                    }
+                    match trees {
+                        Trees::Free => drop(last),
+                        // Reclaimed by the operating system when the process exits.
+                        Trees::LeakLast => std::mem::forget(last),
+                    }
                 })
                 .expect("a worker thread can be spawned");
         }
@@ -78,8 +103,15 @@ pub fn check_all(project: &Project, jobs: usize, want_graph: bool) -> Vec<CrateR
 /// Reads, parses and analyses one crate on the current thread.
 #[must_use]
 pub fn check_crate(job: &CrateJob, workspace_root: &Path, want_graph: bool) -> CrateReport {
+    check_crate_keeping_trees(job, workspace_root, want_graph).0
+}
+
+/// [`check_crate`], also handing back the crate's files and syntax trees, for
+/// the caller to free when it suits it (their spans belong to this thread).
+#[must_use]
+pub fn check_crate_keeping_trees(job: &CrateJob, workspace_root: &Path, want_graph: bool) -> (CrateReport, LoadedCrate) {
     let display = |path: &Path| display_path(path, workspace_root);
-    let loaded = load_crate(job.target.src_path.as_std_path(), &display);
+    let mut loaded = load_crate(job.target.src_path.as_std_path(), &display);
     // Each file's module path (as declared, so `#[path]` files get theirs),
     // so that same-named types in different files are told apart.
     let modules = &loaded.modules;
@@ -94,7 +126,7 @@ pub fn check_crate(job: &CrateJob, workspace_root: &Path, want_graph: bool) -> C
     let analysis = leak_audit_engine::analyze(&sources, &job.settings.engine_config());
 
     // (file index, diagnostic); problems with no file come first.
-    let mut diagnostics: Vec<(Option<usize>, Diagnostic)> = loaded.errors;
+    let mut diagnostics: Vec<(Option<usize>, Diagnostic)> = std::mem::take(&mut loaded.errors);
     for (file, error) in &analysis.errors {
         let converted = Diagnostic::from_syn_error(error, &loaded.files[file.0]);
         diagnostics.extend(converted.into_iter().map(|diagnostic| (Some(file.0), diagnostic)));
@@ -109,12 +141,13 @@ pub fn check_crate(job: &CrateJob, workspace_root: &Path, want_graph: bool) -> C
     }
     diagnostics.sort_by_key(|(file, diagnostic)| (*file, diagnostic.primary().map(|span| span.start)));
 
-    CrateReport {
+    let report = CrateReport {
         diagnostics: diagnostics.into_iter().map(|(_, diagnostic)| diagnostic).collect(),
         graph_dot: want_graph.then(|| analysis.graph.to_dot()),
         files: loaded.files.len(),
         lines: loaded.files.iter().map(|file| file.line_count()).sum(),
-    }
+    };
+    (report, loaded)
 }
 
 /// `path` relative to `root` when it is inside it, with `/` separators (as

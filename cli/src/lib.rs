@@ -62,6 +62,25 @@ where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString>,
 {
+    run_with(args, out, check::Trees::Free)
+}
+
+/// [`run`], for a process that exits as soon as it returns (the binary): the
+/// syntax trees of the last crate each thread analysed are left to the
+/// operating system rather than freed one node at a time (see [`check::Trees`]).
+pub fn run_then_exit<I, T>(args: I, out: &mut Output<'_>) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString>,
+{
+    run_with(args, out, check::Trees::LeakLast)
+}
+
+fn run_with<I, T>(args: I, out: &mut Output<'_>, trees: check::Trees) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString>,
+{
     let cli = match Cli::parse_args(args) {
         Ok(cli) => cli,
         Err(error) => {
@@ -72,7 +91,7 @@ where
         }
     };
     let color = use_color(cli.color, out.stderr_is_terminal);
-    match execute(&cli, out, color) {
+    match execute(&cli, out, color, trees) {
         Ok(status) => status,
         Err(message) => {
             // The first line is the title; the rest (cargo's own output) is printed as it is.
@@ -99,7 +118,7 @@ fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {
     }
 }
 
-fn execute(cli: &Cli, out: &mut Output<'_>, color: bool) -> Result<i32, String> {
+fn execute(cli: &Cli, out: &mut Output<'_>, color: bool, trees: check::Trees) -> Result<i32, String> {
     if let Some(name) = &cli.explain {
         let lint = config::lookup_lint(name)?;
         write!(out.stdout, "{}", lint.docs_markdown()).map_err(io_error)?;
@@ -115,7 +134,7 @@ fn execute(cli: &Cli, out: &mut Output<'_>, color: bool) -> Result<i32, String> 
         writeln!(out.stderr, "{}", human::render_title(Severity::Warning, text, color)).map_err(io_error)?;
     }
     let jobs = cli.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
-    let mut reports = check::check_all(&project, jobs, cli.graph.is_some());
+    let mut reports = check::check_all(&project, jobs, cli.graph.is_some(), trees);
 
     // A file shared by two targets of a package is reported once.
     let mut seen_per_package: BTreeMap<&str, BTreeSet<check::DiagnosticKey>> = BTreeMap::new();

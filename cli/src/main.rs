@@ -15,6 +15,6 @@ fn main() {
     let mut stdout = stdout.lock();
     let mut stderr = stderr.lock();
     let mut output = cargo_leak_audit::Output { stdout: &mut stdout, stderr: &mut stderr, stderr_is_terminal };
-    let status = cargo_leak_audit::run(std::env::args_os(), &mut output);
+    let status = cargo_leak_audit::run_then_exit(std::env::args_os(), &mut output);
     std::process::exit(status);
 }
