@@ -2,7 +2,8 @@
 # Times `cargo leak-audit` and `cargo check` side by side on the same
 # generated 100k-line crate, with hyperfine.
 #
-#   cli/benches/compare.sh [DIR]     # DIR defaults to a fresh temporary directory
+#   cli/benches/compare.sh [DIR]     # DIR defaults to a fresh temporary directory; a relative DIR
+#                                    # is taken from the current directory
 #
 # Needs hyperfine (`apt-get install hyperfine` or `cargo install hyperfine`).
 # The results are written to DIR/results.md and printed.
@@ -12,6 +13,11 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 workspace="$(cd "$here/../.." && pwd)"
 dir="${1:-$(mktemp -d)}"
 command -v hyperfine >/dev/null || { echo "error: hyperfine is not installed" >&2; exit 2; }
+# Made absolute here, relative to where the script was started: the commands
+# below run in the workspace, and `cargo bench` runs the bench in the package
+# directory, where a relative DIR would name another folder.
+mkdir -p "$dir"
+dir="$(cd "$dir" && pwd)"
 
 cd "$workspace"
 # The crate is written by the benchmark's own generator, so both measure the same code.
