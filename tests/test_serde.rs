@@ -11,6 +11,14 @@ use leak_audit::count;
 /// one at a time (cargo runs tests in parallel, and the counters are global).
 static SERIAL: Mutex<()> = Mutex::new(());
 
+/// Stands for a type of another crate, serialized through a local mirror.
+mod remote {
+    pub struct Duration {
+        pub secs: u64,
+        pub nanos: u32,
+    }
+}
+
 #[leak_audit::leak_audit]
 mod model {
     use serde::{Deserialize, Serialize};
@@ -33,6 +41,21 @@ mod model {
 
     pub fn gated() -> Gated {
         Gated { on: true }
+    }
+
+    /// serde's remote derive builds `Duration` from every field of
+    /// the mirror: the mirror is left uncounted.
+    #[derive(Serialize, Deserialize)]
+    #[serde(remote = "crate::remote::Duration")]
+    pub struct DurationDef {
+        pub secs: u64,
+        pub nanos: u32,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    pub struct Timeout {
+        #[serde(with = "DurationDef")]
+        pub after: crate::remote::Duration,
     }
 }
 
@@ -57,4 +80,11 @@ fn should_count_deserialized_values() {
     let gated: model::Gated = serde_json::from_str(r#"{"on":false}"#).unwrap();
     assert!(!gated.on);
     assert_eq!(count::<model::Gated>(), 1);
+}
+
+#[test]
+fn should_leave_serde_remote_mirrors_uncounted() {
+    let timeout: model::Timeout = serde_json::from_str(r#"{"after":{"secs":3,"nanos":0}}"#).unwrap();
+    assert_eq!(timeout.after.secs + u64::from(timeout.after.nanos), 3);
+    assert_eq!(serde_json::to_string(&timeout).unwrap(), r#"{"after":{"secs":3,"nanos":0}}"#);
 }

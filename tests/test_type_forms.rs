@@ -1,7 +1,8 @@
 //! Struct forms that keep compiling and are counted: generics (one counter for
 //! every instantiation), lifetimes, const generics, where clauses, `?Sized`
-//! parameters behind a pointer, user `Drop` impls, `cfg`'d fields, raw
-//! identifiers, and structs that borrow each other (drop check unchanged).
+//! parameters behind a pointer, an unsized last field, user `Drop` impls,
+//! `cfg`'d fields and structs, deprecated structs, raw identifiers, and
+//! structs that borrow each other (drop check unchanged).
 
 use std::cell::Cell;
 
@@ -18,6 +19,39 @@ mod model {
 
     pub fn wrap<T>(value: T) -> Wrapper<T> {
         Wrapper { value }
+    }
+
+    /// A possibly unsized last field: the hidden field goes first.
+    pub struct Tail<T: ?Sized> {
+        pub len: usize,
+        pub tail: T,
+    }
+
+    pub fn boxed_tail() -> Box<Tail<[u8]>> {
+        Box::new(Tail { len: 3, tail: [1, 2, 3] })
+    }
+
+    /// Only declared: unsized structs are made by unsizing a sized one.
+    pub struct SliceTail {
+        pub len: usize,
+        pub data: [u8],
+    }
+
+    /// Compiled out: the items that go with it must be too.
+    #[cfg(any())]
+    pub struct Absent {
+        pub missing: NoSuchType,
+    }
+
+    /// Using a deprecated type in the items that go with it warns nobody.
+    #[deprecated = "use Wrapper"]
+    pub struct Old {
+        pub x: u8,
+    }
+
+    #[allow(deprecated)]
+    pub fn old() -> Old {
+        Old { x: 1 }
     }
 
     pub struct Borrowed<'a, T: ?Sized + 'a> {
@@ -124,6 +158,23 @@ fn should_count_types_with_lifetimes_and_unsized_parameters() {
     let slice = model::borrow(&[1, 2, 3][..]);
     assert_eq!(count::<model::Borrowed<'_, str>>(), 2);
     assert_eq!((borrowed.inner, slice.inner.len()), ("text", 3));
+}
+
+#[test]
+fn should_count_structs_with_an_unsized_last_field() {
+    let tail = model::boxed_tail();
+    assert_eq!(count::<model::Tail<[u8]>>(), 1);
+    assert_eq!((tail.len, tail.tail.len()), (3, 3));
+    drop(tail);
+    assert_eq!(count::<model::Tail<[u8]>>(), 0);
+    assert_eq!(std::mem::size_of::<&model::SliceTail>(), 2 * std::mem::size_of::<usize>());
+}
+
+#[test]
+#[allow(deprecated)]
+fn should_count_deprecated_structs_without_warnings_of_its_own() {
+    let old = model::old();
+    assert_eq!((old.x, count::<model::Old>()), (1, 1));
 }
 
 #[test]

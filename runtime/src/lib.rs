@@ -125,8 +125,8 @@
 //! - `Copy` types (the hidden field counts drops, so it cannot be `Copy`);
 //! - `#[repr(packed)]` structs: their fields cannot be borrowed in place, which
 //!   derives need, and the layout is meant to be exact;
-//! - structs whose last field may be unsized (`[T]`, `str`, `dyn Trait`, or a
-//!   `T: ?Sized` parameter);
+//! - structs with a `#[serde(remote = "..")]` attribute (serde builds the
+//!   remote type from every field, the hidden one included);
 //! - structs built in a `const` or `static` initializer or in a `const fn`
 //!   (counting is not possible at compile time);
 //! - structs with derives other than the standard ones and serde's (a derive

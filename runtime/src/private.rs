@@ -24,7 +24,7 @@ use crate::{epoch, sites};
 /// charged to the right test, and when it was created: the snapshot epoch, or
 /// (top bit set) the id of its creation site, whose entry keeps the epoch
 /// (8 bytes, alignment 4).
-pub struct Token<M: Counted> {
+pub struct Token<M: Counted + ?Sized> {
     #[cfg(debug_assertions)]
     scope: u32,
     #[cfg(debug_assertions)]
@@ -32,7 +32,7 @@ pub struct Token<M: Counted> {
     marker: PhantomData<fn() -> M>,
 }
 
-impl<M: Counted> Token<M> {
+impl<M: Counted + ?Sized> Token<M> {
     /// Counts a new instance of `M`'s type.
     #[inline]
     #[must_use]
@@ -58,7 +58,7 @@ impl<M: Counted> Token<M> {
     }
 }
 
-impl<M: Counted> Drop for Token<M> {
+impl<M: Counted + ?Sized> Drop for Token<M> {
     #[inline]
     fn drop(&mut self) {
         let counter = M::__LEAK_AUDIT_COUNTER;
@@ -84,12 +84,12 @@ impl<M: Counted> Drop for Token<M> {
 /// Its one field is public because `repr(transparent)` accepts extra fields
 /// only if they are zero-sized and have no private fields (rust-lang/rust#78586).
 /// Building it other than through [`TokenZst::new`] would skew the counts.
-pub struct TokenZst<M: Counted> {
+pub struct TokenZst<M: Counted + ?Sized> {
     #[doc(hidden)]
     pub marker: PhantomData<fn() -> M>,
 }
 
-impl<M: Counted> TokenZst<M> {
+impl<M: Counted + ?Sized> TokenZst<M> {
     /// Counts a new instance of `M`'s type.
     #[inline]
     #[must_use]
@@ -104,7 +104,7 @@ impl<M: Counted> TokenZst<M> {
     }
 }
 
-impl<M: Counted> Drop for TokenZst<M> {
+impl<M: Counted + ?Sized> Drop for TokenZst<M> {
     #[inline]
     fn drop(&mut self) {
         M::__LEAK_AUDIT_COUNTER.count_drop_by_thread();
@@ -116,7 +116,7 @@ impl<M: Counted> Drop for TokenZst<M> {
 /// field were not there (all tokens are equal, hash nothing).
 macro_rules! token_impls {
     ($token:ident) => {
-        impl<M: Counted> Clone for $token<M> {
+        impl<M: Counted + ?Sized> Clone for $token<M> {
             #[inline]
             #[cfg_attr(debug_assertions, track_caller)]
             fn clone(&self) -> Self {
@@ -124,7 +124,7 @@ macro_rules! token_impls {
             }
         }
 
-        impl<M: Counted> Default for $token<M> {
+        impl<M: Counted + ?Sized> Default for $token<M> {
             #[inline]
             #[cfg_attr(debug_assertions, track_caller)]
             fn default() -> Self {
@@ -132,35 +132,35 @@ macro_rules! token_impls {
             }
         }
 
-        impl<M: Counted> PartialEq for $token<M> {
+        impl<M: Counted + ?Sized> PartialEq for $token<M> {
             #[inline]
             fn eq(&self, _: &Self) -> bool {
                 true
             }
         }
 
-        impl<M: Counted> Eq for $token<M> {}
+        impl<M: Counted + ?Sized> Eq for $token<M> {}
 
-        impl<M: Counted> PartialOrd for $token<M> {
+        impl<M: Counted + ?Sized> PartialOrd for $token<M> {
             #[inline]
             fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
                 Some(self.cmp(other))
             }
         }
 
-        impl<M: Counted> Ord for $token<M> {
+        impl<M: Counted + ?Sized> Ord for $token<M> {
             #[inline]
             fn cmp(&self, _: &Self) -> Ordering {
                 Ordering::Equal
             }
         }
 
-        impl<M: Counted> Hash for $token<M> {
+        impl<M: Counted + ?Sized> Hash for $token<M> {
             #[inline]
             fn hash<H: Hasher>(&self, _: &mut H) {}
         }
 
-        impl<M: Counted> fmt::Debug for $token<M> {
+        impl<M: Counted + ?Sized> fmt::Debug for $token<M> {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(stringify!($token))
             }

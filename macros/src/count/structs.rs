@@ -18,8 +18,8 @@ pub(super) enum Skip {
     Packed,
     Copy,
     UnknownDerive,
-    MaybeUnsized,
     AlreadyCounted,
+    SerdeRemote,
 }
 
 /// Which token type the field gets.
@@ -39,7 +39,10 @@ const KNOWN_DERIVES: &[&str] =
 /// or why it cannot be counted.
 pub(super) fn instrument(item: &mut syn::ItemStruct) -> Result<TokenStream, Skip> {
     let plan = plan(item)?;
+    // The items that go with the struct exist exactly when it does.
+    let cfgs: Vec<syn::Attribute> = item.attrs.iter().filter(|attr| attr.path().is_ident("cfg")).cloned().collect();
     let debug_impl = if plan.derives_debug { Some(debug_impl(item)) } else { None };
+    let debug_impl = debug_impl.map(|debug_impl| quote!(#(#cfgs)* #debug_impl));
     if plan.derives_debug {
         remove_derive(&mut item.attrs, "Debug");
     }
@@ -64,7 +67,9 @@ pub(super) fn instrument(item: &mut syn::ItemStruct) -> Result<TokenStream, Skip
     // counter serves every instantiation.
     let (marker, extra) = if item.generics.params.is_empty() && item.generics.where_clause.is_none() {
         let extra = quote! {
+            #(#cfgs)*
             #[automatically_derived]
+            #[allow(deprecated)]
             impl ::leak_audit::__private::Counted for #ident { #counter }
         };
         (ident.to_token_stream(), extra)
@@ -72,14 +77,18 @@ pub(super) fn instrument(item: &mut syn::ItemStruct) -> Result<TokenStream, Skip
         let marker = format_ident!("__leak_audit_{}", item.ident, span = Span::call_site());
         let (impl_generics, ty_generics, where_clause) = item.generics.split_for_impl();
         let extra = quote! {
+            #(#cfgs)*
             #[doc(hidden)]
             #[allow(non_camel_case_types, missing_debug_implementations)]
             pub(crate) struct #marker;
 
+            #(#cfgs)*
             #[automatically_derived]
             impl ::leak_audit::__private::Counted for #marker { #counter }
 
+            #(#cfgs)*
             #[automatically_derived]
+            #[allow(deprecated)]
             impl #impl_generics ::leak_audit::__private::Counted for #ident #ty_generics #where_clause {
                 const __LEAK_AUDIT_COUNTER: &'static ::leak_audit::__private::Counter =
                     <#marker as ::leak_audit::__private::Counted>::__LEAK_AUDIT_COUNTER;
@@ -109,7 +118,10 @@ pub(super) fn instrument(item: &mut syn::ItemStruct) -> Result<TokenStream, Skip
         default: None,
     };
     let syn::Fields::Named(fields) = &mut item.fields else { return Err(Skip::NotNamed) };
-    fields.named.push(field);
+    // First, so that a last field that is unsized (`[u8]`, `Path`, a `?Sized`
+    // parameter) stays last; a zero-sized field of alignment 1 first changes
+    // no offset of a `repr(C)` struct either.
+    fields.named.insert(0, field);
 
     Ok(quote! {
         #extra
@@ -152,7 +164,9 @@ struct Plan {
 }
 
 fn plan(item: &syn::ItemStruct) -> Result<Plan, Skip> {
-    let syn::Fields::Named(fields) = &item.fields else { return Err(Skip::NotNamed) };
+    if !matches!(item.fields, syn::Fields::Named(_)) {
+        return Err(Skip::NotNamed);
+    }
     if super::is_counted(item) {
         return Err(Skip::AlreadyCounted);
     }
@@ -209,8 +223,16 @@ fn plan(item: &syn::ItemStruct) -> Result<Plan, Skip> {
         }
     }
 
-    if fields.named.last().is_some_and(|field| maybe_unsized(&field.ty, &item.generics)) {
-        return Err(Skip::MaybeUnsized);
+    // `#[serde(remote = "..")]` derives build the remote type from every
+    // field, the hidden one included.
+    let remote = item.attrs.iter().any(|attr| {
+        attr.path().is_ident("serde")
+            && attr
+                .parse_args_with(Punctuated::<syn::Meta, Token![,]>::parse_terminated)
+                .map_or(true, |metas| metas.iter().any(|meta| meta.path().is_ident("remote")))
+    });
+    if remote {
+        return Err(Skip::SerdeRemote);
     }
     Ok(Plan { token, derives_debug, serde })
 }
@@ -239,45 +261,6 @@ fn cfg_attr_derives(attr: &syn::Attribute) -> Result<Option<(TokenStream, Vec<sy
         }
     }
     Ok((!derives.is_empty()).then(|| (predicate.into_token_stream(), derives)))
-}
-
-/// Whether `ty` may be unsized: a slice, `str`, a trait object, or a type
-/// parameter declared `?Sized`.
-fn maybe_unsized(ty: &syn::Type, generics: &syn::Generics) -> bool {
-    match ty {
-        // A macro could expand to an unsized type.
-        syn::Type::Slice(_) | syn::Type::TraitObject(_) | syn::Type::Macro(_) => true,
-        syn::Type::Paren(inner) => maybe_unsized(&inner.elem, generics),
-        syn::Type::Group(inner) => maybe_unsized(&inner.elem, generics),
-        syn::Type::Path(path) if path.qself.is_none() => {
-            if path.path.is_ident("str") {
-                return true;
-            }
-            let Some(ident) = path.path.get_ident() else {
-                // `T::Assoc` may be unsized; any other path is a sized type
-                // unless it is a trait object written without `dyn`, which
-                // edition 2021 rejects.
-                return path.path.segments.len() > 1
-                    && generics.type_params().any(|param| param.ident == path.path.segments[0].ident);
-            };
-            let unsized_bound = |bounds: &Punctuated<syn::TypeParamBound, Token![+]>| {
-                bounds.iter().any(|bound| {
-                    matches!(bound, syn::TypeParamBound::Trait(bound) if bound.maybe.is_some())
-                })
-            };
-            generics.type_params().any(|param| &param.ident == ident && unsized_bound(&param.bounds))
-                || generics.where_clause.as_ref().is_some_and(|clause| {
-                    clause.predicates.iter().any(|predicate| match predicate {
-                        syn::WherePredicate::Type(predicate) => {
-                            matches!(&predicate.bounded_ty, syn::Type::Path(bounded) if bounded.path.is_ident(ident))
-                                && unsized_bound(&predicate.bounds)
-                        }
-                        _ => false,
-                    })
-                })
-        }
-        _ => false,
-    }
 }
 
 /// Removes `name` from every `#[derive(..)]` list, dropping lists left empty.
@@ -343,6 +326,7 @@ fn debug_impl(item: &syn::ItemStruct) -> TokenStream {
     });
     quote! {
         #[automatically_derived]
+        #[allow(deprecated)]
         impl #impl_generics ::core::fmt::Debug for #ident #ty_generics #where_clause {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 let mut debug = ::core::fmt::Formatter::debug_struct(f, #name);
