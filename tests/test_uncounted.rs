@@ -70,6 +70,20 @@ mod model {
         value.x
     }
 
+    pub struct InTupleOfConstFn {
+        pub x: u8,
+    }
+    pub struct InOptionOfConstFn {
+        pub x: u8,
+    }
+    pub const fn first(pair: (InTupleOfConstFn, u8), maybe: Option<InOptionOfConstFn>) -> u8 {
+        let (inner, _) = pair;
+        match maybe {
+            Some(other) => inner.x + other.x,
+            None => inner.x,
+        }
+    }
+
     #[cfg_attr(not(any()), derive(Debug))]
     pub struct ConditionalDebug {
         pub x: u8,
@@ -114,6 +128,8 @@ fn should_leave_uncountable_structs_as_they_were() {
     let built = const { model::ConstFn::new(3) };
     assert_eq!(built.x, 3);
     assert_eq!(model::take(model::TakenByConstFn { x: 4 }), 4);
+    let pair = (model::InTupleOfConstFn { x: 1 }, 0);
+    assert_eq!(model::first(pair, Some(model::InOptionOfConstFn { x: 2 })), 3);
     assert_eq!(format!("{:?}", model::ConditionalDebug { x: 5 }), "ConditionalDebug { x: 5 }");
     assert_eq!(model::OptedOut { x: 6 }.x, 6);
     assert_eq!(model::quiet::Inside { x: 7 }.x, 7);

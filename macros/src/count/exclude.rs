@@ -47,9 +47,14 @@ impl Exclusions {
                         self.names.insert(name.clone());
                     }
                 }
+                // Every type held by value, in tuples, arrays and generic
+                // arguments too (`(S, u8)`, `Option<S>`, `[S; 2]`), but not
+                // behind a reference or pointer.
                 syn::FnArg::Typed(typed) => {
-                    if let syn::Type::Path(path) = &*typed.ty {
-                        if let Some(name) = self.name_of(&path.path) {
+                    let mut held = HeldByValue { paths: Vec::new() };
+                    held.visit_type(&typed.ty);
+                    for path in held.paths {
+                        if let Some(name) = self.name_of(path) {
                             self.names.insert(name);
                         }
                     }
@@ -128,5 +133,23 @@ impl<'ast> Visit<'ast> for Exclusions {
             }
         }
         visit::visit_expr_struct(self, node);
+    }
+}
+
+/// The paths of the types a type holds by value.
+struct HeldByValue<'ast> {
+    paths: Vec<&'ast syn::Path>,
+}
+
+impl<'ast> Visit<'ast> for HeldByValue<'ast> {
+    fn visit_type_reference(&mut self, _: &'ast syn::TypeReference) {}
+
+    fn visit_type_ptr(&mut self, _: &'ast syn::TypePtr) {}
+
+    fn visit_type_path(&mut self, node: &'ast syn::TypePath) {
+        if node.qself.is_none() {
+            self.paths.push(&node.path);
+        }
+        visit::visit_type_path(self, node);
     }
 }
