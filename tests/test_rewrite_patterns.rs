@@ -1,7 +1,8 @@
 //! Struct patterns inside the annotated code keep compiling: patterns without
 //! `..` get one (in `let`, `match`, fn parameters, closures, `if let`,
-//! `matches!`), patterns with `..` are left alone, and destructuring by value
-//! drops the hidden field with the rest of the value.
+//! `matches!`, destructuring assignments), patterns with `..` are left alone,
+//! and destructuring by value drops the hidden field with the rest of the
+//! value.
 
 use leak_audit::count;
 
@@ -64,6 +65,15 @@ mod model {
         let Pair { left, right } = pair;
         (left, right)
     }
+
+    /// Destructuring assignment: the left side is a pattern.
+    pub fn assign(pair: Pair) -> i32 {
+        let (x, y, last);
+        Pair { left: Point { x, y }, right: last } = pair;
+        let (a, b);
+        (Point { x: a, .. }, b) = (last, 1);
+        x + y + a + b
+    }
 }
 
 #[test]
@@ -91,4 +101,16 @@ fn should_drop_the_hidden_field_when_destructuring_by_value() {
     // The pair's hidden field was dropped with the rest of the pair.
     assert_eq!(count::<model::Pair>(), 0);
     assert_eq!((left.x, right.y), (1, 4));
+}
+
+#[test]
+fn should_accept_destructuring_assignments() {
+    assert_eq!(model::assign(model::pair()), 1 + 2 + 3 + 1);
+}
+
+#[test]
+fn should_count_structs_matched_with_matches() {
+    let p = model::point(1, 1);
+    assert!(model::with_matches(&p));
+    assert!(count::<model::Point>() >= 1);
 }

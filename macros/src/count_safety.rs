@@ -39,7 +39,7 @@ pub(crate) fn doubtful(item: &syn::Item) -> HashSet<String> {
         .filter(|name| names.structs[*name].len() > 1 || names.variants.contains(*name))
         .cloned()
         .collect();
-    let mut uses = Uses { counted: &counted, doubtful: &mut doubtful, in_const: 0 };
+    let mut uses = Uses { counted: &counted, doubtful: &mut doubtful, in_const: 0, path_metavariables: HashSet::new() };
     uses.visit_item(item);
     doubtful
 }
@@ -82,6 +82,10 @@ struct Uses<'a> {
     doubtful: &'a mut HashSet<String>,
     /// Inside a `const`/`static` initializer, a `const fn` or a `const` block.
     in_const: usize,
+    /// In a `macro_rules!` body: its metavariables that can name a struct
+    /// (`$t:ident`, `:path`, `:ty`, `:tt`; an `$e:expr` cannot precede `{ .. }`
+    /// as a struct's name).
+    path_metavariables: HashSet<String>,
 }
 
 impl Uses<'_> {
@@ -97,44 +101,88 @@ impl Uses<'_> {
     }
 
     /// Tokens the rewrite left alone: a counted name followed by braces that
-    /// do not set the counting field is a literal or pattern that will miss it.
+    /// neither set the counting field nor end in `..` is a literal or pattern
+    /// that will miss it. `Self { .. }` and `$name { .. }` (in a macro's body)
+    /// could be any struct: then every counted struct is in doubt.
     fn scan_tokens(&mut self, tokens: TokenStream) {
-        let mut last = Last::Other;
-        for token in tokens {
-            last = match &token {
-                TokenTree::Group(group) => {
-                    if let Last::Counted(name) = &last {
-                        let braced = group.delimiter() == proc_macro2::Delimiter::Brace;
-                        if braced && (self.in_const > 0 || !mentions_field(&group.stream())) {
-                            self.doubtful.insert(name.clone());
-                        }
-                    }
-                    self.scan_tokens(group.stream());
-                    Last::Other
+        let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+        for (index, token) in tokens.iter().enumerate() {
+            let TokenTree::Group(group) = token else { continue };
+            self.scan_tokens(group.stream());
+            if group.delimiter() != proc_macro2::Delimiter::Brace || index == 0 {
+                continue;
+            }
+            let complete = self.in_const == 0 && (mentions_field(&group.stream()) || ends_in_rest(&group.stream()));
+            if complete {
+                continue;
+            }
+            match builds(&tokens[..index]) {
+                Built::Named(name) if self.counted.contains(&name) => {
+                    self.doubtful.insert(name);
                 }
-                TokenTree::Ident(ident) => {
-                    let word = ident.to_string();
-                    if DECLARING.contains(&word.as_str()) {
-                        Last::Declaring
-                    } else if self.counted.contains(&word) && !matches!(last, Last::Declaring) {
-                        Last::Counted(word)
-                    } else {
-                        Last::Other
-                    }
+                Built::SelfType => self.doubtful.extend(self.counted.iter().cloned()),
+                Built::Metavariable(name) if self.path_metavariables.contains(&name) => {
+                    self.doubtful.extend(self.counted.iter().cloned());
                 }
-                _ => Last::Other,
-            };
+                Built::Named(_) | Built::Metavariable(_) | Built::Nothing => {}
+            }
         }
     }
 }
 
-/// What the token before the current one was, for [`Uses::scan_tokens`].
-enum Last {
-    Other,
-    /// A keyword after which a name is declared, not built (`struct S {`).
-    Declaring,
-    /// The name of a counted struct.
-    Counted(String),
+/// What the tokens before a brace group say it builds.
+enum Built {
+    /// `S {`: struct `S` (or a block after some other name).
+    Named(String),
+    /// `Self {`: a struct the tokens do not name.
+    SelfType,
+    /// `$name {` in a macro's body: a struct if `$name` can be a path.
+    Metavariable(String),
+    /// A declaration (`struct S {`, `impl S {`, `fn f() -> S {`) or anything else.
+    Nothing,
+}
+
+fn builds(before: &[TokenTree]) -> Built {
+    let punct = |token: Option<&TokenTree>, ch: char| matches!(token, Some(TokenTree::Punct(punct)) if punct.as_char() == ch);
+    let ident = |token: Option<&TokenTree>| match token {
+        Some(TokenTree::Ident(ident)) => Some(ident.to_string()),
+        _ => None,
+    };
+    let Some(name) = ident(before.last()) else { return Built::Nothing };
+    let rest = &before[..before.len() - 1];
+    // A `$name` metavariable: `$` right before the name.
+    let (metavariable, rest) = if punct(rest.last(), '$') { (true, &rest[..rest.len() - 1]) } else { (false, rest) };
+    // `-> Self {` and `-> S {` are a return type and a fn body.
+    let returned = punct(rest.last(), '>') && punct(rest.get(rest.len().wrapping_sub(2)), '-');
+    let declared = ident(rest.last()).is_some_and(|word| DECLARING.contains(&word.as_str()));
+    if returned || declared {
+        Built::Nothing
+    } else if metavariable {
+        Built::Metavariable(name)
+    } else if name == "Self" {
+        Built::SelfType
+    } else {
+        Built::Named(name)
+    }
+}
+
+/// The `$name:fragment` declarations of a `macro_rules!` body whose fragment
+/// can be a struct's name.
+fn path_metavariables(tokens: TokenStream, found: &mut HashSet<String>) {
+    let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+    for (index, token) in tokens.iter().enumerate() {
+        if let TokenTree::Group(group) = token {
+            path_metavariables(group.stream(), found);
+        }
+        if let [TokenTree::Punct(dollar), TokenTree::Ident(name), TokenTree::Punct(colon), TokenTree::Ident(fragment), ..] =
+            &tokens[index..]
+        {
+            let can_name = matches!(fragment.to_string().as_str(), "ident" | "path" | "ty" | "tt");
+            if dollar.as_char() == '$' && colon.as_char() == ':' && can_name {
+                found.insert(name.to_string());
+            }
+        }
+    }
 }
 
 /// Keywords after which a name is declared, not built.
@@ -144,11 +192,23 @@ fn mentions_field(tokens: &TokenStream) -> bool {
     tokens.clone().into_iter().any(|token| matches!(&token, TokenTree::Ident(ident) if ident == FIELD))
 }
 
+/// Whether braces end in a rest pattern or a struct update (`.., ` or
+/// `..base` after a comma or alone), not a range (`x: 0..5`).
+fn ends_in_rest(tokens: &TokenStream) -> bool {
+    let tokens: Vec<TokenTree> = tokens.clone().into_iter().collect();
+    tokens.windows(2).enumerate().any(|(index, pair)| {
+        let dots = pair.iter().all(|token| matches!(token, TokenTree::Punct(punct) if punct.as_char() == '.'));
+        let after_comma = index == 0 || matches!(&tokens[index - 1], TokenTree::Punct(punct) if punct.as_char() == ',');
+        dots && after_comma
+    })
+}
+
 impl<'ast> Visit<'ast> for Uses<'_> {
     fn visit_expr_struct(&mut self, literal: &'ast syn::ExprStruct) {
         if let Some(name) = self.counted_name(&literal.path) {
             let sets_field = literal.fields.iter().any(|field| matches!(&field.member, syn::Member::Named(ident) if ident == FIELD));
-            if self.in_const > 0 || (!sets_field && literal.rest.is_none()) {
+            // `..` without a base: the left side of a destructuring assignment.
+            if self.in_const > 0 || (!sets_field && literal.dot2_token.is_none()) {
                 self.doubtful.insert(name);
             }
         }
@@ -166,7 +226,15 @@ impl<'ast> Visit<'ast> for Uses<'_> {
     }
 
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
-        self.scan_tokens(mac.tokens.clone());
+        if mac.path.is_ident("macro_rules") {
+            let mut found = HashSet::new();
+            path_metavariables(mac.tokens.clone(), &mut found);
+            let outer = std::mem::replace(&mut self.path_metavariables, found);
+            self.scan_tokens(mac.tokens.clone());
+            self.path_metavariables = outer;
+        } else {
+            self.scan_tokens(mac.tokens.clone());
+        }
     }
 
     crate::const_context::visit_const_contexts!();

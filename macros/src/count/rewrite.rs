@@ -332,6 +332,14 @@ impl VisitMut for Rewriter<'_> {
         self.changed = true;
     }
 
+    fn visit_expr_assign_mut(&mut self, node: &mut syn::ExprAssign) {
+        for attr in &mut node.attrs {
+            self.visit_attribute_mut(attr);
+        }
+        self.rewrite_assignee(&mut node.left);
+        self.visit_expr_mut(&mut node.right);
+    }
+
     fn visit_impl_item_fn_mut(&mut self, node: &mut syn::ImplItemFn) {
         super::inner_guard(&node.attrs, &node.sig, &mut node.block);
         visit_mut::visit_impl_item_fn_mut(self, node);
@@ -347,6 +355,33 @@ impl VisitMut for Rewriter<'_> {
 
     fn visit_macro_mut(&mut self, node: &mut syn::Macro) {
         self.rewrite_macro(node);
+    }
+}
+
+impl Rewriter<'_> {
+    /// The left side of a destructuring assignment (`Pair { a, b } = p;`):
+    /// a struct expression there is a pattern, so it gets `..` rather than
+    /// the hidden field.
+    fn rewrite_assignee(&mut self, expr: &mut syn::Expr) {
+        match expr {
+            syn::Expr::Tuple(tuple) => tuple.elems.iter_mut().for_each(|elem| self.rewrite_assignee(elem)),
+            syn::Expr::Array(array) => array.elems.iter_mut().for_each(|elem| self.rewrite_assignee(elem)),
+            syn::Expr::Paren(paren) => self.rewrite_assignee(&mut paren.expr),
+            syn::Expr::Call(call) => call.args.iter_mut().for_each(|arg| self.rewrite_assignee(arg)),
+            syn::Expr::Struct(node) => {
+                for field in &mut node.fields {
+                    self.rewrite_assignee(&mut field.expr);
+                }
+                if node.dot2_token.is_none() && node.qself.is_none() && self.path_counted(&without_arguments(&node.path)) {
+                    if !node.fields.empty_or_trailing() {
+                        node.fields.push_punct(<Token![,]>::default());
+                    }
+                    node.dot2_token = Some(<Token![..]>::default());
+                    self.changed = true;
+                }
+            }
+            other => self.visit_expr_mut(other),
+        }
     }
 }
 
