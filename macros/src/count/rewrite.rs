@@ -55,6 +55,7 @@ pub(super) fn rewrite(item: &mut syn::Item, names: &Names) {
         rewriter.scopes.push(Scope {
             defs: HashMap::from([(def.ident.to_string(), Def::Known(counted))]),
             transparent: false,
+            modules: 0,
         });
     }
     rewriter.visit_item_mut(item);
@@ -72,11 +73,16 @@ struct Scope {
     /// Whether lookups continue in the enclosing scope (blocks, and modules
     /// with `use super::*`).
     transparent: bool,
+    /// How many modules of the annotated item enclose this scope (the
+    /// annotated module itself included): a path with more `super`s than
+    /// this leaves the item.
+    modules: usize,
 }
 
 impl Scope {
-    fn of_items<'a>(items: impl IntoIterator<Item = &'a syn::Item>, module: bool) -> Self {
-        let mut scope = Scope { defs: HashMap::new(), transparent: !module };
+    fn of_items<'a>(items: impl IntoIterator<Item = &'a syn::Item>, module: bool, outer_modules: usize) -> Self {
+        let modules = outer_modules + usize::from(module);
+        let mut scope = Scope { defs: HashMap::new(), transparent: !module, modules };
         for item in items {
             match item {
                 syn::Item::Struct(def) => {
@@ -169,7 +175,13 @@ impl Rewriter<'_> {
         if path.segments.len() == 1 && path.leading_colon.is_none() {
             return self.lookup(&last.ident.to_string(), depth, hops);
         }
+        // `super::` past the annotated module, or `self::` outside any
+        // module of the item, names something outside the item.
+        let modules = depth.checked_sub(1).map_or(0, |index| self.scopes[index].modules);
+        let supers = path.segments.iter().take_while(|segment| segment.ident == "super").count();
+        let leaves = supers >= modules.max(1) || (path.segments[0].ident == "self" && modules == 0);
         let prefix_is_local = path.leading_colon.is_none()
+            && !leaves
             && path.segments.iter().rev().skip(1).all(|segment| {
                 segment.arguments.is_none()
                     && (segment.ident == "self"
@@ -195,6 +207,11 @@ impl Rewriter<'_> {
             }
         }
         false
+    }
+
+    /// How many modules of the item enclose the current node.
+    fn modules(&self) -> usize {
+        self.scopes.last().map_or(0, |scope| scope.modules)
     }
 
     fn path_counted(&self, path: &syn::Path) -> bool {
@@ -263,7 +280,7 @@ impl Rewriter<'_> {
 impl VisitMut for Rewriter<'_> {
     fn visit_item_mod_mut(&mut self, node: &mut syn::ItemMod) {
         let Some((_, items)) = &node.content else { return };
-        self.scopes.push(Scope::of_items(items, true));
+        self.scopes.push(Scope::of_items(items, true, self.modules()));
         visit_mut::visit_item_mod_mut(self, node);
         self.scopes.pop();
     }
@@ -273,7 +290,7 @@ impl VisitMut for Rewriter<'_> {
             syn::Stmt::Item(item) => Some(item),
             _ => None,
         });
-        self.scopes.push(Scope::of_items(items, false));
+        self.scopes.push(Scope::of_items(items, false, self.modules()));
         visit_mut::visit_block_mut(self, node);
         self.scopes.pop();
     }

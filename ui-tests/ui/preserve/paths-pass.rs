@@ -1,6 +1,7 @@
 // Paths the counting rewrite does not resolve: a glob from a grandparent, two
 // structs of one name, a full `crate::` path from a module below the root, an
-// enum variant named like a struct. Each leaves the struct uncounted.
+// enum variant named like a struct, a same-named struct outside the item
+// (through `super::`). Each leaves the struct uncounted.
 
 #[leak_audit::leak_audit]
 pub mod b {
@@ -39,7 +40,22 @@ pub mod e {
     pub fn g() -> S { S { y: 2 } }
 }
 
+pub struct Options { pub verbose: bool }
+
+#[leak_audit::leak_audit]
+pub mod f {
+    pub struct Options { pub level: u8 }
+    pub fn outer() -> super::Options { super::Options { verbose: true } }
+    pub mod inner {
+        use super::super::Options as Outer;
+        pub fn outer() -> Outer { Outer { verbose: false } }
+    }
+    pub fn inner() -> Options { Options { level: 1 } }
+}
+
 fn main() {
+    assert!(f::outer().verbose && !f::inner::outer().verbose);
+    assert_eq!(f::inner().level, 1);
     assert_eq!(b::inner::deeper::f().x + d::f().x + outer::m::f().x, 3);
     assert!(matches!(e::f(), e::E::S { z: 1 }));
     assert_eq!(e::g().y, 2);
