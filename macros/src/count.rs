@@ -211,11 +211,14 @@ fn call_guard(name: &str, assert: bool) -> syn::Stmt {
 }
 
 /// A call guard for a fn inside the item that carries its own
-/// `#[leak_audit(..)]` helper (without `no_count`); called by the rewrite
-/// pass, which visits every fn anyway.
+/// `#[leak_audit(..)]` helper (without `no_count`, and not lint levels
+/// alone); called by the rewrite pass, which visits every fn anyway.
 fn inner_guard(attrs: &[syn::Attribute], sig: &syn::Signature, block: &mut syn::Block) {
     if let Some(args) = helper_args(attrs) {
-        if args.no_count.is_none() && sig.constness.is_none() {
+        // Only lint levels (`#[leak_audit(allow(..), reason = "..")]`): a
+        // setting for the lints, not a request to watch the fn's calls.
+        let settings_only = !args.levels.is_empty() && args.assert.is_none();
+        if args.no_count.is_none() && !settings_only && sig.constness.is_none() {
             block.stmts.insert(0, call_guard(&sig.ident.to_string(), args.assert.is_some()));
         }
     }

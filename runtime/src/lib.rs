@@ -226,7 +226,9 @@ pub use stats::{Growth, GrowthEntry, Snapshot, SnapshotDiff, TypeDiff, TypeStats
 /// ```
 ///
 /// On a fn, growth across a call is reported on stderr, or with `assert`
-/// turned into a panic:
+/// turned into a panic. A fn inside an annotated item gets this from its own
+/// `#[leak_audit]` or `#[leak_audit(assert)]`; one that only sets lint levels
+/// (`#[leak_audit(allow(..), reason = "..")]`) is not watched.
 ///
 /// ```should_panic
 /// #[leak_audit::leak_audit]
