@@ -38,6 +38,13 @@ mod model {
         CLayout { tag: 1, value: 2, tail: 3 }
     }
 
+    /// The hidden field keeps a `repr(C)` struct FFI-safe.
+    #[deny(improper_ctypes_definitions)]
+    pub extern "C" fn tag_of(value: CLayout, by_pointer: *const CLayout) -> u8 {
+        // SAFETY: callers pass a valid pointer (the test passes `&value`).
+        value.tag + unsafe { (*by_pointer).tag }
+    }
+
     #[repr(transparent)]
     pub struct Meters {
         pub value: f64,
