@@ -84,9 +84,10 @@ impl<M: Counted + ?Sized> Drop for Token<M> {
 /// Its one field is public because `repr(transparent)` accepts extra fields
 /// only if they are zero-sized and have no private fields (rust-lang/rust#78586).
 /// Building it other than through [`TokenZst::new`] would skew the counts.
-/// `repr(C)`, so that `improper_ctypes` accepts the structs that hold it in
-/// `extern` fns.
-#[repr(C)]
+/// `repr(transparent)` (over nothing), so that `improper_ctypes` accepts the
+/// structs that hold it in `extern` fns; `repr(C)` would do that too, but a
+/// `repr(transparent)` struct may not hold a `repr(C)` zero-sized field.
+#[repr(transparent)]
 pub struct TokenZst<M: Counted + ?Sized> {
     #[doc(hidden)]
     pub marker: PhantomData<fn() -> M>,
