@@ -101,7 +101,7 @@ impl Parse for Args {
                 if input.peek(syn::token::Paren) {
                     let content;
                     syn::parenthesized!(content in input);
-                    let names = content.parse_terminated(Ident::parse_any, Token![,])?;
+                    let names = content.parse_terminated(parse_lint_name, Token![,])?;
                     if names.is_empty() {
                         return Err(syn::Error::new(
                             name.span(),
@@ -132,6 +132,30 @@ impl Parse for Args {
         }
         Ok(args)
     }
+}
+
+/// A lint name in `deny(..)`: `rc_cycle`, or `leak_audit::rc_cycle` as rustc
+/// writes tool lints; `rc-cycle` and `rc_cycle(..)` get errors saying so.
+fn parse_lint_name(input: ParseStream<'_>) -> syn::Result<Ident> {
+    let first = input.call(Ident::parse_any)?;
+    if first == "leak_audit" && input.peek(Token![::]) {
+        input.parse::<Token![::]>()?;
+        return parse_lint_name(input);
+    }
+    if input.peek(Token![-]) {
+        let mut text = first.unraw().to_string();
+        while input.peek(Token![-]) {
+            input.parse::<Token![-]>()?;
+            text.push('_');
+            text.push_str(&input.call(Ident::parse_any)?.unraw().to_string());
+        }
+        let hint = find_lint(&text).map_or_else(valid_lints, |lint| format!("did you mean `{}`?", lint.name));
+        return Err(syn::Error::new(first.span(), format!("lint names are written with underscores: {hint}")));
+    }
+    if input.peek(syn::token::Paren) {
+        return Err(syn::Error::new(first.span(), format!("a lint name takes no arguments: write `{}` alone", first.unraw())));
+    }
+    Ok(first)
 }
 
 fn duplicate_flag(slot: &mut Option<Span>, span: Span, name: &str) -> syn::Result<()> {
@@ -171,6 +195,10 @@ fn lookup(name: &Ident) -> syn::Result<&'static Lint> {
     let text = name.unraw().to_string();
     if let Some(lint) = find_lint(&text) {
         return Ok(lint);
+    }
+    // `RC_CYCLE`, `Rc_Cycle`: the right name in another case.
+    if let Some(lint) = find_lint(&text.to_ascii_lowercase()) {
+        return Err(syn::Error::new(name.span(), format!("unknown lint `{text}`: did you mean `{}`?", lint.name)));
     }
     let hint = match suggest_lint(&text) {
         Some(close) => format!("did you mean `{close}`? "),

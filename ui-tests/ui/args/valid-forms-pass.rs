@@ -15,4 +15,8 @@ pub struct D { pub x: u8 }
 #[leak_audit::leak_audit(allow(r#rc_cycle),)]
 pub struct E { pub x: u8 }
 
+// Written the way rustc names tool lints.
+#[leak_audit::leak_audit(deny(leak_audit::rc_cycle))]
+pub struct F { pub x: u8 }
+
 fn main() {}
