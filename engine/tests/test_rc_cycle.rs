@@ -466,3 +466,14 @@ pub struct ChildComp { pub ctx: Ctx }
     assert!(help.contains("instead of `ctx: Ctx`") && help.contains("`Weak<RefCell<CtxInner>>`"), "{help}");
     assert_eq!(found[0].labels.len(), 2);
 }
+
+#[test]
+fn should_name_a_generic_node_type_with_its_parameters_in_the_arena_help() {
+    let source = "
+use std::{cell::RefCell, rc::Rc};
+pub struct GenNode<T> { pub value: T, pub edges: RefCell<Vec<Rc<GenNode<T>>>> }
+";
+    let found = rc_cycles(source);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(found[0].help.as_deref().unwrap().contains("arena (`Vec<GenNode<T>>`)"), "{:?}", found[0].help);
+}

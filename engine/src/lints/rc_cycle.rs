@@ -419,6 +419,11 @@ fn report(scope: &Scope<'_>, graph: &TypeGraph, edge_fields: &[usize], e: usize,
         format!("`{field_ident}{replacement}`")
     };
     let a_target = with_article(target);
+    // `<T>` of a generic node type, for the arena's element type.
+    let params = {
+        let (_, ty_generics, _) = scope.types[edge.to].generics.split_for_impl();
+        types::tidy(&quote::ToTokens::to_token_stream(&ty_generics).to_string())
+    };
 
     let (message, notes, help) = if path.len() == 1 {
         let message = format!(
@@ -431,7 +436,7 @@ fn report(scope: &Scope<'_>, graph: &TypeGraph, edge_fields: &[usize], e: usize,
             format!("hold the back-pointer weakly: {weak_fix}, and `upgrade()` it when it is used")
         } else {
             format!(
-                "if it points back to an owner, hold it weakly: {weak_fix}; for a graph with cycles, keep the nodes in an arena (`Vec<{target}>`) and link them by index, or clear the links before dropping the graph"
+                "if it points back to an owner, hold it weakly: {weak_fix}; for a graph with cycles, keep the nodes in an arena (`Vec<{target}{params}>`) and link them by index, or clear the links before dropping the graph"
             )
         };
         (message, notes, help)
