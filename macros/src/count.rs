@@ -200,9 +200,16 @@ fn add_call_guard(function: &mut syn::ItemFn, assert: bool) {
         return;
     }
     let name = function.sig.ident.to_string();
-    function.block.stmts.insert(0, call_guard(&name, assert));
+    insert_guard(&mut function.block, call_guard(&name, assert));
 }
 
+
+/// Puts the guard first among the body's statements, after the items that
+/// open it (clippy's `items_after_statements` would flag them otherwise).
+fn insert_guard(block: &mut syn::Block, guard: syn::Stmt) {
+    let first_statement = block.stmts.iter().position(|stmt| !matches!(stmt, syn::Stmt::Item(_))).unwrap_or(block.stmts.len());
+    block.stmts.insert(first_statement, guard);
+}
 
 fn call_guard(name: &str, assert: bool) -> syn::Stmt {
     syn::parse_quote! {
@@ -219,7 +226,7 @@ fn inner_guard(attrs: &[syn::Attribute], sig: &syn::Signature, block: &mut syn::
         // setting for the lints, not a request to watch the fn's calls.
         let settings_only = !args.levels.is_empty() && args.assert.is_none();
         if args.no_count.is_none() && !settings_only && sig.constness.is_none() {
-            block.stmts.insert(0, call_guard(&sig.ident.to_string(), args.assert.is_some()));
+            insert_guard(block, call_guard(&sig.ident.to_string(), args.assert.is_some()));
         }
     }
 }
