@@ -32,6 +32,7 @@ mod model {
     }
 
     /// Only declared: unsized structs are made by unsizing a sized one.
+    #[allow(dead_code)]
     pub struct SliceTail {
         pub len: usize,
         pub data: [u8],
