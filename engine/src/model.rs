@@ -647,10 +647,11 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
                     // `CACHE.with(|c| c.borrow().get(k).cloned())`: the
                     // closure's value is the call's (its parameter is an alias
                     // of the receiver by the time a binding is made).
-                    call.args.iter().find_map(|arg| match arg {
-                        Expr::Closure(closure) => self.lookup_root(&closure.body),
-                        _ => None,
-                    })
+                    // `.and_then(Weak::upgrade)`: a fn path passes the value on.
+                    match call.args.iter().find(|arg| matches!(arg, Expr::Closure(_))) {
+                        Some(Expr::Closure(closure)) => self.lookup_root(&closure.body),
+                        _ => self.lookup_root(&call.receiver),
+                    }
                 } else {
                     None
                 }
@@ -1144,11 +1145,12 @@ impl ReturnedExprs {
                 }
             }
             Expr::Closure(closure) => self.mark(&closure.body),
+            // A value made from the receiver or the arguments depends on
+            // them: `a.clone()`, `t.to_vec()`, `w.upgrade()`, `Arc::clone(a)`,
+            // `Some(x)`, `entry(k).or_default().get_or_insert_with(f)`.
             Expr::MethodCall(call) => {
                 let method = call.method.to_string();
-                if is(symbol::PASS_THROUGH_METHODS, &method) {
-                    self.mark(&call.receiver);
-                }
+                self.mark(&call.receiver);
                 if is(symbol::WITH_METHODS, &method) || is(symbol::PASS_THROUGH_METHODS, &method) {
                     for arg in call.args.iter().filter(|arg| matches!(arg, Expr::Closure(_))) {
                         self.mark(arg);
@@ -1156,18 +1158,8 @@ impl ReturnedExprs {
                 }
             }
             Expr::Call(call) => {
-                let constructor = match &*call.func {
-                    Expr::Path(path) => path
-                        .path
-                        .segments
-                        .last()
-                        .is_some_and(|segment| segment.ident.to_string().starts_with(char::is_uppercase)),
-                    _ => false,
-                };
-                if constructor {
-                    for arg in &call.args {
-                        self.mark(arg);
-                    }
+                for arg in &call.args {
+                    self.mark(arg);
                 }
             }
             _ => {}

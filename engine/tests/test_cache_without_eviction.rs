@@ -454,3 +454,39 @@ pub fn load(key: &str) -> u64 {
     assert_eq!(caches(source).len(), 1, "{:#?}", findings(source));
     assert!(findings_of("unbounded_static", source).is_empty(), "{:#?}", findings(source));
 }
+
+#[test]
+fn should_warn_memo_whose_hit_is_returned_through_any_call() {
+    let source = "
+use std::{collections::HashMap, rc::{Rc, Weak}, sync::Arc};
+pub struct Interner { names: HashMap<String, Arc<str>> }
+impl Interner {
+    pub fn intern(&mut self, name: &str) -> Arc<str> {
+        if let Some(known) = self.names.get(name) { return Arc::clone(known); }
+        let fresh: Arc<str> = Arc::from(name);
+        self.names.insert(name.to_owned(), Arc::clone(&fresh));
+        fresh
+    }
+}
+pub struct Tables { rows: HashMap<u32, Vec<u8>> }
+impl Tables {
+    pub fn row(&mut self, id: u32) -> Vec<u8> {
+        if let Some(row) = self.rows.get(&id) { return row.to_vec(); }
+        let row = vec![0; id as usize];
+        self.rows.insert(id, row.clone());
+        row
+    }
+}
+pub struct Shared { live: HashMap<u32, Weak<String>> }
+impl Shared {
+    pub fn get(&mut self, id: u32) -> Rc<String> {
+        if let Some(alive) = self.live.get(&id).and_then(Weak::upgrade) { return alive; }
+        let fresh = Rc::new(id.to_string());
+        self.live.insert(id, Rc::downgrade(&fresh));
+        fresh
+    }
+}
+";
+    let found = caches(source);
+    assert_eq!(found.len(), 3, "{found:#?}");
+}
