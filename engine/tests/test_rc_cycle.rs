@@ -477,3 +477,47 @@ pub struct GenNode<T> { pub value: T, pub edges: RefCell<Vec<Rc<GenNode<T>>>> }
     assert_eq!(found.len(), 1, "{found:#?}");
     assert!(found[0].help.as_deref().unwrap().contains("arena (`Vec<GenNode<T>>`)"), "{:?}", found[0].help);
 }
+
+#[test]
+fn should_blame_the_field_holding_a_one_field_handle_and_name_the_wrappers_pointer() {
+    let source = "
+use std::{collections::HashMap, sync::{Arc, Mutex}};
+pub struct RpcClient { inner: Arc<RpcClientInner> }
+pub struct RpcClientInner { pending: Mutex<HashMap<u64, PendingCall>> }
+pub struct PendingCall { client: RpcClient, id: u64 }
+pub struct Shared<T>(pub Arc<Mutex<T>>);
+pub struct Application { windows: Vec<Window> }
+pub struct Window { app: Shared<Application> }
+";
+    let found = rc_cycles(source);
+    assert_eq!(found.len(), 2, "{found:#?}");
+    let client = found.iter().find(|f| f.message.contains("PendingCall.client")).expect("client finding");
+    assert_eq!(pointed_text(source, client), "client");
+    let app = found.iter().find(|f| f.message.contains("Window.app")).expect("app finding");
+    assert!(app.message.contains("strong `Arc` cycle"), "{}", app.message);
+    assert!(app.notes[0].contains("`Mutex`"), "{:?}", app.notes);
+    assert!(app.help.as_deref().unwrap().contains("Arc::downgrade"), "{:?}", app.help);
+}
+
+#[test]
+fn should_still_blame_a_one_field_back_pointer_held_directly_by_its_target() {
+    let source = "
+use std::{cell::RefCell, rc::Rc};
+pub struct Person { pub cars: RefCell<Vec<Car>> }
+pub struct Car { pub driver: Rc<Person> }
+";
+    let found = rc_cycles(source);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(pointed_text(source, &found[0]), "driver");
+}
+
+#[test]
+fn should_weaken_only_the_outer_pointer_of_a_shared_list() {
+    let source = "
+use std::sync::{Arc, Mutex};
+pub struct Peer { pub id: u32, pub all_peers: Arc<Mutex<Vec<Arc<Mutex<Peer>>>>> }
+";
+    let found = rc_cycles(source);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(found[0].help.as_deref().unwrap().contains("`all_peers: Weak<Mutex<Vec<Arc<Mutex<Peer>>>>>`"), "{:?}", found[0].help);
+}

@@ -394,7 +394,12 @@ fn report(scope: &Scope<'_>, graph: &TypeGraph, edge_fields: &[usize], e: usize,
     let pointer = path
         .iter()
         .filter(|&&p| graph.edges[p].kind == EdgeKind::Strong)
-        .find_map(|&p| first_named(locate(p).1.ty, symbol::STRONG_POINTERS).or_else(|| strong_in_alias(scope, locate(p).1.ty)))
+        .find_map(|&p| {
+            let ty = locate(p).1.ty;
+            first_named(ty, symbol::STRONG_POINTERS)
+                .or_else(|| strong_in_alias(scope, ty))
+                .or_else(|| in_wrapper(scope, ty, symbol::STRONG_POINTERS))
+        })
         .unwrap_or_else(|| "Rc".to_string());
     let cycle_names: HashSet<String> = path.iter().map(|&p| graph.nodes[graph.edges[p].from].name.clone()).collect();
     let replacement = weaken(scope, field.ty, &cycle_names, &graph.nodes[edge.from].name);
@@ -407,7 +412,9 @@ fn report(scope: &Scope<'_>, graph: &TypeGraph, edge_fields: &[usize], e: usize,
         .iter()
         .find_map(|&p| {
             let (_, f) = locate(p);
-            mutability_name(f.ty).or_else(|| in_alias(scope, f.ty, symbol::INTERIOR_MUTABILITY))
+            mutability_name(f.ty)
+                .or_else(|| in_alias(scope, f.ty, symbol::INTERIOR_MUTABILITY))
+                .or_else(|| in_wrapper(scope, f.ty, symbol::INTERIOR_MUTABILITY))
         })
         .map_or_else(|| "interior mutability".to_string(), |cell| format!("`{cell}`"));
     let field_ident = field.name.map(|name| format!("{name}: ")).unwrap_or_default();
@@ -480,12 +487,18 @@ fn report(scope: &Scope<'_>, graph: &TypeGraph, edge_fields: &[usize], e: usize,
     };
 
     // A handle type (`struct Ctx { inner: Rc<RefCell<CtxInner>> }`) held by
-    // value in a back-pointer (`ChildComp.ctx: Ctx`): the back-pointer is the
-    // field to change (to a weak handle), not the handle's `Rc`, which every
-    // other owner of a `Ctx` relies on.
+    // value on the cycle (`ChildComp.ctx: Ctx`): that field is the one to
+    // change (to a weak handle), not the handle's `Rc`, which every other
+    // owner of a `Ctx` relies on.
     let handle = path.len() >= 2 && !is_back_edge(&edge.field) && {
         let into = &graph.edges[path[path.len() - 2]];
-        into.kind == EdgeKind::Owns && into.to == edge.from && is_back_edge(&into.field)
+        let handle_type = &scope.types[edge.from];
+        // A one-field struct held as a single value (not in a collection)
+        // by a type other than the one it points to: a shared handle
+        // (`struct RpcClient { inner: Arc<Inner> }` in `PendingCall.client`),
+        // not a back-pointer of its own.
+        let lone_handle = handle_type.fields.len() == 1 && !into.collection && into.from != edge.to;
+        into.kind == EdgeKind::Owns && into.to == edge.from && (is_back_edge(&into.field) || lone_handle)
     };
     let (blame, location, message, help) = if handle {
         let back = path[path.len() - 2];
@@ -562,6 +575,20 @@ fn in_alias(scope: &Scope<'_>, ty: &syn::Type, names: &[&str]) -> Option<String>
         if found.is_none() {
             if let Some(alias) = scope.aliases.get(&segment.ident.to_string()) {
                 found = first_named(alias.ty, names);
+            }
+        }
+    });
+    found
+}
+
+/// The first of `names` in the fields of a struct of the scope that `ty`
+/// names (`Arc` and `Mutex` for `Shared<App>` with `struct Shared<T>(Arc<Mutex<T>>)`).
+fn in_wrapper(scope: &Scope<'_>, ty: &syn::Type, names: &[&str]) -> Option<String> {
+    let mut found = None;
+    for_each_segment(ty, &mut |segment| {
+        if found.is_none() {
+            for &id in scope.types_named(&segment.ident.to_string()) {
+                found = found.take().or_else(|| scope.types[id].fields.iter().find_map(|field| first_named(field.ty, names)));
             }
         }
     });
@@ -651,16 +678,24 @@ fn weaken(scope: &Scope<'_>, ty: &syn::Type, cycle: &HashSet<String>, self_name:
                 *ty = expanded;
                 self.expansions += 1;
             }
+            // The outermost strong pointer into the cycle becomes `Weak`;
+            // pointers inside it stay (`Arc<Mutex<Vec<Arc<Peer>>>>` becomes
+            // `Weak<Mutex<Vec<Arc<Peer>>>>`: the list still owns its peers).
+            if let syn::Type::Path(path) = ty {
+                if let Some(last) = path.path.segments.last_mut() {
+                    if is(symbol::STRONG_POINTERS, &last.ident.to_string())
+                        && types::type_args(&last.arguments).iter().any(|arg| self.mentions_cycle(arg))
+                    {
+                        last.ident = syn::Ident::new("Weak", last.ident.span());
+                        return;
+                    }
+                }
+            }
             syn::visit_mut::visit_type_mut(self, ty);
             let syn::Type::Path(path) = ty else { return };
             let Some(last) = path.path.segments.last_mut() else { return };
             let name = last.ident.to_string();
-            if is(symbol::STRONG_POINTERS, &name) {
-                let inner = types::type_args(&last.arguments);
-                if inner.iter().any(|arg| self.mentions_cycle(arg)) {
-                    last.ident = syn::Ident::new("Weak", last.ident.span());
-                }
-            } else if name == "Option" {
+            if name == "Option" {
                 let inner: Vec<syn::Type> = types::type_args(&last.arguments).into_iter().cloned().collect();
                 if let [only] = inner.as_slice() {
                     if types::segment(only).is_some_and(|segment| segment.name == "Weak") {
