@@ -594,6 +594,10 @@ struct UseVisitor<'s, 'a> {
     /// Locals bound to an element looked up in a collection (`if let Some(v) =
     /// cache.get(k)`): returning them returns the lookup.
     looked_up: HashMap<String, Root>,
+    /// Inside code that runs once per process (a bin's `main`, a closure
+    /// given to `Once::call_once`, `OnceLock::get_or_init` or `LazyLock::new`):
+    /// growth there is bounded.
+    run_once: usize,
 }
 
 impl<'s, 'a> UseVisitor<'s, 'a> {
@@ -609,6 +613,7 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
             returned: HashSet::new(),
             returning: false,
             looked_up: HashMap::new(),
+            run_once: 0,
         }
     }
 
@@ -618,6 +623,9 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
         returned.mark_block(body);
         returned.visit_block(body);
         self.returned = returned.exprs;
+        let def = &self.scope.fns[self.fn_id];
+        let is_main = def.name == "main" && def.sig.inputs.is_empty() && def.self_ty.is_none() && def.parent_fn.is_none();
+        self.run_once = usize::from(is_main);
         self.visit_block(body);
     }
 
@@ -672,7 +680,7 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
             method: method.into(),
             fn_id: self.fn_id,
             span,
-            guarded: false,
+            guarded: op == Op::Grow && self.run_once > 0,
             memo: false,
             returned,
             in_value: false,
@@ -1006,7 +1014,10 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
             }
         }
         self.check_args(&call.args);
+        let once = usize::from(is(symbol::RUN_ONCE_METHODS, &method));
+        self.run_once += once;
         visit::visit_expr_method_call(self, call);
+        self.run_once -= once;
     }
 
     fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
@@ -1026,7 +1037,14 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
             Some("drop") => {}
             _ => self.check_args(&call.args),
         }
+        // `LazyLock::new(|| ..)`: the closure runs once.
+        let lazy_new = matches!(&*call.func, Expr::Path(path) if {
+            let segments: Vec<String> = path.path.segments.iter().map(|segment| segment.ident.to_string()).collect();
+            segments.len() >= 2 && segments[segments.len() - 1] == "new" && is(symbol::LAZY_WRAPPERS, &segments[segments.len() - 2])
+        });
+        self.run_once += usize::from(lazy_new);
         visit::visit_expr_call(self, call);
+        self.run_once -= usize::from(lazy_new);
     }
 
     fn visit_expr_assign(&mut self, assign: &'ast syn::ExprAssign) {

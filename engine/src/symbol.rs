@@ -264,6 +264,10 @@ pub(crate) const WITH_METHODS: &[&str] = &[
     "is_some_and",
 ];
 
+/// Methods whose closure runs at most once per receiver: `Once::call_once`,
+/// `OnceLock::get_or_init` and the like.
+pub(crate) const RUN_ONCE_METHODS: &[&str] = &["call_once", "call_once_force", "get_or_init", "get_or_try_init"];
+
 /// Functions that empty or replace a collection passed to them by `&mut`.
 pub(crate) const RESET_FUNCTIONS: &[&str] = &["take", "replace", "swap"];
 

@@ -534,3 +534,42 @@ pub fn register(style: Style, v: u32) { FONTS.write().unwrap().entry(\"default\"
 ";
     assert!(unbounded(source).is_empty(), "{:#?}", unbounded(source));
 }
+
+#[test]
+fn should_not_warn_growth_that_runs_once_per_process() {
+    let source = "
+use std::sync::{LazyLock, Mutex, Once};
+static CODECS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+static INIT: Once = Once::new();
+pub fn init(names: &[&str]) {
+    INIT.call_once(|| {
+        for name in names {
+            CODECS.lock().unwrap().push((*name).to_owned());
+        }
+    });
+}
+static ARGS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+fn main() {
+    for arg in std::env::args() {
+        ARGS.lock().unwrap().push(arg);
+    }
+}
+static DEFAULTS: LazyLock<Mutex<Vec<u32>>> = LazyLock::new(|| Mutex::new(Vec::new()));
+static SEEDED: LazyLock<u32> = LazyLock::new(|| { DEFAULTS.lock().unwrap().push(1); 1 });
+";
+    assert!(unbounded(source).is_empty(), "{:#?}", unbounded(source));
+}
+
+#[test]
+fn should_warn_growth_in_a_fn_called_many_times_even_near_a_once() {
+    let source = "
+use std::sync::{Mutex, Once};
+static EVENTS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+static INIT: Once = Once::new();
+pub fn record(event: &str) {
+    INIT.call_once(|| {});
+    EVENTS.lock().unwrap().push(event.to_owned());
+}
+";
+    assert_eq!(unbounded(source).len(), 1, "{:#?}", unbounded(source));
+}

@@ -22,6 +22,10 @@ declare_lint! {
     /// grow inside such a map (`map.entry(key).or_default().push(..)`,
     /// `map.get_mut(&key).unwrap().push(..)`) still count as growth.
     ///
+    /// Growth in code that runs once per process (a bin's `fn main`, a closure
+    /// given to `Once::call_once`, `OnceLock::get_or_init` or `LazyLock::new`)
+    /// is taken as bounded too.
+    ///
     /// A static that holds a struct of the scope (`OnceLock<Logger>`,
     /// `LazyLock<Mutex<Registry>>`) is checked field by field: a collection
     /// field that is grown through the static or by the struct's own methods
@@ -79,6 +83,8 @@ declare_lint! {
     ///   counts as a bound on the growth in that fn.
     /// - Names are matched without name resolution: a local variable with a
     ///   static's name is taken to be the static.
+    /// - Run-once code is recognised where it is written: a fn called only
+    ///   from `main` or from a `call_once` closure is not known to run once.
     /// - For a struct held in a static, growth in the struct's own methods
     ///   counts even when those methods only run while the value is built,
     ///   before it is stored (a shrink on any value of the struct counts too).
