@@ -158,6 +158,13 @@ pub struct Scope<'a> {
     settings: Vec<SettingsNode>,
     type_index: HashMap<String, Vec<usize>>,
     static_index: HashMap<String, Vec<usize>>,
+    /// Traits defined in the scope, by name.
+    traits: HashSet<String>,
+    /// `impl Trait for Type` of the scope while building: trait name, and the
+    /// self type's path with where it was written (module, file).
+    impl_paths: Vec<(String, &'a syn::Path, Vec<String>, FileId)>,
+    /// The types of the scope implementing each trait of the scope.
+    trait_impls: HashMap<String, Vec<usize>>,
     uses_by_static: HashMap<usize, Vec<usize>>,
     /// While building: the module path of the items being collected.
     module: Vec<String>,
@@ -181,6 +188,15 @@ impl<'a> Scope<'a> {
         for (index, def) in scope.statics.iter().enumerate() {
             scope.static_index.entry(def.name.to_string()).or_default().push(index);
         }
+        for (trait_name, path, module, file) in std::mem::take(&mut scope.impl_paths) {
+            let Some(last) = path.segments.last() else { continue };
+            if !scope.traits.contains(&trait_name) {
+                continue;
+            }
+            if let Some(target) = scope.resolve_type(path, &last.ident.to_string(), &module, file) {
+                scope.trait_impls.entry(trait_name).or_default().push(target);
+            }
+        }
         scope.uses = collect_uses(&scope);
         for (index, found) in scope.uses.iter().enumerate() {
             if let Root::Static(id) = found.root {
@@ -193,6 +209,11 @@ impl<'a> Scope<'a> {
     /// The uses of static `id`.
     pub(crate) fn uses_of_static(&self, id: usize) -> impl Iterator<Item = &Use> {
         self.uses_by_static.get(&id).into_iter().flatten().map(|&index| &self.uses[index])
+    }
+
+    /// The types of the scope that implement trait `name` of the scope.
+    pub(crate) fn implementors(&self, name: &str) -> &[usize] {
+        self.trait_impls.get(name).map_or(&[], Vec::as_slice)
     }
 
     /// The type definitions named `name`.
@@ -352,6 +373,11 @@ impl<'a> Scope<'a> {
             syn::Item::Impl(def) => {
                 let settings = self.settings_for(&def.attrs, file, parent);
                 let self_ty = crate::types::segment(&def.self_ty).map(|segment| segment.name);
+                if let (Some((trait_path, _)), syn::Type::Path(self_path)) = (&def.trait_, &*def.self_ty) {
+                    if let Some(trait_name) = trait_path.segments.last() {
+                        self.impl_paths.push((trait_name.ident.to_string(), &self_path.path, self.module.clone(), file));
+                    }
+                }
                 for impl_item in &def.items {
                     if let syn::ImplItem::Fn(method) = impl_item {
                         if is_test_only(&method.attrs) {
@@ -363,6 +389,7 @@ impl<'a> Scope<'a> {
                 }
             }
             syn::Item::Trait(def) => {
+                self.traits.insert(def.ident.to_string());
                 let settings = self.settings_for(&def.attrs, file, parent);
                 for trait_item in &def.items {
                     if let syn::TraitItem::Fn(method) = trait_item {

@@ -5,8 +5,9 @@
 //! by [`symbol`] lists, aliases are expanded, and generic types of the scope are
 //! entered with their parameters substituted (so `struct Handle<T>(Rc<RefCell<T>>)`
 //! makes a field of type `Handle<Node>` a strong, mutable edge to `Node`).
-//! Types the walk cannot see into (trait objects, references, raw pointers,
-//! associated types) give no edge.
+//! A trait object of a trait of the scope reaches every type of the scope that
+//! implements it. Types the walk cannot see into (references, raw pointers,
+//! other trait objects, associated types) give no edge.
 
 use std::collections::HashMap;
 
@@ -112,8 +113,19 @@ impl<'a> Walker<'_, 'a> {
                     self.walk(elem, frame, state, depth + 1);
                 }
             }
-            // References and raw pointers borrow; trait objects, `impl Trait`,
-            // fn pointers and macros cannot be seen into.
+            // `dyn Observer` for a trait of the scope: any type of the scope
+            // that implements it.
+            Type::TraitObject(object) => {
+                for bound in &object.bounds {
+                    let syn::TypeParamBound::Trait(bound) = bound else { continue };
+                    let Some(last) = bound.path.segments.last() else { continue };
+                    for &target in self.scope.implementors(&last.ident.to_string()) {
+                        self.record(target, state);
+                    }
+                }
+            }
+            // References and raw pointers borrow; `impl Trait`, fn pointers
+            // and macros cannot be seen into.
             _ => {}
         }
     }

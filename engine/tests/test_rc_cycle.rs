@@ -262,7 +262,7 @@ struct View { config: Rc<Config> }
 }
 
 #[test]
-fn should_not_warn_through_trait_objects_or_phantom_data() {
+fn should_not_warn_through_unimplemented_trait_objects_or_phantom_data() {
     let source = "
 use std::{cell::RefCell, marker::PhantomData, rc::Rc};
 trait Observer {}
@@ -520,4 +520,29 @@ pub struct Peer { pub id: u32, pub all_peers: Arc<Mutex<Vec<Arc<Mutex<Peer>>>>> 
     let found = rc_cycles(source);
     assert_eq!(found.len(), 1, "{found:#?}");
     assert!(found[0].help.as_deref().unwrap().contains("`all_peers: Weak<Mutex<Vec<Arc<Mutex<Peer>>>>>`"), "{:?}", found[0].help);
+}
+
+#[test]
+fn should_warn_cycle_through_a_trait_object_of_a_local_trait() {
+    let source = "
+use std::{cell::RefCell, rc::Rc};
+pub trait PriceObserver { fn on_price(&self, price: u64); }
+pub struct Ticker { observers: RefCell<Vec<Rc<dyn PriceObserver>>> }
+pub struct PriceLogger { ticker: Rc<Ticker> }
+impl PriceObserver for PriceLogger { fn on_price(&self, _price: u64) {} }
+";
+    let found = rc_cycles(source);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(found[0].message.contains("Ticker.observers") && found[0].message.contains("PriceLogger.ticker"), "{}", found[0].message);
+}
+
+#[test]
+fn should_not_warn_through_trait_objects_of_foreign_traits() {
+    let source = "
+use std::{any::Any, cell::RefCell, rc::Rc};
+pub struct Bus { handlers: RefCell<Vec<Rc<dyn Any>>>, callbacks: RefCell<Vec<Box<dyn Fn()>>> }
+pub struct Handler { bus: Rc<Bus> }
+impl std::fmt::Debug for Handler { fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { f.write_str(\"h\") } }
+";
+    assert!(rc_cycles(source).is_empty(), "{:#?}", rc_cycles(source));
 }

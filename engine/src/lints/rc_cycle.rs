@@ -65,9 +65,12 @@ declare_lint! {
     ///   two types with the same name in different modules are taken to be the
     ///   one in the same file, and a user type called `Rc` or `RefCell` is taken
     ///   to be the std one.
-    /// - Trait objects (`Rc<RefCell<dyn Observer>>`), closures (`Box<dyn Fn()>`
-    ///   capturing an `Rc`), type parameters left generic and associated types
-    ///   are opaque: cycles through them are not seen.
+    /// - A trait object of a trait defined in the scope (`Rc<RefCell<dyn
+    ///   Observer>>`) is taken to hold any type of the scope that implements
+    ///   it; trait objects of other traits (`dyn Any`, std and dependency
+    ///   traits), closures (`Box<dyn Fn()>` capturing an `Rc`), type
+    ///   parameters left generic and associated types are opaque: cycles
+    ///   through them are not seen.
     /// - Only types in the analysed scope are known: the attribute sees the item
     ///   it is on; `cargo leak-audit` sees the whole crate but not dependencies.
     pub RC_CYCLE, rc_cycle, Warn, "types that can keep each other alive through strong `Rc`/`Arc` pointers"
