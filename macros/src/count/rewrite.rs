@@ -55,6 +55,7 @@ pub(super) fn rewrite(item: &mut syn::Item, names: &Names) {
         rewriter.scopes.push(Scope {
             defs: HashMap::from([(def.ident.to_string(), Def::Known(counted))]),
             transparent: false,
+            glob: false,
             modules: 0,
         });
     }
@@ -73,6 +74,8 @@ struct Scope {
     /// Whether lookups continue in the enclosing scope (blocks, and modules
     /// with `use super::*`).
     transparent: bool,
+    /// Whether it has a glob import other than `use super::*`.
+    glob: bool,
     /// How many modules of the annotated item enclose this scope (the
     /// annotated module itself included): a path with more `super`s than
     /// this leaves the item.
@@ -82,7 +85,7 @@ struct Scope {
 impl Scope {
     fn of_items<'a>(items: impl IntoIterator<Item = &'a syn::Item>, module: bool, outer_modules: usize) -> Self {
         let modules = outer_modules + usize::from(module);
-        let mut scope = Scope { defs: HashMap::new(), transparent: !module, modules };
+        let mut scope = Scope { defs: HashMap::new(), transparent: !module, glob: false, modules };
         for item in items {
             match item {
                 syn::Item::Struct(def) => {
@@ -131,6 +134,10 @@ impl Scope {
             syn::UseTree::Glob(_) => {
                 if prefix.len() == 1 && prefix[0] == "super" {
                     self.transparent = true;
+                } else {
+                    // `use ext::*;`: a name the scope does not define may
+                    // come from the glob and shadow the enclosing ones.
+                    self.glob = true;
                 }
             }
             syn::UseTree::Group(group) => {
@@ -202,7 +209,7 @@ impl Rewriter<'_> {
                     // module (`super::`, `crate::`); a type alias like a type.
                     return self.names_counted(path, index + 1, hops + 1);
                 }
-                None if !scope.transparent => return false,
+                None if !scope.transparent || scope.glob => return false,
                 None => {}
             }
         }

@@ -1,7 +1,8 @@
 // Paths the counting rewrite does not resolve: a glob from a grandparent, two
 // structs of one name, a full `crate::` path from a module below the root, an
 // enum variant named like a struct, a same-named struct outside the item
-// (through `super::`). Each leaves the struct uncounted.
+// (through `super::`), a glob import in a block that brings in another struct
+// of the same name. Each leaves the struct uncounted.
 
 #[leak_audit::leak_audit]
 pub mod b {
@@ -53,7 +54,22 @@ pub mod f {
     pub fn inner() -> Options { Options { level: 1 } }
 }
 
+pub mod ext {
+    pub struct Point { pub x: i32, pub y: i32 }
+}
+
+#[leak_audit::leak_audit]
+pub mod g {
+    pub struct Point { pub x: i32 }
+    pub fn theirs() -> crate::ext::Point {
+        use crate::ext::*;
+        Point { x: 1, y: 2 }
+    }
+    pub fn ours() -> Point { Point { x: 3 } }
+}
+
 fn main() {
+    assert_eq!(g::theirs().y + g::ours().x, 5);
     assert!(f::outer().verbose && !f::inner::outer().verbose);
     assert_eq!(f::inner().level, 1);
     assert_eq!(b::inner::deeper::f().x + d::f().x + outer::m::f().x, 3);
