@@ -111,6 +111,11 @@ fn check_supported(item: &syn::Item) -> syn::Result<()> {
         | syn::Item::Static(_)
         | syn::Item::Type(_)
         | syn::Item::Macro(_) => Ok(()),
+        // `fn area(&self) -> f64;` in a trait: a fn without a body.
+        syn::Item::Verbatim(tokens) if syn::parse2::<syn::TraitItemFn>(tokens.clone()).is_ok() => Err(syn::Error::new_spanned(
+            tokens,
+            "`#[leak_audit]` on a fn needs its body: put it on the trait, on a provided method, or on the method in each `impl`",
+        )),
         other => Err(syn::Error::new_spanned(other, UNSUPPORTED)),
     }
 }
