@@ -149,3 +149,22 @@ fn should_judge_each_test_on_its_own_values_while_others_run() {
     assert!(row.trim_start().starts_with("Token"), "{message}");
     assert!(row.contains(" 3 ") && row.contains("(test_leak_test_attr::model)"), "{message}");
 }
+
+/// Under a bare `#[should_panic]`, a body that returns must fail as "did not
+/// panic", so the leak check stays quiet rather than supply the panic: the
+/// guard the attribute opens for such a test does not panic on a leak.
+#[test]
+fn should_not_let_a_leak_stand_in_for_a_bare_should_panic() {
+    let leaked = std::panic::catch_unwind(|| {
+        let guard = leak_audit::__private::TestGuard::expecting_panic("bare_should_panic");
+        std::mem::forget(model::token(7));
+        drop(guard);
+    });
+    assert!(leaked.is_ok(), "the guard of a bare #[should_panic] test panicked on a leak");
+    let checked = std::panic::catch_unwind(|| {
+        let guard = leak_audit::__private::TestGuard::new("plain");
+        std::mem::forget(model::token(8));
+        drop(guard);
+    });
+    assert!(checked.is_err(), "the guard of a plain test did not report the leak");
+}

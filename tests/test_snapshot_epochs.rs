@@ -97,6 +97,8 @@ fn should_tell_new_values_from_survivors() {
     // Passed the wrong way round, or with a default snapshot: unknown.
     let wrong = a.diff(&d);
     assert_eq!(wrong.get::<Item>().map(|entry| (entry.new_alive, entry.survived)), Some((None, None)));
+    // Counts that only grow do not wrap round either.
+    assert_eq!(wrong.get::<Item>().map(|entry| (entry.created, entry.dropped)), Some((0, 0)));
     let from_nothing = d.diff(&leak_audit::Snapshot::default());
     assert_eq!(from_nothing.get::<Item>().map(|entry| entry.survived), Some(None));
 

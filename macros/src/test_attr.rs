@@ -39,8 +39,15 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
 
     let name = function.sig.ident.to_string();
     let body = &function.block;
+    // A bare `#[should_panic]` test that returns fails anyway; its leak check
+    // must not supply the panic it expects (with `expected = ".."`, the
+    // harness tells the leak report from the test's own panic).
+    let expects_panic = function.attrs.iter().any(|attr| {
+        matches!(&attr.meta, syn::Meta::Path(path) if path.segments.last().is_some_and(|segment| segment.ident == "should_panic"))
+    });
+    let open = if expects_panic { quote!(expecting_panic) } else { quote!(new) };
     let block: syn::Block = syn::parse_quote! {{
-        let __leak_audit_test = ::leak_audit::__private::TestGuard::new(
+        let __leak_audit_test = ::leak_audit::__private::TestGuard::#open(
             ::core::concat!(::core::module_path!(), "::", #name),
         );
         let __leak_audit_result = #body;

@@ -157,6 +157,9 @@ impl Snapshot {
     }
 
     /// What changed from `earlier` to `self`, per type.
+    ///
+    /// Meant from an earlier snapshot to a later one: the other way round,
+    /// `created` and `dropped` (which only grow) come out as 0.
     #[must_use]
     pub fn diff(&self, earlier: &Snapshot) -> SnapshotDiff {
         let mut types: Vec<TypeDiff> = self
@@ -170,8 +173,8 @@ impl Snapshot {
                 TypeDiff {
                     name: now.name,
                     module: now.module,
-                    created: now.created.wrapping_sub(created),
-                    dropped: now.dropped.wrapping_sub(dropped),
+                    created: now.created.saturating_sub(created),
+                    dropped: now.dropped.saturating_sub(dropped),
                     net,
                     live: now.live,
                     new_alive: survived.map(|survived| now.live.saturating_sub(survived)),
@@ -179,7 +182,7 @@ impl Snapshot {
                     id: now.id,
                 }
             })
-            .filter(|diff| diff.created != 0 || diff.dropped != 0)
+            .filter(|diff| diff.created != 0 || diff.dropped != 0 || diff.net != 0)
             .collect();
         types.sort_by(|a, b| b.net.cmp(&a.net).then_with(|| a.name.cmp(b.name)));
         SnapshotDiff { types }
