@@ -94,6 +94,15 @@ where
     match execute(&cli, out, color, trees) {
         Ok(status) => status,
         Err(message) => {
+            // A SARIF consumer reads stdout whatever the exit code: give it a
+            // log that records the failure rather than nothing.
+            if cli.message_format == MessageFormat::Sarif && cli.graph.is_none() && cli.explain.is_none() {
+                let failure = Diagnostic::error(message.clone(), None);
+                let root = std::env::current_dir().unwrap_or_default();
+                if let Ok(text) = serde_json::to_string_pretty(&sarif::log(&[&failure], &root)) {
+                    let _ = writeln!(out.stdout, "{text}");
+                }
+            }
             // The first line is the title; the rest (cargo's own output) is printed as it is.
             let (title, rest) = message.split_once('\n').unwrap_or((&message, ""));
             let _ = writeln!(out.stderr, "{}", human::render_title(Severity::Error, title, color));

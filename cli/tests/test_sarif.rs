@@ -69,3 +69,15 @@ fn should_report_files_that_do_not_parse_as_failed_execution() {
     // The file that parses is still analysed.
     assert_eq!(log["runs"][0]["results"].as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn should_write_a_failed_log_when_the_run_cannot_start() {
+    let run = run(&["--manifest-path", "no/such/Cargo.toml", "--message-format", "sarif"]);
+    assert_eq!(run.status, 2);
+    let log: Value = serde_json::from_str(&run.stdout).expect("SARIF is JSON even when nothing was analysed");
+    let invocation = &log["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    let message = invocation["toolExecutionNotifications"][0]["message"]["text"].as_str().unwrap();
+    assert!(message.contains("no/such/Cargo.toml"), "{message}");
+    assert!(log["runs"][0]["results"].as_array().unwrap().is_empty());
+}
