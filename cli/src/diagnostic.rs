@@ -169,11 +169,12 @@ impl Diagnostic {
                     span.start = end;
                     span.end = end;
                 }
-                let diagnostic = Diagnostic::error(message, Some(span));
-                if error.to_string() == LEX_ERROR {
-                    diagnostic.note("the file cannot be split into tokens: look for an unbalanced delimiter or a malformed literal at or before this point")
+                if message == LEX_ERROR {
+                    // syn's wording is about its own API; say what is wrong.
+                    Diagnostic::error("this file cannot be split into tokens", Some(span))
+                        .note("look for an unbalanced delimiter or a malformed literal at or before this point")
                 } else {
-                    diagnostic
+                    Diagnostic::error(message, Some(span))
                 }
             })
             .collect()

@@ -129,7 +129,7 @@ fn should_still_analyse_the_rest_of_a_crate_when_a_file_does_not_parse() {
     let run = run(&["--manifest-path", &manifest("parse_error")]);
     assert_eq!(run.status, 2);
     assert!(run.stderr.contains("error: expected identifier\n --> src/also_broken.rs:5:12\n"), "{}", run.stderr);
-    assert!(run.stderr.contains("error: cannot parse string into token stream\n --> src/broken.rs:5:1\n"));
+    assert!(run.stderr.contains("error: this file cannot be split into tokens\n --> src/broken.rs:5:1\n"));
     assert!(run.stderr.contains("error: file not found for module `gone`\n --> src/lib.rs:4:1\n"));
     assert!(run.stderr.contains("warning: static `LOG` only ever grows"));
 }
