@@ -110,10 +110,14 @@
 //!   or with creation sites on, the site, which keeps the epoch): 8 bytes, alignment 4
 //!   (so a struct grows by 8 bytes, or by up to 8 more for padding). A
 //!   `#[repr(C)]` or `#[repr(transparent)]` struct always gets the zero-sized
-//!   field, placed last, so its layout stays exactly the same in every build (a
-//!   zero-sized, 1-aligned trailing field adds nothing to a `repr(C)` struct,
-//!   and `repr(transparent)` allows any number of them).
-//! - **`cfg`'d fields** keep their `cfg`; the hidden field has none.
+//!   field, so its layout stays exactly the same in every build (a zero-sized,
+//!   1-aligned field at offset 0 moves no other field of a `repr(C)` struct,
+//!   and `repr(transparent)` allows any number of them); it stays FFI-safe.
+//!   The hidden field is the first field, so a last field that is unsized
+//!   (`[T]`, `str`, `Path`, a `T: ?Sized` parameter) stays last; it is
+//!   dropped before the other fields.
+//! - **`cfg`'d fields** keep their `cfg`; the hidden field has none. A `cfg`'d
+//!   struct's generated items carry its `cfg`.
 //!
 //! ## What is not counted
 //!
