@@ -3,7 +3,7 @@
 //! [`Scope::build`] walks the items once to collect type definitions, aliases,
 //! statics (including the tokens of `thread_local!` and `lazy_static!`) and fn
 //! bodies, then walks every body to record each place a static or field is
-//! grown, shrunk, looked up or handed elsewhere ([`Use`]). Everything keeps the
+//! grown, shrunk, looked up or handed elsewhere (`Use`). Everything keeps the
 //! span of the user's tokens, so findings point at the user's code.
 
 use std::borrow::Cow;

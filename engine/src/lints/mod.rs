@@ -1,6 +1,6 @@
 //! The lints, one per file, and their registry.
 //!
-//! Each lint is declared with [`declare_lint!`]: its doc comment is at once the
+//! Each lint is declared with `declare_lint!`: its doc comment is at once the
 //! rustdoc of the lint's static, the text `cargo leak-audit --explain` prints
 //! and the lint's page in the documentation.
 
