@@ -105,7 +105,8 @@ pub(crate) fn held_struct(scope: &Scope<'_>, id: usize) -> Option<(usize, bool)>
             ty = alias.ty;
             continue;
         }
-        mutable = mutable || is(symbol::INTERIOR_MUTABILITY, &name);
+        // `OnceLock<S>` hands out `&S` only: set once, never changed after.
+        mutable = mutable || (is(symbol::INTERIOR_MUTABILITY, &name) && !is(symbol::LAZY_WRAPPERS, &name));
         if !(is(symbol::INTERIOR_MUTABILITY, &name) || is(symbol::LAZY_WRAPPERS, &name) || is(TRANSPARENT, &name)) {
             return None;
         }

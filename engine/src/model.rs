@@ -144,6 +144,10 @@ pub(crate) struct Use {
     /// A growth or shrink of a value inside the collection (`map.entry(k)
     /// .or_default().push(..)`), not of the collection's own entries.
     pub(crate) in_value: bool,
+    /// An insert that stores a value the fn was given, or one updated from
+    /// what it looked up (`map.insert(k, n + 1)`): a store or an update, not
+    /// a memo filling in what it computed.
+    pub(crate) stores: bool,
 }
 
 /// The analysed scope.
@@ -158,13 +162,14 @@ pub struct Scope<'a> {
     settings: Vec<SettingsNode>,
     type_index: HashMap<String, Vec<usize>>,
     static_index: HashMap<String, Vec<usize>>,
-    /// Traits defined in the scope, by name.
-    traits: HashSet<String>,
-    /// `impl Trait for Type` of the scope while building: trait name, and the
-    /// self type's path with where it was written (module, file).
-    impl_paths: Vec<(String, &'a syn::Path, Vec<String>, FileId)>,
-    /// The types of the scope implementing each trait of the scope.
-    trait_impls: HashMap<String, Vec<usize>>,
+    /// Traits defined in the scope: name, and where (module, file).
+    traits: Vec<(String, Vec<String>, FileId)>,
+    trait_index: HashMap<String, Vec<usize>>,
+    /// `impl Trait for Type` of the scope while building: the trait's and the
+    /// self type's paths, with where they were written (module, file).
+    impl_paths: Vec<(&'a syn::Path, &'a syn::Path, Vec<String>, FileId)>,
+    /// The types of the scope implementing each trait of the scope (by index).
+    trait_impls: HashMap<usize, Vec<usize>>,
     uses_by_static: HashMap<usize, Vec<usize>>,
     /// While building: the module path of the items being collected.
     module: Vec<String>,
@@ -188,13 +193,15 @@ impl<'a> Scope<'a> {
         for (index, def) in scope.statics.iter().enumerate() {
             scope.static_index.entry(def.name.to_string()).or_default().push(index);
         }
-        for (trait_name, path, module, file) in std::mem::take(&mut scope.impl_paths) {
-            let Some(last) = path.segments.last() else { continue };
-            if !scope.traits.contains(&trait_name) {
+        for (index, (name, _, _)) in scope.traits.iter().enumerate() {
+            scope.trait_index.entry(name.clone()).or_default().push(index);
+        }
+        for (trait_path, path, module, file) in std::mem::take(&mut scope.impl_paths) {
+            let (Some(trait_id), Some(last)) = (scope.resolve_trait(trait_path, &module, file), path.segments.last()) else {
                 continue;
-            }
+            };
             if let Some(target) = scope.resolve_type(path, &last.ident.to_string(), &module, file) {
-                scope.trait_impls.entry(trait_name).or_default().push(target);
+                scope.trait_impls.entry(trait_id).or_default().push(target);
             }
         }
         scope.uses = collect_uses(&scope);
@@ -211,9 +218,18 @@ impl<'a> Scope<'a> {
         self.uses_by_static.get(&id).into_iter().flatten().map(|&index| &self.uses[index])
     }
 
-    /// The types of the scope that implement trait `name` of the scope.
-    pub(crate) fn implementors(&self, name: &str) -> &[usize] {
-        self.trait_impls.get(name).map_or(&[], Vec::as_slice)
+    /// The types of the scope that implement the trait of the scope that
+    /// `path` names from module `here` of `file`, if it names one.
+    pub(crate) fn implementors(&self, path: &syn::Path, here: &[String], file: FileId) -> &[usize] {
+        self.resolve_trait(path, here, file).and_then(|id| self.trait_impls.get(&id)).map_or(&[], Vec::as_slice)
+    }
+
+    /// The trait of the scope that `path` names from module `here` of `file`,
+    /// chosen among same-named traits as [`Scope::resolve_type`] chooses.
+    fn resolve_trait(&self, path: &syn::Path, here: &[String], file: FileId) -> Option<usize> {
+        let name = path.segments.last()?.ident.to_string();
+        let candidates = self.trait_index.get(&name).map_or(&[][..], Vec::as_slice);
+        best_candidate(candidates, path, here, file, |index| (&self.traits[index].1, self.traits[index].2))
     }
 
     /// The type definitions named `name`.
@@ -226,25 +242,7 @@ impl<'a> Scope<'a> {
     /// several by the path's qualifier, then the same module, then the
     /// longest shared module prefix, then the same file.
     pub(crate) fn resolve_type(&self, path: &syn::Path, name: &str, here: &[String], file: FileId) -> Option<usize> {
-        let candidates = self.types_named(name);
-        if candidates.len() <= 1 {
-            return candidates.first().copied();
-        }
-        let qualifier = path
-            .segments
-            .iter()
-            .rev()
-            .nth(1)
-            .map(|segment| segment.ident.to_string())
-            .filter(|segment| !matches!(segment.as_str(), "self" | "super" | "crate" | "Self"));
-        candidates.iter().copied().max_by_key(|&index| {
-            let def = &self.types[index];
-            let qualified = qualifier.as_ref().is_some_and(|module| def.module.last() == Some(module));
-            let shared = here.iter().zip(&def.module).take_while(|(a, b)| a == b).count();
-            let same_module = def.module == here;
-            // `max_by_key` keeps the last maximum: negate the index to prefer the first.
-            (qualified, same_module, shared, def.file == file, std::cmp::Reverse(index))
-        })
+        best_candidate(self.types_named(name), path, here, file, |index| (&self.types[index].module, self.types[index].file))
     }
 
     /// The level of `lint` for a finding anchored at `anchors` (see `Raw`).
@@ -374,9 +372,7 @@ impl<'a> Scope<'a> {
                 let settings = self.settings_for(&def.attrs, file, parent);
                 let self_ty = crate::types::segment(&def.self_ty).map(|segment| segment.name);
                 if let (Some((trait_path, _)), syn::Type::Path(self_path)) = (&def.trait_, &*def.self_ty) {
-                    if let Some(trait_name) = trait_path.segments.last() {
-                        self.impl_paths.push((trait_name.ident.to_string(), &self_path.path, self.module.clone(), file));
-                    }
+                    self.impl_paths.push((trait_path, &self_path.path, self.module.clone(), file));
                 }
                 for impl_item in &def.items {
                     if let syn::ImplItem::Fn(method) = impl_item {
@@ -389,7 +385,7 @@ impl<'a> Scope<'a> {
                 }
             }
             syn::Item::Trait(def) => {
-                self.traits.insert(def.ident.to_string());
+                self.traits.push((def.ident.to_string(), self.module.clone(), file));
                 let settings = self.settings_for(&def.attrs, file, parent);
                 for trait_item in &def.items {
                     if let syn::TraitItem::Fn(method) = trait_item {
@@ -514,6 +510,37 @@ impl<'a> Scope<'a> {
     }
 }
 
+/// Of same-named items (`candidates`, each with its module and file), the
+/// one `path` names from module `here` of `file`: the only one, or the best
+/// by the path's qualifier, then the same module, then the longest shared
+/// module prefix, then the same file.
+fn best_candidate<'m>(
+    candidates: &[usize],
+    path: &syn::Path,
+    here: &[String],
+    file: FileId,
+    place: impl Fn(usize) -> (&'m Vec<String>, FileId),
+) -> Option<usize> {
+    if candidates.len() <= 1 {
+        return candidates.first().copied();
+    }
+    let qualifier = path
+        .segments
+        .iter()
+        .rev()
+        .nth(1)
+        .map(|segment| segment.ident.to_string())
+        .filter(|segment| !matches!(segment.as_str(), "self" | "super" | "crate" | "Self"));
+    candidates.iter().copied().max_by_key(|&index| {
+        let (module, in_file) = place(index);
+        let qualified = qualifier.as_ref().is_some_and(|qualifier| module.last() == Some(qualifier));
+        let shared = here.iter().zip(module).take_while(|(a, b)| a == b).count();
+        let same_module = module.as_slice() == here;
+        // `max_by_key` keeps the last maximum: negate the index to prefer the first.
+        (qualified, same_module, shared, in_file == file, std::cmp::Reverse(index))
+    })
+}
+
 /// `#[test]` or `#[cfg(test)]`: an item compiled into test builds only.
 fn is_test_only(attrs: &[syn::Attribute]) -> bool {
     attrs.iter().any(|attr| {
@@ -625,6 +652,8 @@ struct UseVisitor<'s, 'a> {
     /// given to `Once::call_once`, `OnceLock::get_or_init` or `LazyLock::new`):
     /// growth there is bounded.
     run_once: usize,
+    /// The fn is a bin's `main` (see `run_once`).
+    in_main: bool,
 }
 
 impl<'s, 'a> UseVisitor<'s, 'a> {
@@ -641,6 +670,7 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
             returning: false,
             looked_up: HashMap::new(),
             run_once: 0,
+            in_main: false,
         }
     }
 
@@ -653,6 +683,7 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
         let def = &self.scope.fns[self.fn_id];
         let is_main = def.name == "main" && def.sig.inputs.is_empty() && def.self_ty.is_none() && def.parent_fn.is_none();
         self.run_once = usize::from(is_main);
+        self.in_main = is_main;
         self.visit_block(body);
     }
 
@@ -711,6 +742,7 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
             memo: false,
             returned,
             in_value: false,
+            stores: false,
         });
     }
 
@@ -722,7 +754,7 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
             uses.iter().filter(|u| u.op == Op::Lookup && u.returned).map(|u| u.root.clone()).collect();
         let inserted: HashSet<Root> = uses
             .iter()
-            .filter(|u| u.op == Op::Grow && !is(symbol::APPEND_METHODS, &u.method))
+            .filter(|u| u.op == Op::Grow && !u.stores && !is(symbol::APPEND_METHODS, &u.method))
             .map(|u| u.root.clone())
             .collect();
         for current in &mut uses {
@@ -796,6 +828,49 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
             }
             _ => None,
         }
+    }
+
+    /// Whether an inserted value is one the fn was given (a parameter, maybe
+    /// converted: `v`, `v.into()`, `default.to_owned()`) or one computed from
+    /// a value it looked up (`n + 1` after `let n = map.get(k)..`).
+    fn is_stored_value(&self, key: &Expr, value: &Expr) -> bool {
+        /// Whether an expression names a local bound to a looked-up value.
+        struct MentionsLookup<'m>(&'m HashMap<String, Root>, bool);
+        impl<'ast> Visit<'ast> for MentionsLookup<'_> {
+            fn visit_expr_path(&mut self, path: &'ast syn::ExprPath) {
+                if path.path.get_ident().is_some_and(|ident| self.0.contains_key(&ident.to_string())) {
+                    self.1 = true;
+                }
+                visit::visit_expr_path(self, path);
+            }
+        }
+        // A value made from the key (`id.to_string()` for key `id`) is computed.
+        let key_text = quote::ToTokens::to_token_stream(key).to_string();
+        let params: HashSet<String> = self.scope.fns[self.fn_id]
+            .sig
+            .inputs
+            .iter()
+            .filter_map(|input| match input {
+                syn::FnArg::Typed(typed) => bound_ident(&typed.pat),
+                syn::FnArg::Receiver(_) => None,
+            })
+            .filter(|param| !key_text.split(|c: char| !c.is_alphanumeric() && c != '_').any(|word| word == param))
+            .collect();
+        let mut plain = value;
+        while let Expr::MethodCall(call) = plain {
+            if !(call.args.is_empty() && is(symbol::VALUE_CONVERSIONS, &call.method.to_string())) {
+                break;
+            }
+            plain = &call.receiver;
+        }
+        if let Expr::Path(path) = plain {
+            if path.path.get_ident().is_some_and(|ident| params.contains(&ident.to_string())) {
+                return true;
+            }
+        }
+        let mut mentions = MentionsLookup(&self.looked_up, false);
+        mentions.visit_expr(value);
+        mentions.1
     }
 
     /// The static or field whose map holds the value `expr` reaches by key:
@@ -926,6 +1001,24 @@ fn is_closed_key(key: &Expr) -> bool {
     }
 }
 
+/// Whether a `for` loop's iterable is fixed in size: an array or slice
+/// literal, a range between literals, the process's arguments, or (with
+/// `variables`) a collection held in a variable.
+fn finite_source(expr: &Expr, variables: bool) -> bool {
+    match expr {
+        Expr::Array(_) => true,
+        Expr::Path(_) => variables,
+        Expr::Reference(inner) => finite_source(&inner.expr, variables),
+        Expr::Paren(inner) => finite_source(&inner.expr, variables),
+        Expr::Range(range) => [&range.start, &range.end].iter().all(|end| end.as_deref().is_some_and(|end| matches!(end, Expr::Lit(_)))),
+        Expr::MethodCall(call) if matches!(call.method.to_string().as_str(), "iter" | "into_iter" | "skip" | "enumerate") => {
+            finite_source(&call.receiver, variables)
+        }
+        Expr::Call(call) => matches!(&*call.func, Expr::Path(path) if path.path.segments.last().is_some_and(|segment| segment.ident == "args" || segment.ident == "args_os")),
+        _ => false,
+    }
+}
+
 fn bound_ident(pat: &syn::Pat) -> Option<String> {
     match pat {
         syn::Pat::Ident(ident) if ident.subpat.is_none() => Some(ident.ident.to_string()),
@@ -983,7 +1076,29 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
         self.in_condition += 1;
         self.visit_expr(&expr.cond);
         self.in_condition -= 1;
+        // A loop may run for as long as the program does, even in `main`.
+        let once = std::mem::take(&mut self.run_once);
         self.visit_block(&expr.body);
+        self.run_once = once;
+    }
+
+    fn visit_expr_loop(&mut self, expr: &'ast syn::ExprLoop) {
+        let once = std::mem::take(&mut self.run_once);
+        visit::visit_expr_loop(self, expr);
+        self.run_once = once;
+    }
+
+    fn visit_expr_for_loop(&mut self, expr: &'ast syn::ExprForLoop) {
+        // Over a fixed set (an array, a range of literals, the process's
+        // arguments) a loop is bounded; over a reader or a channel it is not.
+        // Inside an initialiser (`call_once`, `get_or_init`), a loop over a
+        // collection it was given is bounded too; in `main`, a loop over a
+        // variable may be a receiver or a listener.
+        let given_data = !self.in_main;
+        let once = if finite_source(&expr.expr, given_data) { self.run_once } else { 0 };
+        let outer = std::mem::replace(&mut self.run_once, once);
+        visit::visit_expr_for_loop(self, expr);
+        self.run_once = outer;
     }
 
     fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
@@ -1004,7 +1119,12 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
             } else if is(symbol::GROW_METHODS, &method) {
                 let bounded = matches!(method.as_str(), "insert" | "entry")
                     && call.args.first().is_some_and(is_closed_key);
+                let stores = method == "insert"
+                    && matches!((call.args.first(), call.args.get(1)), (Some(key), Some(value)) if self.is_stored_value(key, value));
                 self.push(root, Op::Grow, method.clone(), span);
+                if let Some(last) = self.uses.last_mut() {
+                    last.stores = stores;
+                }
                 if bounded {
                     // Keys written out in the code (literals, constants, enum
                     // variants, `TypeId::of::<T>()`) are a closed set: the
@@ -1015,6 +1135,9 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
                 }
             } else if is(symbol::LOOKUP_METHODS, &method) {
                 self.push(root, Op::Lookup, method.clone(), span);
+            } else if matches!(method.as_str(), "values_mut" | "iter_mut") {
+                // Mutable access to the values: they may be emptied there.
+                self.push(root, Op::Touch, method.clone(), span);
             } else if method == "len" && self.in_condition > 0 {
                 self.len_checked.insert(root);
             }
@@ -1041,10 +1164,14 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
             }
         }
         self.check_args(&call.args);
-        let once = usize::from(is(symbol::RUN_ONCE_METHODS, &method));
-        self.run_once += once;
+        let outer = self.run_once;
+        if method == "spawn" {
+            // A spawned thread or task may loop for ever.
+            self.run_once = 0;
+        }
+        self.run_once += usize::from(is(symbol::RUN_ONCE_METHODS, &method));
         visit::visit_expr_method_call(self, call);
-        self.run_once -= once;
+        self.run_once = outer;
     }
 
     fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
@@ -1069,9 +1196,14 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
             let segments: Vec<String> = path.path.segments.iter().map(|segment| segment.ident.to_string()).collect();
             segments.len() >= 2 && segments[segments.len() - 1] == "new" && is(symbol::LAZY_WRAPPERS, &segments[segments.len() - 2])
         });
+        let spawn = matches!(&*call.func, Expr::Path(path) if path.path.segments.last().is_some_and(|segment| segment.ident == "spawn"));
+        let outer = self.run_once;
+        if spawn {
+            self.run_once = 0;
+        }
         self.run_once += usize::from(lazy_new);
         visit::visit_expr_call(self, call);
-        self.run_once -= usize::from(lazy_new);
+        self.run_once = outer;
     }
 
     fn visit_expr_assign(&mut self, assign: &'ast syn::ExprAssign) {
@@ -1190,12 +1322,15 @@ impl ReturnedExprs {
                 }
             }
             Expr::Closure(closure) => self.mark(&closure.body),
-            // A value made from the receiver or the arguments depends on
-            // them: `a.clone()`, `t.to_vec()`, `w.upgrade()`, `Arc::clone(a)`,
-            // `Some(x)`, `entry(k).or_default().get_or_insert_with(f)`.
+            // The looked-up value itself, converted but not reduced: `a.clone()`,
+            // `t.to_vec()`, `w.upgrade()`, `Arc::clone(a)`, `Some(x)`,
+            // `entry(k).or_default().get_or_insert_with(f)`. A property of it
+            // (`g.len()`) or a value computed from it is not the lookup.
             Expr::MethodCall(call) => {
                 let method = call.method.to_string();
-                self.mark(&call.receiver);
+                if is(symbol::PASS_THROUGH_METHODS, &method) || is(symbol::VALUE_CONVERSIONS, &method) {
+                    self.mark(&call.receiver);
+                }
                 if is(symbol::WITH_METHODS, &method) || is(symbol::PASS_THROUGH_METHODS, &method) {
                     for arg in call.args.iter().filter(|arg| matches!(arg, Expr::Closure(_))) {
                         self.mark(arg);
@@ -1203,8 +1338,17 @@ impl ReturnedExprs {
                 }
             }
             Expr::Call(call) => {
-                for arg in &call.args {
-                    self.mark(arg);
+                let converts = match &*call.func {
+                    Expr::Path(path) => path.path.segments.last().is_some_and(|segment| {
+                        let name = segment.ident.to_string();
+                        name.starts_with(char::is_uppercase) || is(symbol::VALUE_CONVERSIONS, &name)
+                    }),
+                    _ => false,
+                };
+                if converts {
+                    for arg in &call.args {
+                        self.mark(arg);
+                    }
                 }
             }
             _ => {}

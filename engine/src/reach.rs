@@ -118,8 +118,8 @@ impl<'a> Walker<'_, 'a> {
             Type::TraitObject(object) => {
                 for bound in &object.bounds {
                     let syn::TypeParamBound::Trait(bound) = bound else { continue };
-                    let Some(last) = bound.path.segments.last() else { continue };
-                    for &target in self.scope.implementors(&last.ident.to_string()) {
+                    let owner = &self.scope.types[self.owner];
+                    for &target in self.scope.implementors(&bound.path, &owner.module, self.file) {
                         self.record(target, state);
                     }
                 }

@@ -208,6 +208,12 @@ pub(crate) const PASS_THROUGH_METHODS: &[&str] = &[
     "ok_or_else", "unwrap_or", "unwrap_or_default", "unwrap_or_else",
 ];
 
+/// Methods and functions that turn a value into a copy or another form of
+/// itself (`x.to_vec()`, `Arc::clone(x)`, `w.upgrade()`), as a memo returns
+/// what it looked up; `PASS_THROUGH_METHODS` are the same for `Option`s.
+pub(crate) const VALUE_CONVERSIONS: &[&str] =
+    &["clone", "to_vec", "to_owned", "to_string", "upgrade", "into", "from", "get_or_insert_with", "get_or_insert", "as_str"];
+
 /// Methods that only give access to a collection (through a lock, a cell, an
 /// `Option` or a lazy wrapper): the collection behind them is the receiver's.
 pub(crate) const ACCESS_METHODS: &[&str] = &[

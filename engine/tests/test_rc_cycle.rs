@@ -546,3 +546,23 @@ impl std::fmt::Debug for Handler { fn fmt(&self, f: &mut std::fmt::Formatter<'_>
 ";
     assert!(rc_cycles(source).is_empty(), "{:#?}", rc_cycles(source));
 }
+
+#[test]
+fn should_not_join_same_named_traits_of_different_modules() {
+    let source = "
+pub mod router {
+    use std::sync::{Arc, Mutex};
+    pub trait Service { fn call(&self); }
+    pub struct Router { pub routes: Mutex<Vec<Arc<dyn Service>>> }
+    pub struct Mounted { pub router: Arc<Router> }
+    impl crate::middleware::Service for Mounted { fn call(&self) {} }
+}
+pub mod middleware {
+    pub trait Service { fn call(&self); }
+}
+";
+    assert!(rc_cycles(source).is_empty(), "{:#?}", rc_cycles(source));
+    // The same impl written for the router's own trait does close the cycle.
+    let linked = source.replace("impl crate::middleware::Service for Mounted", "impl Service for Mounted");
+    assert_eq!(rc_cycles(&linked).len(), 1, "{:#?}", rc_cycles(&linked));
+}

@@ -83,6 +83,9 @@ declare_lint! {
     ///   counts as a bound on the growth in that fn.
     /// - Names are matched without name resolution: a local variable with a
     ///   static's name is taken to be the static.
+    /// - Growth inside a map's values is not counted where any code reaches
+    ///   the values mutably (`get_mut`, `values_mut`, `iter_mut`): they may be
+    ///   emptied there.
     /// - Run-once code is recognised where it is written: a fn called only
     ///   from `main` or from a `call_once` closure is not known to run once.
     /// - For a struct held in a static, growth in the struct's own methods
@@ -120,7 +123,8 @@ fn check_own(scope: &Scope<'_>, id: usize, found: &Collection, out: &mut Vec<Raw
     if uses.iter().any(|u| matches!(u.op, Op::Shrink | Op::Escape)) {
         return;
     }
-    let grows: Vec<&Use> = uses.iter().copied().filter(|u| is_growth(found, u)).collect();
+    let values_reached = reaches_values(&uses);
+    let grows: Vec<&Use> = uses.iter().copied().filter(|u| is_growth(found, u, values_reached)).collect();
     let name = &def.name;
     let holder = holder(def.kind);
     let (message, labels, notes) = if let Some(first) = grows.first() {
@@ -178,7 +182,7 @@ fn check_held_struct(scope: &Scope<'_>, config: &Config, id: usize, out: &mut Ve
         let grows: Vec<&Use> = uses
             .iter()
             .copied()
-            .filter(|u| is_growth(&found, u) && matches!(&u.root, Root::Field { owner: Some(_), .. }))
+            .filter(|u| is_growth(&found, u, reaches_values(&uses)) && matches!(&u.root, Root::Field { owner: Some(_), .. }))
             .collect();
         let Some(first) = grows.first() else { continue };
         let name = &def.name;
@@ -199,9 +203,18 @@ fn check_held_struct(scope: &Scope<'_>, config: &Config, id: usize, out: &mut Ve
 
 /// A growth not bounded by a `len()` check or a closed set of keys (a map
 /// with closed keys still grows through its values, when those are
-/// collections: a `push` on a user type's value is that type's own method).
-fn is_growth(found: &Collection, u: &Use) -> bool {
-    u.op == Op::Grow && !u.guarded && if u.in_value { found.values_grow } else { !found.closed_keys }
+/// collections: a `push` on a user type's value is that type's own method,
+/// and when no code reaches the values mutably, where it may empty them).
+fn is_growth(found: &Collection, u: &Use, values_reached: bool) -> bool {
+    u.op == Op::Grow
+        && !u.guarded
+        && if u.in_value { found.values_grow && !values_reached } else { !found.closed_keys }
+}
+
+/// Whether some use reaches the collection's values mutably (`get_mut`,
+/// `values_mut`, `iter_mut`), which the analysis does not follow further.
+fn reaches_values(uses: &[&Use]) -> bool {
+    uses.iter().any(|u| matches!(u.method.as_str(), "get_mut" | "values_mut" | "iter_mut"))
 }
 
 fn holder(kind: StaticKind) -> &'static str {
