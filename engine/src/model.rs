@@ -171,6 +171,8 @@ pub struct Scope<'a> {
     /// The types of the scope implementing each trait of the scope (by index).
     trait_impls: HashMap<usize, Vec<usize>>,
     uses_by_static: HashMap<usize, Vec<usize>>,
+    /// Indices into `uses` by (field name, owner type or `None` when unknown).
+    uses_by_field: HashMap<(String, Option<String>), Vec<usize>>,
     /// While building: the module path of the items being collected.
     module: Vec<String>,
 }
@@ -209,6 +211,9 @@ impl<'a> Scope<'a> {
             if let Root::Static(id) = found.root {
                 scope.uses_by_static.entry(id).or_default().push(index);
             }
+            if let Root::Field { owner, name } = &found.root {
+                scope.uses_by_field.entry((name.clone(), owner.clone())).or_default().push(index);
+            }
         }
         scope
     }
@@ -216,6 +221,17 @@ impl<'a> Scope<'a> {
     /// The uses of static `id`.
     pub(crate) fn uses_of_static(&self, id: usize) -> impl Iterator<Item = &Use> {
         self.uses_by_static.get(&id).into_iter().flatten().map(|&index| &self.uses[index])
+    }
+
+    /// The uses of field `field` of type `owner`: through that type, or
+    /// through a value whose type is not known, in the order of `uses`.
+    pub(crate) fn uses_of_field(&self, owner: &str, field: &str) -> Vec<&Use> {
+        let list = |owner: Option<String>| {
+            self.uses_by_field.get(&(field.to_owned(), owner)).map_or(&[][..], Vec::as_slice)
+        };
+        let mut indices = [list(Some(owner.to_owned())), list(None)].concat();
+        indices.sort_unstable();
+        indices.into_iter().map(|index| &self.uses[index]).collect()
     }
 
     /// The types of the scope that implement the trait of the scope that

@@ -1,11 +1,11 @@
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use quote::ToTokens;
 
 use crate::collection::{self, Collection};
 use crate::finding::{Finding, Label, Location};
 use crate::lints::{declare_lint, Level, Raw};
-use crate::model::{Op, Root, Scope, SettingsId, Use};
+use crate::model::{Op, Scope, SettingsId, Use};
 use crate::symbol::{self, is};
 use crate::Config;
 
@@ -119,36 +119,14 @@ fn check_statics(scope: &Scope<'_>, config: &Config, out: &mut Vec<Raw>) {
     }
 }
 
-/// Indices into `Scope::uses` of the uses of each (field name, owner type).
-type UsesByField<'s> = HashMap<(&'s str, Option<&'s str>), Vec<usize>>;
-
 fn check_fields(scope: &Scope<'_>, config: &Config, out: &mut Vec<Raw>) {
-    // The uses of fields by field name and owner type (`None` when the owner
-    // is not known), as indices into `scope.uses`, built on the first map
-    // field: scanning every use for every map field was quadratic (8% of the
-    // audit of a 100k-line crate).
-    let mut by_field: Option<UsesByField<'_>> = None;
     for def in &scope.types {
         let type_name = def.name.to_string();
         for field in &def.fields {
             let Some(name) = field.name else { continue };
             let Some(found) = memo_map(scope, field.ty, config) else { continue };
             let field_name = name.to_string();
-            let by_field = by_field.get_or_insert_with(|| {
-                let mut by_field = UsesByField::new();
-                for (index, u) in scope.uses.iter().enumerate() {
-                    if let Root::Field { owner, name } = &u.root {
-                        by_field.entry((name.as_str(), owner.as_deref())).or_default().push(index);
-                    }
-                }
-                by_field
-            });
-            // The uses of this field through this type or an unknown owner,
-            // in the order of `scope.uses`.
-            let list = |owner| by_field.get(&(field_name.as_str(), owner)).map_or(&[][..], Vec::as_slice);
-            let mut indices = [list(Some(type_name.as_str())), list(None)].concat();
-            indices.sort_unstable();
-            let uses: Vec<&Use> = indices.into_iter().map(|index| &scope.uses[index]).collect();
+            let uses = scope.uses_of_field(&type_name, &field_name);
             let Some(subject) = unevicted_memo(&uses) else { continue };
             let fn_name = scope.fns[subject.fn_id].name;
             out.push(raw(

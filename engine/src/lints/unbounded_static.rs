@@ -168,21 +168,15 @@ fn check_held_struct(scope: &Scope<'_>, config: &Config, id: usize, out: &mut Ve
         }
         // Uses of the field on this struct, and, for shrinking, on values
         // whose type is unknown (a shrink anywhere is taken as eviction).
-        let uses: Vec<&Use> = scope
-            .uses
-            .iter()
-            .filter(|u| match &u.root {
-                Root::Field { owner, name } => *name == field_name && owner.as_ref().is_none_or(|owner| *owner == type_name),
-                Root::Static(_) => false,
-            })
-            .collect();
+        let uses = scope.uses_of_field(&type_name, &field_name);
         if uses.iter().any(|u| matches!(u.op, Op::Shrink | Op::Escape) || (found.is_map && u.memo)) {
             continue;
         }
+        let values_reached = reaches_values(&uses);
         let grows: Vec<&Use> = uses
             .iter()
             .copied()
-            .filter(|u| is_growth(&found, u, reaches_values(&uses)) && matches!(&u.root, Root::Field { owner: Some(_), .. }))
+            .filter(|u| is_growth(&found, u, values_reached) && matches!(&u.root, Root::Field { owner: Some(_), .. }))
             .collect();
         let Some(first) = grows.first() else { continue };
         let name = &def.name;
