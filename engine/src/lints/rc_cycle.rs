@@ -400,7 +400,7 @@ fn report(scope: &Scope<'_>, graph: &TypeGraph, edge_fields: &[usize], e: usize,
         .find_map(|&p| {
             let ty = locate(p).1.ty;
             first_named(ty, symbol::STRONG_POINTERS)
-                .or_else(|| strong_in_alias(scope, ty))
+                .or_else(|| in_alias(scope, ty, symbol::STRONG_POINTERS))
                 .or_else(|| in_wrapper(scope, ty, symbol::STRONG_POINTERS))
         })
         .unwrap_or_else(|| "Rc".to_string());
@@ -451,15 +451,7 @@ fn report(scope: &Scope<'_>, graph: &TypeGraph, edge_fields: &[usize], e: usize,
         };
         (message, notes, help)
     } else {
-        let mut names: Vec<String> = path.iter().map(|&p| graph.edges[p].field.clone()).collect();
-        names.push(target.clone());
-        // A long cycle is shown by its ends, so output stays linear in the
-        // size of the graph.
-        if names.len() > MAX_SHOWN {
-            let hidden = names.len() - MAX_SHOWN;
-            names.splice(MAX_SHOWN / 2..names.len() - MAX_SHOWN / 2, [format!("({hidden} more)")]);
-        }
-        let cycle = names.join(" -> ");
+        let cycle = cycle_text(graph, path.iter().copied());
         let message = format!("{field_display} closes a strong `{pointer}` cycle: `{cycle}`");
         let members: Vec<String> = {
             let mut seen = Vec::new();
@@ -509,16 +501,11 @@ fn report(scope: &Scope<'_>, graph: &TypeGraph, edge_fields: &[usize], e: usize,
         let (_, back_field) = locate(back);
         let back_ident = back_field.name.map(|name| format!("{name}: ")).unwrap_or_default();
         let handle_name = &graph.nodes[edge.from].name;
-        let mut names: Vec<String> = std::iter::once(e).chain(path[..path.len() - 1].iter().copied()).map(|p| graph.edges[p].field.clone()).collect();
-        names.push(handle_name.clone());
-        if names.len() > MAX_SHOWN {
-            let hidden = names.len() - MAX_SHOWN;
-            names.splice(MAX_SHOWN / 2..names.len() - MAX_SHOWN / 2, [format!("({hidden} more)")]);
-        }
+        let cycle = cycle_text(graph, std::iter::once(e).chain(path[..path.len() - 1].iter().copied()));
         (
             back,
             back_edge.location,
-            format!("`{}` closes a strong `{pointer}` cycle: `{}`", back_edge.field, names.join(" -> ")),
+            format!("`{}` closes a strong `{pointer}` cycle: `{cycle}`", back_edge.field),
             format!(
                 "hold a weak handle here instead of `{back_ident}{}`: `{handle_name}` keeps a strong `{pointer}` in `{}`; give this field a handle that holds `{replacement}` (made with `{pointer}::downgrade`) and `upgrade()` it when it is used",
                 types::display(back_field.ty),
@@ -566,9 +553,22 @@ fn join_and(items: &[String]) -> String {
     }
 }
 
-/// The strong pointer an alias named in `ty` hides (`Handle` for `Rc<Node>`).
-fn strong_in_alias(scope: &Scope<'_>, ty: &syn::Type) -> Option<String> {
-    in_alias(scope, ty, symbol::STRONG_POINTERS)
+/// `Person.cars -> Car.owner -> Person`: the fields of a cycle's edges, in
+/// order, then the type the last one leads to. A long cycle is shown by its
+/// ends, so output stays linear in the size of the graph.
+fn cycle_text(graph: &TypeGraph, edges: impl Iterator<Item = usize>) -> String {
+    let mut names = Vec::new();
+    let mut end = None;
+    for e in edges {
+        names.push(graph.edges[e].field.clone());
+        end = Some(graph.edges[e].to);
+    }
+    names.extend(end.map(|node| graph.nodes[node].name.clone()));
+    if names.len() > MAX_SHOWN {
+        let hidden = names.len() - MAX_SHOWN;
+        names.splice(MAX_SHOWN / 2..names.len() - MAX_SHOWN / 2, [format!("({hidden} more)")]);
+    }
+    names.join(" -> ")
 }
 
 /// The first of `names` that an alias named in `ty` hides.
