@@ -42,6 +42,12 @@ const TRANSPARENT: &[&str] = &[
     "SyncWrapper",
 ];
 
+/// A cell, lock, lazy wrapper or owning pointer: what a collection or a
+/// struct can sit in without changing what it is.
+fn is_wrapper(name: &str) -> bool {
+    is(symbol::INTERIOR_MUTABILITY, name) || is(symbol::LAZY_WRAPPERS, name) || is(TRANSPARENT, name)
+}
+
 /// The outermost collection in `ty`, if any.
 pub(crate) fn find(scope: &Scope<'_>, ty: &Type, extra_bounded: &[String]) -> Option<Collection> {
     walk(scope, ty, extra_bounded, false, 0)
@@ -78,7 +84,7 @@ fn walk(scope: &Scope<'_>, ty: &Type, extra_bounded: &[String], mutable: bool, d
         return walk(scope, alias.ty, extra_bounded, mutable, depth + 1);
     }
     let mutable = mutable || is(symbol::INTERIOR_MUTABILITY, &name);
-    if is(symbol::INTERIOR_MUTABILITY, &name) || is(symbol::LAZY_WRAPPERS, &name) || is(TRANSPARENT, &name) {
+    if is_wrapper(&name) {
         return walk(scope, first?, extra_bounded, mutable, depth + 1);
     }
     None
@@ -107,7 +113,7 @@ pub(crate) fn held_struct(scope: &Scope<'_>, id: usize) -> Option<(usize, bool)>
         }
         // `OnceLock<S>` hands out `&S` only: set once, never changed after.
         mutable = mutable || (is(symbol::INTERIOR_MUTABILITY, &name) && !is(symbol::LAZY_WRAPPERS, &name));
-        if !(is(symbol::INTERIOR_MUTABILITY, &name) || is(symbol::LAZY_WRAPPERS, &name) || is(TRANSPARENT, &name)) {
+        if !is_wrapper(&name) {
             return None;
         }
         ty = segment.args.first().copied()?;

@@ -1208,13 +1208,10 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
             _ => self.check_args(&call.args),
         }
         // `LazyLock::new(|| ..)`: the closure runs once.
-        let lazy_new = matches!(&*call.func, Expr::Path(path) if {
-            let segments: Vec<String> = path.path.segments.iter().map(|segment| segment.ident.to_string()).collect();
-            segments.len() >= 2 && segments[segments.len() - 1] == "new" && is(symbol::LAZY_WRAPPERS, &segments[segments.len() - 2])
-        });
-        let spawn = matches!(&*call.func, Expr::Path(path) if path.path.segments.last().is_some_and(|segment| segment.ident == "spawn"));
+        let lazy_new = name.as_deref() == Some("new")
+            && matches!(&*call.func, Expr::Path(path) if path.path.segments.iter().rev().nth(1).is_some_and(|wrapper| is(symbol::LAZY_WRAPPERS, &wrapper.ident.to_string())));
         let outer = self.run_once;
-        if spawn {
+        if name.as_deref() == Some("spawn") {
             self.run_once = 0;
         }
         self.run_once += usize::from(lazy_new);
