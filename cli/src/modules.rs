@@ -214,13 +214,18 @@ fn child_module(parent: &[String], name: &syn::Ident) -> Vec<String> {
 
 /// The value of a `#[path = ".."]` attribute, if there is one.
 fn path_attribute(attrs: &[syn::Attribute]) -> Option<String> {
-    attrs.iter().find_map(|attr| match &attr.meta {
+    attrs.iter().find_map(|attr| path_value(&attr.meta))
+}
+
+/// `"p"` of `path = "p"`.
+fn path_value(meta: &syn::Meta) -> Option<String> {
+    match meta {
         syn::Meta::NameValue(name_value) if name_value.path.is_ident("path") => match &name_value.value {
             syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. }) => Some(text.value()),
             _ => None,
         },
         _ => None,
-    })
+    }
 }
 
 /// The paths of `#[cfg_attr(pred, path = "..")]` attributes, in order.
@@ -229,13 +234,7 @@ fn cfg_attr_paths(attrs: &[syn::Attribute]) -> Vec<String> {
     for attr in attrs.iter().filter(|attr| attr.path().is_ident("cfg_attr")) {
         let Ok(metas) = attr.parse_args_with(Punctuated::<syn::Meta, Token![,]>::parse_terminated) else { continue };
         // The first is the predicate; the rest are the attributes it applies.
-        paths.extend(metas.iter().skip(1).filter_map(|meta| match meta {
-            syn::Meta::NameValue(name_value) if name_value.path.is_ident("path") => match &name_value.value {
-                syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. }) => Some(text.value()),
-                _ => None,
-            },
-            _ => None,
-        }));
+        paths.extend(metas.iter().skip(1).filter_map(path_value));
     }
     paths
 }
