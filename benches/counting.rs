@@ -56,7 +56,11 @@ fn benches(c: &mut Criterion) {
 criterion_group!(group, benches);
 
 /// Median of counted/plain time over `rounds` alternating runs.
-fn ratio<A: FnMut() -> u64, B: FnMut() -> u64>(rounds: usize, mut plain: A, mut counted: B) -> (f64, Duration, Duration) {
+fn ratio<A: FnMut() -> u64, B: FnMut() -> u64>(
+    rounds: usize,
+    mut plain: A,
+    mut counted: B,
+) -> (f64, Duration, Duration) {
     let mut ratios = Vec::with_capacity(rounds);
     let (mut plain_total, mut counted_total) = (Duration::ZERO, Duration::ZERO);
     for round in 0..rounds {

@@ -157,7 +157,8 @@ pub mod floor {
     pub fn points(n: u32) -> u64 {
         let mut total = 0u64;
         for i in 0..n {
-            let point = black_box(Point { x: u64::from(i), y: u64::from(i ^ 0x55), weight: i & 7, _token: Token::new() });
+            let point =
+                black_box(Point { x: u64::from(i), y: u64::from(i ^ 0x55), weight: i & 7, _token: Token::new() });
             total = total.wrapping_add(point.x * u64::from(point.weight) + point.y);
         }
         total

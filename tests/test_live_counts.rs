@@ -20,6 +20,7 @@ mod model {
 
     pub struct Car {
         pub model: String,
+        #[leak_audit(allow(rc_cycle), reason = "the test builds this cycle on purpose")]
         pub owner: RefCell<Option<Rc<Person>>>,
         pub weak_owner: Weak<Person>,
     }

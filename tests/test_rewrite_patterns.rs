@@ -40,7 +40,11 @@ mod model {
     }
 
     pub fn if_let(p: Option<&Point>) -> i32 {
-        if let Some(Point { x, y: 1 }) = p { *x } else { -1 }
+        if let Some(Point { x, y: 1 }) = p {
+            *x
+        } else {
+            -1
+        }
     }
 
     pub fn with_matches(p: &Point) -> bool {

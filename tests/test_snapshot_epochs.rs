@@ -47,14 +47,21 @@ mod model {
 use model::{Fresh, Item, Raw};
 
 /// `(new_alive, survived)` of `T` between two snapshots.
-fn split<T: leak_audit::Counted>(later: &leak_audit::Snapshot, earlier: &leak_audit::Snapshot) -> (Option<usize>, Option<usize>) {
+fn split<T: leak_audit::Counted>(
+    later: &leak_audit::Snapshot,
+    earlier: &leak_audit::Snapshot,
+) -> (Option<usize>, Option<usize>) {
     let diff = later.diff(earlier);
     let entry = diff.get::<T>().expect("the type changed in between");
     (entry.new_alive, entry.survived)
 }
 
 fn known(new_alive: usize, survived: usize) -> (Option<usize>, Option<usize>) {
-    if cfg!(debug_assertions) { (Some(new_alive), Some(survived)) } else { (None, None) }
+    if cfg!(debug_assertions) {
+        (Some(new_alive), Some(survived))
+    } else {
+        (None, None)
+    }
 }
 
 /// The tests of this binary run one at a time: each compares whole

@@ -43,10 +43,8 @@ fn main() {
     eprintln!("generated crate: {lines} lines in {} files at {}", FILES + 2, dir.display());
     let manifest = dir.join("Cargo.toml");
 
-    let mut criterion = Criterion::default()
-        .sample_size(10)
-        .measurement_time(Duration::from_secs(10))
-        .configure_from_args();
+    let mut criterion =
+        Criterion::default().sample_size(10).measurement_time(Duration::from_secs(10)).configure_from_args();
 
     criterion.bench_function("cli_100k_lines", |bench| {
         bench.iter(|| {
@@ -71,7 +69,10 @@ fn main() {
                 .iter()
                 .enumerate()
                 .map(|(index, ast)| {
-                    leak_audit_engine::Source::new(leak_audit_engine::FileId(index), &ast.as_ref().expect("parses").items)
+                    leak_audit_engine::Source::new(
+                        leak_audit_engine::FileId(index),
+                        &ast.as_ref().expect("parses").items,
+                    )
                 })
                 .collect();
             let analysis = leak_audit_engine::analyze(&sources, &leak_audit_engine::Config::default());

@@ -109,7 +109,11 @@ pub fn check_crate(job: &CrateJob, workspace_root: &Path, want_graph: bool) -> C
 /// [`check_crate`], also handing back the crate's files and syntax trees, for
 /// the caller to free when it suits it (their spans belong to this thread).
 #[must_use]
-pub fn check_crate_keeping_trees(job: &CrateJob, workspace_root: &Path, want_graph: bool) -> (CrateReport, LoadedCrate) {
+pub fn check_crate_keeping_trees(
+    job: &CrateJob,
+    workspace_root: &Path,
+    want_graph: bool,
+) -> (CrateReport, LoadedCrate) {
     let display = |path: &Path| display_path(path, workspace_root);
     let mut loaded = load_crate(job.target.src_path.as_std_path(), &display);
     // Each file's module path (as declared, so `#[path]` files get theirs),

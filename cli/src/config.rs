@@ -191,7 +191,8 @@ mod tests {
         let mut settings = Settings::default();
         let workspace = json!({ "leak-audit": { "lints": { "rc_cycle": "deny", "unbounded_static": "allow" } } });
         settings.apply_metadata(&workspace, "workspace.metadata.leak-audit").unwrap();
-        let package = json!({ "leak-audit": { "lints": { "rc_cycle": "warn" }, "bounded-cache-types": ["a::BoundedMap"] } });
+        let package =
+            json!({ "leak-audit": { "lints": { "rc_cycle": "warn" }, "bounded-cache-types": ["a::BoundedMap"] } });
         settings.apply_metadata(&package, "package.metadata.leak-audit").unwrap();
         settings.apply_flags(&[(Level::Deny, "leak_audit::unbounded_static".into())]).unwrap();
 
@@ -222,11 +223,17 @@ mod tests {
             .unwrap_err();
         assert!(error.contains("did you mean `bounded-cache-types`?"), "{error}");
         let error = settings
-            .apply_metadata(&json!({ "leak-audit": { "lints": { "rc_cycles": "deny" } } }), "package.metadata.leak-audit")
+            .apply_metadata(
+                &json!({ "leak-audit": { "lints": { "rc_cycles": "deny" } } }),
+                "package.metadata.leak-audit",
+            )
             .unwrap_err();
         assert!(error.contains("unknown lint `rc_cycles`: did you mean `rc_cycle`?"), "{error}");
         let error = settings
-            .apply_metadata(&json!({ "leak-audit": { "lints": { "rc_cycle": "forbid" } } }), "package.metadata.leak-audit")
+            .apply_metadata(
+                &json!({ "leak-audit": { "lints": { "rc_cycle": "forbid" } } }),
+                "package.metadata.leak-audit",
+            )
             .unwrap_err();
         assert!(error.contains("must be \"allow\", \"warn\" or \"deny\""), "{error}");
         assert!(settings.apply_flags(&[(Level::Allow, "warnings".into())]).is_err());
@@ -238,6 +245,9 @@ mod tests {
         settings.apply_flags(&[(Level::Deny, "warnings".into())]).unwrap();
         assert!(settings.deny_warnings);
         let lint = find_lint("cache_without_eviction").unwrap();
-        assert_eq!(settings.level_note(lint, Level::Warn), "`leak_audit::cache_without_eviction` implied by `-D warnings`");
+        assert_eq!(
+            settings.level_note(lint, Level::Warn),
+            "`leak_audit::cache_without_eviction` implied by `-D warnings`"
+        );
     }
 }

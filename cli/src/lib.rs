@@ -84,7 +84,8 @@ where
     let cli = match Cli::parse_args(args) {
         Ok(cli) => cli,
         Err(error) => {
-            let text = if out.stderr_is_terminal { error.render().ansi().to_string() } else { error.render().to_string() };
+            let text =
+                if out.stderr_is_terminal { error.render().ansi().to_string() } else { error.render().to_string() };
             let stream: &mut dyn Write = if error.use_stderr() { out.stderr } else { out.stdout };
             let _ = write!(stream, "{text}");
             return if error.use_stderr() { EXIT_ERROR } else { EXIT_OK };
@@ -134,8 +135,10 @@ fn execute(cli: &Cli, out: &mut Output<'_>, color: bool, trees: check::Trees) ->
         return Ok(EXIT_OK);
     }
     if cli.graph.is_some() && cli.message_format != MessageFormat::Human {
-        return Err("`--graph` prints the graph on stdout and cannot be combined with `--message-format json` or `sarif`"
-            .to_owned());
+        return Err(
+            "`--graph` prints the graph on stdout and cannot be combined with `--message-format json` or `sarif`"
+                .to_owned(),
+        );
     }
     let project = project::load(cli)?;
     if project.crates.is_empty() {
@@ -171,7 +174,10 @@ fn execute(cli: &Cli, out: &mut Output<'_>, color: bool, trees: check::Trees) ->
             .iter()
             .zip(&reports)
             .map(|(job, report)| {
-                (format!("{} ({})", job.package.name, job.target_description()), report.graph_dot.clone().unwrap_or_default())
+                (
+                    format!("{} ({})", job.package.name, job.target_description()),
+                    report.graph_dot.clone().unwrap_or_default(),
+                )
             })
             .collect();
         write!(out.stdout, "{}", dot::combine(&graphs)).map_err(io_error)?;
@@ -231,7 +237,10 @@ fn summary(job: &project::CrateJob, diagnostics: &[Diagnostic]) -> Option<Summar
         }
         Some(Summary { severity: Severity::Error, text })
     } else if warnings > 0 {
-        Some(Summary { severity: Severity::Warning, text: format!("{target} generated {}", plural(warnings, "warning")) })
+        Some(Summary {
+            severity: Severity::Warning,
+            text: format!("{target} generated {}", plural(warnings, "warning")),
+        })
     } else {
         None
     }

@@ -126,7 +126,13 @@ impl Loader<'_> {
         }
     }
 
-    fn load_module(&mut self, module: &syn::ItemMod, path_attr: Option<String>, file: &Arc<SourceText>, dirs: Dirs<'_>) {
+    fn load_module(
+        &mut self,
+        module: &syn::ItemMod,
+        path_attr: Option<String>,
+        file: &Arc<SourceText>,
+        dirs: Dirs<'_>,
+    ) {
         let name = module.ident.unraw_string();
         // Point at `pub mod x;`, not at the attributes above it (as rustc does).
         let span = || {

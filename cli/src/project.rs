@@ -64,9 +64,9 @@ pub fn load(cli: &Cli) -> Result<Project, String> {
     })?;
     let packages = select_packages(&metadata, cli)?;
     let mut workspace_settings = Settings::default();
-    workspace_settings
-        .apply_metadata(&metadata.workspace_metadata, "workspace.metadata.leak-audit")
-        .map_err(|error| format!("{error}\n  --> {}", manifest_display(&metadata, &metadata.workspace_root.join("Cargo.toml"))))?;
+    workspace_settings.apply_metadata(&metadata.workspace_metadata, "workspace.metadata.leak-audit").map_err(
+        |error| format!("{error}\n  --> {}", manifest_display(&metadata, &metadata.workspace_root.join("Cargo.toml"))),
+    )?;
 
     let mut crates = Vec::new();
     for package in packages {

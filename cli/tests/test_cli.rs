@@ -72,7 +72,9 @@ fn should_apply_level_flags_in_order() {
     assert_eq!(denied.status, 1);
     assert!(denied.stderr.contains("error: `Car.owner` closes a strong `Rc` cycle"));
     assert!(denied.stderr.contains("= note: requested on the command line with `-D rc_cycle`"));
-    assert!(denied.stderr.contains("error: could not audit `cross_file` (lib) due to 1 previous error; 2 warnings emitted\n"));
+    assert!(denied
+        .stderr
+        .contains("error: could not audit `cross_file` (lib) due to 1 previous error; 2 warnings emitted\n"));
 
     let allowed = run(&["--manifest-path", &cross_file, "-A", "leak_audit::rc_cycle"]);
     assert_eq!(allowed.status, 0);
@@ -91,7 +93,11 @@ fn should_apply_level_flags_in_order() {
 fn should_reject_unknown_lints_with_a_suggestion() {
     let run = run(&["--manifest-path", &manifest("cross_file"), "-D", "rc_cycles"]);
     assert_eq!(run.status, 2);
-    assert!(run.stderr.starts_with("error: in `-D rc_cycles`: unknown lint `rc_cycles`: did you mean `rc_cycle`?"), "{}", run.stderr);
+    assert!(
+        run.stderr.starts_with("error: in `-D rc_cycles`: unknown lint `rc_cycles`: did you mean `rc_cycle`?"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

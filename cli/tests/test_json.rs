@@ -75,7 +75,10 @@ fn should_point_at_the_field_to_edit_and_label_the_rest_of_the_cycle() {
     let found = diagnostics(&messages);
     let cycle = found.iter().find(|d| d.code.as_ref().unwrap().code == "leak_audit::rc_cycle").unwrap();
     let primary = cycle.spans.iter().find(|span| span.is_primary).unwrap();
-    assert_eq!((primary.file_name.as_str(), primary.text[0].text.trim()), ("src/car.rs", "pub owner: RefCell<Option<Rc<Person>>>,"));
+    assert_eq!(
+        (primary.file_name.as_str(), primary.text[0].text.trim()),
+        ("src/car.rs", "pub owner: RefCell<Option<Rc<Person>>>,")
+    );
     let other = cycle.spans.iter().find(|span| !span.is_primary).unwrap();
     assert_eq!(other.file_name, "src/person.rs");
     assert!(other.label.as_deref().unwrap().contains("Person.cars"));

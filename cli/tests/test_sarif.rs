@@ -24,7 +24,10 @@ fn should_describe_every_lint_as_a_rule_and_every_finding_as_a_result() {
 
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
     let rule_ids: Vec<&str> = rules.iter().map(|rule| rule["id"].as_str().unwrap()).collect();
-    assert_eq!(rule_ids, ["leak_audit::rc_cycle", "leak_audit::unbounded_static", "leak_audit::cache_without_eviction"]);
+    assert_eq!(
+        rule_ids,
+        ["leak_audit::rc_cycle", "leak_audit::unbounded_static", "leak_audit::cache_without_eviction"]
+    );
     for rule in rules {
         let name = rule["name"].as_str().unwrap();
         let docs = leak_audit_engine::find_lint(name).unwrap().docs_markdown();
@@ -63,7 +66,9 @@ fn should_report_files_that_do_not_parse_as_failed_execution() {
     let notifications = invocation["toolExecutionNotifications"].as_array().unwrap();
     let uris: Vec<&str> = notifications
         .iter()
-        .map(|notification| notification["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str().unwrap())
+        .map(|notification| {
+            notification["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str().unwrap()
+        })
         .collect();
     assert_eq!(uris, ["src/lib.rs", "src/broken.rs", "src/also_broken.rs"]);
     // The file that parses is still analysed.

@@ -24,17 +24,14 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group(format!("engine/500 types, {lines} lines"));
     group.sample_size(20).measurement_time(Duration::from_secs(8));
     group.bench_function("parse (baseline)", |b| b.iter(|| syn::parse_file(black_box(&source)).unwrap()));
-    group.bench_function("analyze", |b| {
-        b.iter(|| analyze(&[Source::new(FileId(0), black_box(&file.items))], &config))
-    });
+    group.bench_function("analyze", |b| b.iter(|| analyze(&[Source::new(FileId(0), black_box(&file.items))], &config)));
     group.finish();
 
     let dense = syn::parse_file(&generate::dense_graph(600)).expect("generated source parses");
     let mut group = c.benchmark_group("engine/600 types in one strongly connected component");
     group.sample_size(10).measurement_time(Duration::from_secs(8));
-    group.bench_function("analyze", |b| {
-        b.iter(|| analyze(&[Source::new(FileId(0), black_box(&dense.items))], &config))
-    });
+    group
+        .bench_function("analyze", |b| b.iter(|| analyze(&[Source::new(FileId(0), black_box(&dense.items))], &config)));
     group.finish();
 
     // A plain summary with the ratio, from medians of repeated runs.

@@ -51,11 +51,7 @@ pub struct Args {
 impl Args {
     /// The level this attribute sets for `lint`, if it sets one (the last wins).
     pub fn level_of(&self, lint: &Lint) -> Option<Level> {
-        self.levels
-            .iter()
-            .rev()
-            .find(|setting| std::ptr::eq(setting.lint, lint))
-            .map(|setting| setting.level)
+        self.levels.iter().rev().find(|setting| std::ptr::eq(setting.lint, lint)).map(|setting| setting.level)
     }
 
     /// Whether the arguments are empty (`#[leak_audit]`).
@@ -153,7 +149,10 @@ fn parse_lint_name(input: ParseStream<'_>) -> syn::Result<Ident> {
         return Err(syn::Error::new(first.span(), format!("lint names are written with underscores: {hint}")));
     }
     if input.peek(syn::token::Paren) {
-        return Err(syn::Error::new(first.span(), format!("a lint name takes no arguments: write `{}` alone", first.unraw())));
+        return Err(syn::Error::new(
+            first.span(),
+            format!("a lint name takes no arguments: write `{}` alone", first.unraw()),
+        ));
     }
     Ok(first)
 }

@@ -62,7 +62,14 @@ fn walk(scope: &Scope<'_>, ty: &Type, extra_bounded: &[String], mutable: bool, d
     let name = segment.name;
     let first = segment.args.first().copied();
     if is(symbol::BOUNDED_CACHES, &name) || extra_bounded.contains(&name) {
-        return Some(Collection { name, is_map: true, bounded: true, closed_keys: false, values_grow: false, mutable: true });
+        return Some(Collection {
+            name,
+            is_map: true,
+            bounded: true,
+            closed_keys: false,
+            values_grow: false,
+            mutable: true,
+        });
     }
     if is(symbol::GROWABLE, &name) {
         let concurrent = is(symbol::CONCURRENT, &name);
@@ -144,9 +151,7 @@ fn closed_type(scope: &Scope<'_>, ty: &Type, depth: usize) -> bool {
             }
             // Generic types and same-named types elsewhere: all must be closed.
             let named = scope.types_named(&segment.name);
-            segment.args.is_empty()
-                && !named.is_empty()
-                && named.iter().all(|&id| scope.types[id].fields.is_empty())
+            segment.args.is_empty() && !named.is_empty() && named.iter().all(|&id| scope.types[id].fields.is_empty())
         }
     }
 }

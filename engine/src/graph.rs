@@ -77,7 +77,8 @@ impl TypeGraph {
     /// assert!(dot.contains("style=dashed"));
     /// ```
     pub fn to_dot(&self) -> String {
-        let mut out = String::from("digraph leak_audit {\n    rankdir=LR;\n    node [shape=box, fontname=\"monospace\"];\n");
+        let mut out =
+            String::from("digraph leak_audit {\n    rankdir=LR;\n    node [shape=box, fontname=\"monospace\"];\n");
         for (index, node) in self.nodes.iter().enumerate() {
             let _ = writeln!(out, "    n{index} [label=\"{}\"];", escape(&node.name));
         }

@@ -125,10 +125,7 @@ pub fn module_path_of_file(root: &std::path::Path, file: &std::path::Path) -> Ve
     }
     let base = root.parent().unwrap_or(root);
     let relative = file.strip_prefix(base).unwrap_or(file);
-    let mut parts: Vec<String> = relative
-        .iter()
-        .map(|part| part.to_string_lossy().into_owned())
-        .collect();
+    let mut parts: Vec<String> = relative.iter().map(|part| part.to_string_lossy().into_owned()).collect();
     if let Some(last) = parts.pop() {
         let stem = last.strip_suffix(".rs").unwrap_or(&last).to_string();
         if stem != "mod" {

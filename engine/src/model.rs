@@ -180,10 +180,8 @@ pub struct Scope<'a> {
 impl<'a> Scope<'a> {
     /// Builds the model of `sources`.
     pub fn build(sources: &[Source<'a>]) -> Scope<'a> {
-        let mut scope = Scope {
-            settings: vec![SettingsNode { parent: None, args: Args::default() }],
-            ..Scope::default()
-        };
+        let mut scope =
+            Scope { settings: vec![SettingsNode { parent: None, args: Args::default() }], ..Scope::default() };
         for source in sources {
             scope.module = source.module.to_vec();
             scope.collect_items(source.items.iter(), source.file, SettingsId(0), None);
@@ -199,7 +197,8 @@ impl<'a> Scope<'a> {
             scope.trait_index.entry(name.clone()).or_default().push(index);
         }
         for (trait_path, path, module, file) in std::mem::take(&mut scope.impl_paths) {
-            let (Some(trait_id), Some(last)) = (scope.resolve_trait(trait_path, &module, file), path.segments.last()) else {
+            let (Some(trait_id), Some(last)) = (scope.resolve_trait(trait_path, &module, file), path.segments.last())
+            else {
                 continue;
             };
             if let Some(target) = scope.resolve_type(path, &last.ident.to_string(), &module, file) {
@@ -226,9 +225,8 @@ impl<'a> Scope<'a> {
     /// The uses of field `field` of type `owner`: through that type, or
     /// through a value whose type is not known, in the order of `uses`.
     pub(crate) fn uses_of_field(&self, owner: &str, field: &str) -> Vec<&Use> {
-        let list = |owner: Option<String>| {
-            self.uses_by_field.get(&(field.to_owned(), owner)).map_or(&[][..], Vec::as_slice)
-        };
+        let list =
+            |owner: Option<String>| self.uses_by_field.get(&(field.to_owned(), owner)).map_or(&[][..], Vec::as_slice);
         let mut indices = [list(Some(owner.to_owned())), list(None)].concat();
         indices.sort_unstable();
         indices.into_iter().map(|index| &self.uses[index]).collect()
@@ -258,7 +256,9 @@ impl<'a> Scope<'a> {
     /// several by the path's qualifier, then the same module, then the
     /// longest shared module prefix, then the same file.
     pub(crate) fn resolve_type(&self, path: &syn::Path, name: &str, here: &[String], file: FileId) -> Option<usize> {
-        best_candidate(self.types_named(name), path, here, file, |index| (&self.types[index].module, self.types[index].file))
+        best_candidate(self.types_named(name), path, here, file, |index| {
+            (&self.types[index].module, self.types[index].file)
+        })
     }
 
     /// The level of `lint` for a finding anchored at `anchors` (see `Raw`).
@@ -320,7 +320,14 @@ impl<'a> Scope<'a> {
             syn::Item::Struct(def) => {
                 let settings = self.settings_for(&def.attrs, file, parent);
                 let fields = self.fields(&def.fields, None, file, settings);
-                self.types.push(TypeDef { name: &def.ident, file, generics: &def.generics, fields, settings, module: self.module.clone() });
+                self.types.push(TypeDef {
+                    name: &def.ident,
+                    file,
+                    generics: &def.generics,
+                    fields,
+                    settings,
+                    module: self.module.clone(),
+                });
             }
             syn::Item::Union(def) => {
                 let settings = self.settings_for(&def.attrs, file, parent);
@@ -330,7 +337,14 @@ impl<'a> Scope<'a> {
                     .iter()
                     .map(|field| self.field(field, field.ident.as_ref().map(Ident::to_string), file, settings))
                     .collect();
-                self.types.push(TypeDef { name: &def.ident, file, generics: &def.generics, fields, settings, module: self.module.clone() });
+                self.types.push(TypeDef {
+                    name: &def.ident,
+                    file,
+                    generics: &def.generics,
+                    fields,
+                    settings,
+                    module: self.module.clone(),
+                });
             }
             syn::Item::Enum(def) => {
                 let settings = self.settings_for(&def.attrs, file, parent);
@@ -339,7 +353,14 @@ impl<'a> Scope<'a> {
                     let variant_settings = self.settings_for(&variant.attrs, file, settings);
                     fields.extend(self.fields(&variant.fields, Some(&variant.ident), file, variant_settings));
                 }
-                self.types.push(TypeDef { name: &def.ident, file, generics: &def.generics, fields, settings, module: self.module.clone() });
+                self.types.push(TypeDef {
+                    name: &def.ident,
+                    file,
+                    generics: &def.generics,
+                    fields,
+                    settings,
+                    module: self.module.clone(),
+                });
             }
             syn::Item::Type(alias) => {
                 self.aliases
@@ -396,7 +417,15 @@ impl<'a> Scope<'a> {
                             continue;
                         }
                         let settings = self.settings_for(&method.attrs, file, settings);
-                        self.collect_fn(&method.sig, &method.attrs, &method.block, self_ty.clone(), file, settings, owner_fn);
+                        self.collect_fn(
+                            &method.sig,
+                            &method.attrs,
+                            &method.block,
+                            self_ty.clone(),
+                            file,
+                            settings,
+                            owner_fn,
+                        );
                     }
                 }
             }
@@ -467,7 +496,13 @@ impl<'a> Scope<'a> {
             .collect()
     }
 
-    fn field(&mut self, field: &'a syn::Field, label: Option<String>, file: FileId, settings: SettingsId) -> FieldDef<'a> {
+    fn field(
+        &mut self,
+        field: &'a syn::Field,
+        label: Option<String>,
+        file: FileId,
+        settings: SettingsId,
+    ) -> FieldDef<'a> {
         let settings = self.settings_for(&field.attrs, file, settings);
         FieldDef {
             label: label.unwrap_or_default(),
@@ -697,7 +732,8 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
         returned.visit_block(body);
         self.returned = returned.exprs;
         let def = &self.scope.fns[self.fn_id];
-        let is_main = def.name == "main" && def.sig.inputs.is_empty() && def.self_ty.is_none() && def.parent_fn.is_none();
+        let is_main =
+            def.name == "main" && def.sig.inputs.is_empty() && def.self_ty.is_none() && def.parent_fn.is_none();
         self.run_once = usize::from(is_main);
         self.in_main = is_main;
         self.visit_block(body);
@@ -822,7 +858,8 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
                 } else if let Some(Root::Static(id)) = self.root_of(&field.base) {
                     // `LOGGER.get().unwrap().lines`: a field of the struct the
                     // static holds.
-                    collection::held_struct(self.scope, id).map(|(type_id, _)| self.scope.types[type_id].name.to_string())
+                    collection::held_struct(self.scope, id)
+                        .map(|(type_id, _)| self.scope.types[type_id].name.to_string())
                 } else {
                     None
                 };
@@ -997,7 +1034,8 @@ fn is_closed_key(key: &Expr) -> bool {
         Expr::Tuple(tuple) => !tuple.elems.is_empty() && tuple.elems.iter().all(is_closed_key),
         Expr::Path(path) => path.path.segments.last().is_some_and(|last| {
             let name = last.ident.to_string();
-            let constant = name.len() > 1 && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+            let constant =
+                name.len() > 1 && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
             let variant = path.path.segments.len() > 1 && name.starts_with(|c: char| c.is_ascii_uppercase());
             constant || variant
         }),
@@ -1026,11 +1064,17 @@ fn finite_source(expr: &Expr, variables: bool) -> bool {
         Expr::Path(_) => variables,
         Expr::Reference(inner) => finite_source(&inner.expr, variables),
         Expr::Paren(inner) => finite_source(&inner.expr, variables),
-        Expr::Range(range) => [&range.start, &range.end].iter().all(|end| end.as_deref().is_some_and(|end| matches!(end, Expr::Lit(_)))),
-        Expr::MethodCall(call) if matches!(call.method.to_string().as_str(), "iter" | "into_iter" | "skip" | "enumerate") => {
+        Expr::Range(range) => {
+            [&range.start, &range.end].iter().all(|end| end.as_deref().is_some_and(|end| matches!(end, Expr::Lit(_))))
+        }
+        Expr::MethodCall(call)
+            if matches!(call.method.to_string().as_str(), "iter" | "into_iter" | "skip" | "enumerate") =>
+        {
             finite_source(&call.receiver, variables)
         }
-        Expr::Call(call) => matches!(&*call.func, Expr::Path(path) if path.path.segments.last().is_some_and(|segment| segment.ident == "args" || segment.ident == "args_os")),
+        Expr::Call(call) => {
+            matches!(&*call.func, Expr::Path(path) if path.path.segments.last().is_some_and(|segment| segment.ident == "args" || segment.ident == "args_os"))
+        }
         _ => false,
     }
 }
@@ -1133,8 +1177,8 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
             } else if is(symbol::SHRINK_METHODS, &method) {
                 self.push(root, Op::Shrink, method.clone(), span);
             } else if is(symbol::GROW_METHODS, &method) {
-                let bounded = matches!(method.as_str(), "insert" | "entry")
-                    && call.args.first().is_some_and(is_closed_key);
+                let bounded =
+                    matches!(method.as_str(), "insert" | "entry") && call.args.first().is_some_and(is_closed_key);
                 let stores = method == "insert"
                     && matches!((call.args.first(), call.args.get(1)), (Some(key), Some(value)) if self.is_stored_value(key, value));
                 self.push(root, Op::Grow, method.clone(), span);

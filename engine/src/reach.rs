@@ -186,7 +186,13 @@ impl<'a> Walker<'_, 'a> {
     }
 
     /// A frame binding `generics`' type parameters to `args` (read in `outer`).
-    fn enter(&mut self, generics: &'a syn::Generics, args: &[&'a Type], outer: usize, self_type: Option<usize>) -> usize {
+    fn enter(
+        &mut self,
+        generics: &'a syn::Generics,
+        args: &[&'a Type],
+        outer: usize,
+        self_type: Option<usize>,
+    ) -> usize {
         let params = generics
             .type_params()
             .zip(args.iter())

@@ -36,7 +36,8 @@ pub(crate) const INTERIOR_MUTABILITY: &[&str] = &[
 pub(crate) const NON_OWNING: &[&str] = &["PhantomData", "PhantomPinned", "fn", "NonNull", "Pin"];
 
 /// Lazily initialised wrappers that a static's collection may sit in.
-pub(crate) const LAZY_WRAPPERS: &[&str] = &["LazyLock", "LazyCell", "Lazy", "OnceLock", "OnceCell", "SyncLazy", "SyncOnceCell"];
+pub(crate) const LAZY_WRAPPERS: &[&str] =
+    &["LazyLock", "LazyCell", "Lazy", "OnceLock", "OnceCell", "SyncLazy", "SyncOnceCell"];
 
 /// Collections that grow without limit when pushed to.
 pub(crate) const GROWABLE: &[&str] = &[
@@ -77,17 +78,8 @@ pub(crate) const GROWABLE: &[&str] = &[
 ];
 
 /// Growable collections that are sets: keyed, like maps, but with no values.
-pub(crate) const SETS: &[&str] = &[
-    "HashSet",
-    "BTreeSet",
-    "IndexSet",
-    "FxHashSet",
-    "AHashSet",
-    "FnvHashSet",
-    "DashSet",
-    "SkipSet",
-    "LinkedHashSet",
-];
+pub(crate) const SETS: &[&str] =
+    &["HashSet", "BTreeSet", "IndexSet", "FxHashSet", "AHashSet", "FnvHashSet", "DashSet", "SkipSet", "LinkedHashSet"];
 
 /// Growable collections that are maps (keyed lookups), the shape of a memo table.
 pub(crate) const MAPS: &[&str] = &[
@@ -197,22 +189,47 @@ pub(crate) const SHRINK_METHODS: &[&str] = &[
 ];
 
 /// Methods that look an element up, as a memo table does before computing.
-pub(crate) const LOOKUP_METHODS: &[&str] = &["get", "get_mut", "contains_key", "contains", "get_key_value", "cache_get"];
+pub(crate) const LOOKUP_METHODS: &[&str] =
+    &["get", "get_mut", "contains_key", "contains", "get_key_value", "cache_get"];
 
 /// `entry(..)` continuations that insert on a miss: the memo idiom.
-pub(crate) const ENTRY_INSERTS: &[&str] = &["or_insert", "or_insert_with", "or_insert_with_key", "or_default", "or_try_insert_with"];
+pub(crate) const ENTRY_INSERTS: &[&str] =
+    &["or_insert", "or_insert_with", "or_insert_with_key", "or_default", "or_try_insert_with"];
 
 /// Methods that pass a looked-up element on (`map.get(k).cloned()`).
 pub(crate) const PASS_THROUGH_METHODS: &[&str] = &[
-    "clone", "cloned", "copied", "to_owned", "to_string", "unwrap", "expect", "as_ref", "as_deref", "map", "ok_or",
-    "ok_or_else", "unwrap_or", "unwrap_or_default", "unwrap_or_else",
+    "clone",
+    "cloned",
+    "copied",
+    "to_owned",
+    "to_string",
+    "unwrap",
+    "expect",
+    "as_ref",
+    "as_deref",
+    "map",
+    "ok_or",
+    "ok_or_else",
+    "unwrap_or",
+    "unwrap_or_default",
+    "unwrap_or_else",
 ];
 
 /// Methods and functions that turn a value into a copy or another form of
 /// itself (`x.to_vec()`, `Arc::clone(x)`, `w.upgrade()`), as a memo returns
 /// what it looked up; `PASS_THROUGH_METHODS` are the same for `Option`s.
-pub(crate) const VALUE_CONVERSIONS: &[&str] =
-    &["clone", "to_vec", "to_owned", "to_string", "upgrade", "into", "from", "get_or_insert_with", "get_or_insert", "as_str"];
+pub(crate) const VALUE_CONVERSIONS: &[&str] = &[
+    "clone",
+    "to_vec",
+    "to_owned",
+    "to_string",
+    "upgrade",
+    "into",
+    "from",
+    "get_or_insert_with",
+    "get_or_insert",
+    "as_str",
+];
 
 /// Methods that only give access to a collection (through a lock, a cell, an
 /// `Option` or a lazy wrapper): the collection behind them is the receiver's.
@@ -279,8 +296,29 @@ pub(crate) const RESET_FUNCTIONS: &[&str] = &["take", "replace", "swap"];
 
 /// Field names that usually point back to an owner: the edge to make `Weak`.
 pub(crate) const BACK_EDGE_NAMES: &[&str] = &[
-    "parent", "owner", "prev", "previous", "back", "up", "outer", "container", "holder", "manager", "root", "pred",
-    "predecessor", "super", "source", "origin", "document", "doc", "tree", "graph", "context", "ctx", "registry",
+    "parent",
+    "owner",
+    "prev",
+    "previous",
+    "back",
+    "up",
+    "outer",
+    "container",
+    "holder",
+    "manager",
+    "root",
+    "pred",
+    "predecessor",
+    "super",
+    "source",
+    "origin",
+    "document",
+    "doc",
+    "tree",
+    "graph",
+    "context",
+    "ctx",
+    "registry",
 ];
 
 /// Whether `name` is one of `list`.

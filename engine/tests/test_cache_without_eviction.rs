@@ -299,10 +299,8 @@ struct Memo { table: BoundedMap<u32, u32> }
 impl Memo { fn get(&mut self, k: u32) -> u32 { *self.table.entry(k).or_insert(k) } }
 type BoundedMap<K, V> = std::collections::HashMap<K, V>;
 ";
-    let config = leak_audit_engine::Config {
-        bounded_cache_types: vec!["BoundedMap".to_string()],
-        ..Default::default()
-    };
+    let config =
+        leak_audit_engine::Config { bounded_cache_types: vec!["BoundedMap".to_string()], ..Default::default() };
     assert!(leak_audit_engine::analyze_str(source, &config).unwrap().is_empty());
     assert_eq!(caches(source).len(), 1);
 }

@@ -48,7 +48,8 @@ fn lint_pages_match_the_lint_declarations() {
 fn every_lint_page_has_the_documented_sections() {
     for lint in LINTS {
         let docs = lint.docs_markdown();
-        for section in ["### What it does", "### Why is this bad?", "### Example", "Use instead:", "### Known problems"] {
+        for section in ["### What it does", "### Why is this bad?", "### Example", "Use instead:", "### Known problems"]
+        {
             assert!(docs.contains(section), "`{}` has no `{section}` section", lint.name);
         }
         assert!(lint.summary.chars().next().is_some_and(char::is_lowercase), "summary of `{}`", lint.name);

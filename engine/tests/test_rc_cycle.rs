@@ -109,7 +109,11 @@ struct Node { next: std::cell::RefCell<Option<std::rc::Rc<Self>>> }
 ";
     let found = rc_cycles(source);
     assert_eq!(found.len(), 1);
-    assert!(found[0].help.as_ref().unwrap().contains("`next: std::cell::RefCell<std::rc::Weak<Self>>`"), "{:?}", found[0].help);
+    assert!(
+        found[0].help.as_ref().unwrap().contains("`next: std::cell::RefCell<std::rc::Weak<Self>>`"),
+        "{:?}",
+        found[0].help
+    );
 }
 
 #[test]
@@ -461,7 +465,11 @@ pub struct ChildComp { pub ctx: Ctx }
     let found = rc_cycles(source);
     assert_eq!(found.len(), 1, "{found:#?}");
     assert_eq!(pointed_text(source, &found[0]), "ctx");
-    assert!(found[0].message.contains("`Ctx.inner -> CtxInner.children -> ChildComp.ctx -> Ctx`"), "{}", found[0].message);
+    assert!(
+        found[0].message.contains("`Ctx.inner -> CtxInner.children -> ChildComp.ctx -> Ctx`"),
+        "{}",
+        found[0].message
+    );
     let help = found[0].help.as_deref().unwrap();
     assert!(help.contains("instead of `ctx: Ctx`") && help.contains("`Weak<RefCell<CtxInner>>`"), "{help}");
     assert_eq!(found[0].labels.len(), 2);
@@ -519,7 +527,11 @@ pub struct Peer { pub id: u32, pub all_peers: Arc<Mutex<Vec<Arc<Mutex<Peer>>>>> 
 ";
     let found = rc_cycles(source);
     assert_eq!(found.len(), 1, "{found:#?}");
-    assert!(found[0].help.as_deref().unwrap().contains("`all_peers: Weak<Mutex<Vec<Arc<Mutex<Peer>>>>>`"), "{:?}", found[0].help);
+    assert!(
+        found[0].help.as_deref().unwrap().contains("`all_peers: Weak<Mutex<Vec<Arc<Mutex<Peer>>>>>`"),
+        "{:?}",
+        found[0].help
+    );
 }
 
 #[test]
@@ -533,7 +545,11 @@ impl PriceObserver for PriceLogger { fn on_price(&self, _price: u64) {} }
 ";
     let found = rc_cycles(source);
     assert_eq!(found.len(), 1, "{found:#?}");
-    assert!(found[0].message.contains("Ticker.observers") && found[0].message.contains("PriceLogger.ticker"), "{}", found[0].message);
+    assert!(
+        found[0].message.contains("Ticker.observers") && found[0].message.contains("PriceLogger.ticker"),
+        "{}",
+        found[0].message
+    );
 }
 
 #[test]

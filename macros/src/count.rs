@@ -36,9 +36,10 @@ pub(crate) fn instrument(item: &mut syn::Item, args: &Args) -> Instrumented {
     let mut instrumented = Instrumented::default();
     if let Some(span) = args.assert {
         if !matches!(item, syn::Item::Fn(_)) {
-            instrumented
-                .errors
-                .push(syn::Error::new(span, "`assert` only applies to a fn: it panics when a call leaves more live values"));
+            instrumented.errors.push(syn::Error::new(
+                span,
+                "`assert` only applies to a fn: it panics when a call leaves more live values",
+            ));
         }
     }
     if args.no_count.is_some() {
@@ -203,11 +204,11 @@ fn add_call_guard(function: &mut syn::ItemFn, assert: bool) {
     insert_guard(&mut function.block, call_guard(&name, assert));
 }
 
-
 /// Puts the guard first among the body's statements, after the items that
 /// open it (clippy's `items_after_statements` would flag them otherwise).
 fn insert_guard(block: &mut syn::Block, guard: syn::Stmt) {
-    let first_statement = block.stmts.iter().position(|stmt| !matches!(stmt, syn::Stmt::Item(_))).unwrap_or(block.stmts.len());
+    let first_statement =
+        block.stmts.iter().position(|stmt| !matches!(stmt, syn::Stmt::Item(_))).unwrap_or(block.stmts.len());
     block.stmts.insert(first_statement, guard);
 }
 

@@ -143,7 +143,8 @@ enum Built {
 }
 
 fn builds(before: &[TokenTree]) -> Built {
-    let punct = |token: Option<&TokenTree>, ch: char| matches!(token, Some(TokenTree::Punct(punct)) if punct.as_char() == ch);
+    let punct =
+        |token: Option<&TokenTree>, ch: char| matches!(token, Some(TokenTree::Punct(punct)) if punct.as_char() == ch);
     let ident = |token: Option<&TokenTree>| match token {
         Some(TokenTree::Ident(ident)) => Some(ident.to_string()),
         _ => None,
@@ -206,7 +207,8 @@ fn ends_in_rest(tokens: &TokenStream) -> bool {
 impl<'ast> Visit<'ast> for Uses<'_> {
     fn visit_expr_struct(&mut self, literal: &'ast syn::ExprStruct) {
         if let Some(name) = self.counted_name(&literal.path) {
-            let sets_field = literal.fields.iter().any(|field| matches!(&field.member, syn::Member::Named(ident) if ident == FIELD));
+            let sets_field =
+                literal.fields.iter().any(|field| matches!(&field.member, syn::Member::Named(ident) if ident == FIELD));
             // `..` without a base: the left side of a destructuring assignment.
             if self.in_const > 0 || (!sets_field && literal.dot2_token.is_none()) {
                 self.doubtful.insert(name);
@@ -217,7 +219,8 @@ impl<'ast> Visit<'ast> for Uses<'_> {
 
     fn visit_pat_struct(&mut self, pattern: &'ast syn::PatStruct) {
         if let Some(name) = self.counted_name(&pattern.path) {
-            let names_field = pattern.fields.iter().any(|field| matches!(&field.member, syn::Member::Named(ident) if ident == FIELD));
+            let names_field =
+                pattern.fields.iter().any(|field| matches!(&field.member, syn::Member::Named(ident) if ident == FIELD));
             if pattern.rest.is_none() && !names_field {
                 self.doubtful.insert(name);
             }

@@ -57,10 +57,8 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
     }};
     *function.block = block;
 
-    let has_test_attribute = function
-        .attrs
-        .iter()
-        .any(|attr| attr.path().segments.last().is_some_and(|segment| segment.ident == "test"));
+    let has_test_attribute =
+        function.attrs.iter().any(|attr| attr.path().segments.last().is_some_and(|segment| segment.ident == "test"));
     let test_attribute = if has_test_attribute { None } else { Some(quote!(#[::core::prelude::v1::test])) };
     let mut output = quote!(#test_attribute);
     function.to_tokens(&mut output);
@@ -78,7 +76,13 @@ mod tests {
 
     #[test]
     fn should_add_test_attribute_to_a_plain_fn() {
-        let output = expand(quote!(), quote!(fn works() {})).to_string();
+        let output = expand(
+            quote!(),
+            quote!(
+                fn works() {}
+            ),
+        )
+        .to_string();
         assert_eq!(test_attributes(&output), 1, "{output}");
         assert!(output.contains("TestGuard :: new"), "{output}");
     }
@@ -94,16 +98,35 @@ mod tests {
 
     #[test]
     fn should_keep_other_attributes() {
-        let output =
-            expand(quote!(), quote!(#[should_panic(expected = "x")] #[ignore] fn works() {})).to_string();
+        let output = expand(
+            quote!(),
+            quote!(
+                #[should_panic(expected = "x")]
+                #[ignore]
+                fn works() {}
+            ),
+        )
+        .to_string();
         assert!(output.contains("# [should_panic (expected = \"x\")] # [ignore]"), "{output}");
     }
 
     #[test]
     fn should_reject_arguments_and_non_fns_with_the_item_kept() {
-        let output = expand(quote!(strict), quote!(fn works() {})).to_string();
+        let output = expand(
+            quote!(strict),
+            quote!(
+                fn works() {}
+            ),
+        )
+        .to_string();
         assert!(output.contains("takes no arguments"), "{output}");
-        let output = expand(quote!(), quote!(struct NotAFn;)).to_string();
+        let output = expand(
+            quote!(),
+            quote!(
+                struct NotAFn;
+            ),
+        )
+        .to_string();
         assert!(output.contains("goes on a test fn") && output.contains("struct NotAFn"), "{output}");
     }
 }

@@ -60,11 +60,7 @@ impl Harness {
 
     fn build(&mut self, scratch_plain: bool, batch: &Batch, features: &[&str]) -> Outcome {
         self.totals.builds += 1;
-        let scratch = if scratch_plain {
-            &self.plain
-        } else {
-            &self.annotated
-        };
+        let scratch = if scratch_plain { &self.plain } else { &self.annotated };
         scratch.write_lib(&batch.source);
         scratch.check(features)
     }
@@ -76,18 +72,10 @@ impl Harness {
     pub fn warm_up(&mut self) {
         let batch = render::batch(&[], false);
         let plain = self.build(true, &batch, &["outside"]);
-        assert!(
-            plain.ok,
-            "the empty scratch package does not build:\n{}",
-            plain.error_summary()
-        );
+        assert!(plain.ok, "the empty scratch package does not build:\n{}", plain.error_summary());
         let batch = render::batch(&[], true);
         let annotated = self.build(false, &batch, &[]);
-        assert!(
-            annotated.ok,
-            "the empty annotated scratch package does not build:\n{}",
-            annotated.error_summary()
-        );
+        assert!(annotated.ok, "the empty annotated scratch package does not build:\n{}", annotated.error_summary());
     }
 
     /// Checks `cases` in one crate per build; returns the failures.
@@ -102,19 +90,13 @@ impl Harness {
                 break;
             }
             let batch = render::batch(&cases, false);
-            let mut bad: Vec<usize> = plain
-                .errors
-                .iter()
-                .filter_map(|diag| diag.line.and_then(|line| batch.case_of(line)))
-                .collect();
+            let mut bad: Vec<usize> =
+                plain.errors.iter().filter_map(|diag| diag.line.and_then(|line| batch.case_of(line))).collect();
             bad.sort_unstable();
             bad.dedup();
             if bad.is_empty() {
                 // Not attributable to a case: drop the whole batch.
-                eprintln!(
-                    "plain build failed outside any case:\n{}",
-                    plain.error_summary()
-                );
+                eprintln!("plain build failed outside any case:\n{}", plain.error_summary());
                 self.totals.invalid += cases.len();
                 return Vec::new();
             }
@@ -146,17 +128,12 @@ impl Harness {
                 // A macro panic or an error without a line: find the cases one
                 // by one.
                 for case in &cases {
-                    let alone =
-                        self.build(false, &render::batch(std::slice::from_ref(case), true), &[]);
+                    let alone = self.build(false, &render::batch(std::slice::from_ref(case), true), &[]);
                     if !alone.ok {
                         failures.push(Failure {
                             what: "annotated build fails",
                             case: case.clone(),
-                            errors: if alone.errors.is_empty() {
-                                unattributed.clone()
-                            } else {
-                                alone.errors
-                            },
+                            errors: if alone.errors.is_empty() { unattributed.clone() } else { alone.errors },
                         });
                     }
                 }
@@ -188,17 +165,13 @@ impl Harness {
         let mut bad_cases = vec![Vec::new(); cases.len()];
         let mut hit_lines = Vec::new();
         for diag in &outside.errors {
-            let on_limit_line = diag
-                .line
-                .is_some_and(|line| batch.limit_lines.iter().any(|&(_, l)| l == line));
+            let on_limit_line = diag.line.is_some_and(|line| batch.limit_lines.iter().any(|&(_, l)| l == line));
             if diag.is_documented_outside_error() && on_limit_line {
                 hit_lines.push(diag.line.unwrap_or_default());
             } else if let Some(index) = diag.line.and_then(|line| batch.case_of(line)) {
                 bad_cases[index].push(diag.clone());
             } else {
-                bad_cases
-                    .iter_mut()
-                    .for_each(|errors| errors.push(diag.clone()));
+                bad_cases.iter_mut().for_each(|errors| errors.push(diag.clone()));
             }
         }
         for &(_, line) in &batch.limit_lines {
@@ -249,11 +222,7 @@ impl Harness {
                     break 'outer;
                 }
                 if let Some(errors) = self.still_fails(&candidate) {
-                    best = Failure {
-                        what: failure.what,
-                        case: candidate,
-                        errors,
-                    };
+                    best = Failure { what: failure.what, case: candidate, errors };
                     continue 'outer;
                 }
             }
@@ -266,12 +235,7 @@ impl Harness {
 /// A failure as text: the minimised annotated case and the errors.
 #[must_use]
 pub fn report(failure: &Failure) -> String {
-    let errors: Vec<String> = failure
-        .errors
-        .iter()
-        .take(6)
-        .map(|diag| diag.rendered.trim_end().to_owned())
-        .collect();
+    let errors: Vec<String> = failure.errors.iter().take(6).map(|diag| diag.rendered.trim_end().to_owned()).collect();
     format!(
         "=== {} ===\n--- source (annotated) ---\n{}--- errors ---\n{}\n--- model ---\n{:?}\n",
         failure.what,

@@ -337,9 +337,7 @@ impl Known {
     /// From the environment.
     #[must_use]
     pub fn from_env() -> Self {
-        Known {
-            enabled: std::env::var("PRESERVATION_KNOWN_BUGS").map_or(true, |value| value != "0"),
-        }
+        Known { enabled: std::env::var("PRESERVATION_KNOWN_BUGS").map_or(true, |value| value != "0") }
     }
 }
 
@@ -349,10 +347,7 @@ impl Ty {
     pub fn supports(self, derive: Derive, const_param: bool) -> bool {
         match derive {
             Derive::Clone | Derive::Debug | Derive::PartialEq | Derive::Eq => true,
-            Derive::Copy => matches!(
-                self,
-                Ty::U8 | Ty::U32 | Ty::Ref | Ty::Array | Ty::Phantom | Ty::Param(_)
-            ),
+            Derive::Copy => matches!(self, Ty::U8 | Ty::U32 | Ty::Ref | Ty::Array | Ty::Phantom | Ty::Param(_)),
             Derive::Default => !(self == Ty::Array && const_param),
             Derive::Hash => !matches!(self, Ty::Map | Ty::RcCell),
             Derive::PartialOrd | Derive::Ord => self != Ty::Map,
@@ -395,26 +390,19 @@ impl StructDef {
         self.kind == Kind::Named
             && !self.derives.contains(&Derive::Copy)
             && self.repr != Repr::Packed
-            && !self
-                .lits
-                .iter()
-                .any(|lit| matches!(lit, Lit::ConstItem | Lit::ConstFn))
+            && !self.lits.iter().any(|lit| matches!(lit, Lit::ConstItem | Lit::ConstFn))
             && !self.statics.contains(&Static::LazyLiteralPlain)
     }
 
     /// The fields that exist in a `cargo check` build.
     pub fn live_fields(&self) -> impl Iterator<Item = (usize, &Field)> {
-        self.fields
-            .iter()
-            .enumerate()
-            .filter(|(_, field)| matches!(field.cfg, Cfg::None | Cfg::On))
+        self.fields.iter().enumerate().filter(|(_, field)| matches!(field.cfg, Cfg::None | Cfg::On))
     }
 
     fn uses_param(&self, param: u8) -> bool {
         self.fields.iter().any(|field| {
             field.cfg == Cfg::None
-                && (field.ty == Ty::Param(param)
-                    || (param == 0 && matches!(field.ty, Ty::Vec | Ty::Phantom)))
+                && (field.ty == Ty::Param(param) || (param == 0 && matches!(field.ty, Ty::Vec | Ty::Phantom)))
         })
     }
 
@@ -428,12 +416,7 @@ impl StructDef {
                 self.params.clear();
                 self.const_param = false;
                 self.repr = Repr::None;
-                self.lits.retain(|lit| {
-                    matches!(
-                        lit,
-                        Lit::Alias | Lit::QualifiedSelf | Lit::Rename | Lit::ConstItem
-                    )
-                });
+                self.lits.retain(|lit| matches!(lit, Lit::Alias | Lit::QualifiedSelf | Lit::Rename | Lit::ConstItem));
                 self.pats.retain(|pat| *pat == Pat::Matches);
                 if self.serde == Serde::Transparent || self.serde == Serde::Default {
                     self.serde = Serde::Plain;
@@ -453,29 +436,16 @@ impl StructDef {
             self.const_param = false;
             self.params.truncate(1);
             let main = if self.params.is_empty() {
-                self.fields
-                    .iter()
-                    .map(|field| field.ty)
-                    .find(|ty| !matches!(ty, Ty::Phantom | Ty::Param(_)))
+                self.fields.iter().map(|field| field.ty).find(|ty| !matches!(ty, Ty::Phantom | Ty::Param(_)))
             } else {
                 Some(Ty::Param(0))
             };
-            let main = main
-                .filter(|ty| *ty != Ty::Ref && *ty != Ty::Array)
-                .unwrap_or(Ty::U32);
+            let main = main.filter(|ty| *ty != Ty::Ref && *ty != Ty::Array).unwrap_or(Ty::U32);
             let phantom = self.fields.iter().any(|field| field.ty == Ty::Phantom);
             let vis = self.fields.first().map_or(0, |field| field.vis);
-            self.fields = vec![Field {
-                ty: main,
-                cfg: Cfg::None,
-                vis,
-            }];
+            self.fields = vec![Field { ty: main, cfg: Cfg::None, vis }];
             if phantom {
-                self.fields.push(Field {
-                    ty: Ty::Phantom,
-                    cfg: Cfg::None,
-                    vis,
-                });
+                self.fields.push(Field { ty: Ty::Phantom, cfg: Cfg::None, vis });
             }
         }
         if self.repr == Repr::Packed {
@@ -502,34 +472,17 @@ impl StructDef {
                     field.ty = Ty::Str;
                 }
             }
-            if self.lifetime
-                && !self
-                    .fields
-                    .iter()
-                    .any(|field| field.ty == Ty::Ref && field.cfg == Cfg::None)
-            {
-                self.fields.push(Field {
-                    ty: Ty::Ref,
-                    cfg: Cfg::None,
-                    vis: 0,
-                });
+            if self.lifetime && !self.fields.iter().any(|field| field.ty == Ty::Ref && field.cfg == Cfg::None) {
+                self.fields.push(Field { ty: Ty::Ref, cfg: Cfg::None, vis: 0 });
             }
             for param in 0..self.params.len() {
                 let param = u8::try_from(param).unwrap_or(0);
                 if !self.uses_param(param) {
-                    self.fields.push(Field {
-                        ty: Ty::Param(param),
-                        cfg: Cfg::None,
-                        vis: 0,
-                    });
+                    self.fields.push(Field { ty: Ty::Param(param), cfg: Cfg::None, vis: 0 });
                 }
             }
             if !self.fields.iter().any(|field| field.cfg == Cfg::None) {
-                self.fields.push(Field {
-                    ty: Ty::U8,
-                    cfg: Cfg::None,
-                    vis: 0,
-                });
+                self.fields.push(Field { ty: Ty::U8, cfg: Cfg::None, vis: 0 });
             }
         }
 
@@ -539,11 +492,7 @@ impl StructDef {
         let fields = self.fields.clone();
         self.derives.sort();
         self.derives.dedup();
-        self.derives.retain(|derive| {
-            fields
-                .iter()
-                .all(|field| field.ty.supports(*derive, const_param))
-        });
+        self.derives.retain(|derive| fields.iter().all(|field| field.ty.supports(*derive, const_param)));
         loop {
             let before = self.derives.len();
             let has = self.derives.clone();
@@ -564,8 +513,7 @@ impl StructDef {
             // serde_derive rejects const generics; with a user `Drop`,
             // `default` and `transparent` move fields out of the value.
             let ok = !const_param && self.fields.iter().all(|field| field.ty.serde(const_param));
-            let drop_moves =
-                self.drop_impl && matches!(self.serde, Serde::Default | Serde::Transparent);
+            let drop_moves = self.drop_impl && matches!(self.serde, Serde::Default | Serde::Transparent);
             if !ok || drop_moves {
                 self.serde = Serde::None;
             } else if (self.serde == Serde::Default && !self.derives.contains(&Derive::Default))
@@ -575,27 +523,16 @@ impl StructDef {
             }
         }
 
-        let copy_rest = |except_first: bool| {
-            self.live_fields()
-                .skip(usize::from(except_first))
-                .all(|(_, field)| field.ty.copy())
-        };
+        let copy_rest =
+            |except_first: bool| self.live_fields().skip(usize::from(except_first)).all(|(_, field)| field.ty.copy());
         let update_base_ok = !self.drop_impl || copy_rest(true);
         let has_default = self.derives.contains(&Derive::Default);
-        let const_ok = self
-            .fields
-            .iter()
-            .all(|field| field.ty.const_constructible());
+        let const_ok = self.fields.iter().all(|field| field.ty.const_constructible());
         let send = self.fields.iter().all(|field| field.ty.send());
         let const_assert_ok = self.kind != Kind::Unit
             && !self.drop_impl
-            && self
-                .live_fields()
-                .all(|(_, field)| field.ty.copy() && field.ty != Ty::Ref)
-            && self
-                .live_fields()
-                .next()
-                .is_some_and(|(_, field)| matches!(field.ty, Ty::U8 | Ty::U32 | Ty::Param(_)));
+            && self.live_fields().all(|(_, field)| field.ty.copy() && field.ty != Ty::Ref)
+            && self.live_fields().next().is_some_and(|(_, field)| matches!(field.ty, Ty::U8 | Ty::U32 | Ty::Param(_)));
         let mut seen = Vec::new();
         self.lits.retain(|lit| {
             let ok = !seen.contains(lit)
@@ -619,10 +556,7 @@ impl StructDef {
         self.statics.retain(|item| {
             let ok = !seen.contains(item)
                 && match item {
-                    Static::MutexVec
-                    | Static::LazyMap
-                    | Static::LazyLiteral
-                    | Static::LazyLiteralPlain => send,
+                    Static::MutexVec | Static::LazyMap | Static::LazyLiteral | Static::LazyLiteralPlain => send,
                     Static::ThreadLocalPush => true,
                 };
             seen.push(*item);
@@ -638,18 +572,13 @@ impl Case {
         for def in &mut self.structs {
             def.normalize();
             if !known.enabled {
-                def.lits.retain(|lit| {
-                    !matches!(lit, Lit::MacroRules | Lit::ThreadLocal | Lit::ConstAssert)
-                });
+                def.lits.retain(|lit| !matches!(lit, Lit::MacroRules | Lit::ThreadLocal | Lit::ConstAssert));
                 if self.nested {
                     def.lits.retain(|lit| *lit != Lit::QualifiedCrate);
                 }
             }
         }
-        let first_named = self
-            .structs
-            .first()
-            .is_some_and(|def| def.kind == Kind::Named);
+        let first_named = self.structs.first().is_some_and(|def| def.kind == Kind::Named);
         if let Some(sub) = &mut self.sub {
             if !known.enabled {
                 sub.twin = false;
@@ -677,8 +606,7 @@ impl Case {
                 _ => true,
             });
             let has = def.derives.clone();
-            def.derives
-                .retain(|derive| *derive != Derive::Ord || has.contains(&Derive::PartialOrd));
+            def.derives.retain(|derive| *derive != Derive::Ord || has.contains(&Derive::PartialOrd));
         }
     }
 
@@ -699,16 +627,10 @@ impl Case {
             push(case);
         }
         if self.enum_def.is_some() {
-            push(Case {
-                enum_def: None,
-                ..self.clone()
-            });
+            push(Case { enum_def: None, ..self.clone() });
         }
         if self.sub.is_some() {
-            push(Case {
-                sub: None,
-                ..self.clone()
-            });
+            push(Case { sub: None, ..self.clone() });
         }
         if let Some(sub) = &self.sub {
             for change in 0..4 {
@@ -719,44 +641,20 @@ impl Case {
                     2 => sub.deep_glob = false,
                     _ => sub.form = SubForm::GlobSuper,
                 }
-                push(Case {
-                    sub: Some(sub),
-                    ..self.clone()
-                });
+                push(Case { sub: Some(sub), ..self.clone() });
             }
         }
         if let Some(def) = &self.enum_def {
             for index in 0..def.derives.len() {
                 let mut def = def.clone();
                 def.derives.remove(index);
-                push(Case {
-                    enum_def: Some(def),
-                    ..self.clone()
-                });
+                push(Case { enum_def: Some(def), ..self.clone() });
             }
-            push(Case {
-                enum_def: Some(EnumDef {
-                    serde: false,
-                    ..def.clone()
-                }),
-                ..self.clone()
-            });
-            push(Case {
-                enum_def: Some(EnumDef {
-                    shadow_glob: false,
-                    ..def.clone()
-                }),
-                ..self.clone()
-            });
+            push(Case { enum_def: Some(EnumDef { serde: false, ..def.clone() }), ..self.clone() });
+            push(Case { enum_def: Some(EnumDef { shadow_glob: false, ..def.clone() }), ..self.clone() });
         }
-        push(Case {
-            local_struct: false,
-            ..self.clone()
-        });
-        push(Case {
-            nested: false,
-            ..self.clone()
-        });
+        push(Case { local_struct: false, ..self.clone() });
+        push(Case { nested: false, ..self.clone() });
         for (index, def) in self.structs.iter().enumerate() {
             let mut variants: Vec<StructDef> = Vec::new();
             for i in 0..def.lits.len() {
@@ -795,38 +693,14 @@ impl Case {
                 }
                 variants.push(d);
             }
-            variants.push(StructDef {
-                serde: Serde::None,
-                ..def.clone()
-            });
-            variants.push(StructDef {
-                repr: Repr::None,
-                ..def.clone()
-            });
-            variants.push(StructDef {
-                drop_impl: false,
-                ..def.clone()
-            });
-            variants.push(StructDef {
-                non_exhaustive: false,
-                ..def.clone()
-            });
-            variants.push(StructDef {
-                split_derives: false,
-                ..def.clone()
-            });
-            variants.push(StructDef {
-                where_clause: false,
-                ..def.clone()
-            });
-            variants.push(StructDef {
-                lifetime: false,
-                ..def.clone()
-            });
-            variants.push(StructDef {
-                const_param: false,
-                ..def.clone()
-            });
+            variants.push(StructDef { serde: Serde::None, ..def.clone() });
+            variants.push(StructDef { repr: Repr::None, ..def.clone() });
+            variants.push(StructDef { drop_impl: false, ..def.clone() });
+            variants.push(StructDef { non_exhaustive: false, ..def.clone() });
+            variants.push(StructDef { split_derives: false, ..def.clone() });
+            variants.push(StructDef { where_clause: false, ..def.clone() });
+            variants.push(StructDef { lifetime: false, ..def.clone() });
+            variants.push(StructDef { const_param: false, ..def.clone() });
             if !def.params.is_empty() {
                 let mut d = def.clone();
                 d.params.pop();

@@ -4,9 +4,7 @@
 
 use std::fmt::Write as _;
 
-use crate::model::{
-    Bound, Case, Cfg, Derive, Kind, Lit, Pat, Repr, Serde, Static, StructDef, SubForm, Ty,
-};
+use crate::model::{Bound, Case, Cfg, Derive, Kind, Lit, Pat, Repr, Serde, Static, StructDef, SubForm, Ty};
 
 /// A rendered batch: one crate with many cases.
 #[derive(Clone, Debug)]
@@ -24,9 +22,7 @@ impl Batch {
     /// The case a line belongs to.
     #[must_use]
     pub fn case_of(&self, line: usize) -> Option<usize> {
-        self.ranges
-            .iter()
-            .position(|&(start, end)| (start..=end).contains(&line))
+        self.ranges.iter().position(|&(start, end)| (start..=end).contains(&line))
     }
 }
 
@@ -43,11 +39,7 @@ pub fn batch(cases: &[Case], annotated: bool) -> Batch {
         render_case(&mut out, case, k, annotated, &mut limit_lines);
         ranges.push((start, out.line));
     }
-    Batch {
-        source: out.text,
-        ranges,
-        limit_lines,
-    }
+    Batch { source: out.text, ranges, limit_lines }
 }
 
 /// Only the case module of `case`, annotated, for reports.
@@ -120,9 +112,7 @@ fn value(def: &StructDef, ty: Ty, konst: bool) -> String {
         Ty::Array => "[0u8; 3]".into(),
         Ty::Phantom => "::core::marker::PhantomData".into(),
         Ty::Map => "::std::collections::HashMap::new()".into(),
-        Ty::RcCell => {
-            "::std::rc::Rc::new(::core::cell::RefCell::new(::std::vec::Vec::new()))".into()
-        }
+        Ty::RcCell => "::std::rc::Rc::new(::core::cell::RefCell::new(::std::vec::Vec::new()))".into(),
     }
 }
 
@@ -156,41 +146,21 @@ fn generics(def: &StructDef) -> (String, String) {
     if def.const_param {
         params.push("const N: usize".to_owned());
     }
-    let decl = if params.is_empty() {
-        String::new()
-    } else {
-        format!("<{}>", params.join(", "))
-    };
-    let clause = if wheres.is_empty() {
-        String::new()
-    } else {
-        format!(" where {}", wheres.join(", "))
-    };
+    let decl = if params.is_empty() { String::new() } else { format!("<{}>", params.join(", ")) };
+    let clause = if wheres.is_empty() { String::new() } else { format!(" where {}", wheres.join(", ")) };
     (decl, clause)
 }
 
 fn args(def: &StructDef, concrete: bool) -> String {
     let mut args = Vec::new();
     if def.lifetime {
-        args.push(if concrete {
-            "'static".to_owned()
-        } else {
-            "'a".to_owned()
-        });
+        args.push(if concrete { "'static".to_owned() } else { "'a".to_owned() });
     }
     for index in 0..def.params.len() {
-        args.push(if concrete {
-            "u32".to_owned()
-        } else {
-            format!("T{index}")
-        });
+        args.push(if concrete { "u32".to_owned() } else { format!("T{index}") });
     }
     if def.const_param {
-        args.push(if concrete {
-            "3".to_owned()
-        } else {
-            "N".to_owned()
-        });
+        args.push(if concrete { "3".to_owned() } else { "N".to_owned() });
     }
     if args.is_empty() {
         String::new()
@@ -225,13 +195,7 @@ fn literal(def: &StructDef, path: &str, konst: bool, braces: bool) -> String {
                 .fields
                 .iter()
                 .enumerate()
-                .map(|(i, field)| {
-                    format!(
-                        "{}f{i}: {}",
-                        cfg_attr(field.cfg),
-                        value(def, field.ty, konst)
-                    )
-                })
+                .map(|(i, field)| format!("{}f{i}: {}", cfg_attr(field.cfg), value(def, field.ty, konst)))
                 .collect();
             format!("{path} {{ {} }}", fields.join(", "))
         }
@@ -245,11 +209,7 @@ fn literal(def: &StructDef, path: &str, konst: bool, braces: bool) -> String {
             format!("{path} {{ {} }}", fields.join(", "))
         }
         Kind::Tuple => {
-            let fields: Vec<String> = def
-                .fields
-                .iter()
-                .map(|field| value(def, field.ty, konst))
-                .collect();
+            let fields: Vec<String> = def.fields.iter().map(|field| value(def, field.ty, konst)).collect();
             format!("{path}({})", fields.join(", "))
         }
         Kind::Unit if braces => format!("{path} {{}}"),
@@ -305,11 +265,7 @@ fn derive_name(derive: Derive) -> &'static str {
 }
 
 fn derives(def: &StructDef) -> String {
-    let mut names: Vec<&str> = def
-        .derives
-        .iter()
-        .map(|derive| derive_name(*derive))
-        .collect();
+    let mut names: Vec<&str> = def.derives.iter().map(|derive| derive_name(*derive)).collect();
     if def.serde != Serde::None {
         names.push("::serde::Serialize");
         names.push("::serde::Deserialize");
@@ -318,10 +274,7 @@ fn derives(def: &StructDef) -> String {
         return String::new();
     }
     if def.split_derives {
-        names
-            .iter()
-            .map(|name| format!("    #[derive({name})]\n"))
-            .collect()
+        names.iter().map(|name| format!("    #[derive({name})]\n")).collect()
     } else {
         format!("    #[derive({})]\n", names.join(", "))
     }
@@ -364,16 +317,9 @@ fn struct_def(out: &mut String, def: &StructDef, index: usize, nested: bool) {
             out.push_str("    }\n");
         }
         Kind::Tuple => {
-            let fields: Vec<String> = def
-                .fields
-                .iter()
-                .map(|field| format!("{}{}", vis(field.vis, nested), ty(def, field.ty)))
-                .collect();
-            let _ = writeln!(
-                out,
-                "    pub struct {s}{decl}({}){clause};",
-                fields.join(", ")
-            );
+            let fields: Vec<String> =
+                def.fields.iter().map(|field| format!("{}{}", vis(field.vis, nested), ty(def, field.ty))).collect();
+            let _ = writeln!(out, "    pub struct {s}{decl}({}){clause};", fields.join(", "));
         }
         Kind::Unit => {
             let _ = writeln!(out, "    pub struct {s};");
@@ -396,16 +342,8 @@ fn struct_uses(out: &mut String, def: &StructDef, index: usize, base: &str) {
     let _ = writeln!(out, "    pub fn make_{s}() -> {i} {{ {} }}", lit(&s));
     for form in &def.lits {
         let f = first_live(def);
-        let first_value = def
-            .fields
-            .get(f)
-            .map(|field| value(def, field.ty, false))
-            .unwrap_or_default();
-        let first_member = if def.kind == Kind::Named {
-            format!("f{f}")
-        } else {
-            "0".to_owned()
-        };
+        let first_value = def.fields.get(f).map(|field| value(def, field.ty, false)).unwrap_or_default();
+        let first_member = if def.kind == Kind::Named { format!("f{f}") } else { "0".to_owned() };
         let line = match form {
             Lit::Shorthand => {
                 let lets: String = def
@@ -485,7 +423,10 @@ fn struct_uses(out: &mut String, def: &StructDef, index: usize, base: &str) {
             ),
             Pat::Matches => format!("pub fn pat_{s}_matches(s: &{i}) -> bool {{ ::core::matches!(s, {all}) }}"),
             Pat::SelfPattern => {
-                format!("impl {i} {{ pub fn pat_self(&self) -> usize {{ let {} = self; 0 }} }}", pattern_all(def, "Self"))
+                format!(
+                    "impl {i} {{ pub fn pat_self(&self) -> usize {{ let {} = self; 0 }} }}",
+                    pattern_all(def, "Self")
+                )
             }
             Pat::Slice => format!(
                 "pub fn pat_{s}_slice() -> usize {{ let v = [make_{s}()]; match &v[..] {{ [{all}] => 1, _ => 0 }} }}"
@@ -526,43 +467,24 @@ fn struct_uses(out: &mut String, def: &StructDef, index: usize, base: &str) {
 
 fn enum_def(out: &mut String, case: &Case) {
     let Some(def) = &case.enum_def else { return };
-    let mut names: Vec<&str> = def
-        .derives
-        .iter()
-        .map(|derive| derive_name(*derive))
-        .collect();
+    let mut names: Vec<&str> = def.derives.iter().map(|derive| derive_name(*derive)).collect();
     if def.serde {
         names.extend(["::serde::Serialize", "::serde::Deserialize"]);
     }
     if !names.is_empty() {
         let _ = writeln!(out, "    #[derive({})]", names.join(", "));
     }
-    let default = if def.derives.contains(&Derive::Default) {
-        "#[default] "
-    } else {
-        ""
-    };
-    let shadow = if def.shadow_glob {
-        ", S0 { z: u32 }"
-    } else {
-        ""
-    };
-    let _ = writeln!(out, "    pub enum E<T> {{ {default}A, B(u8, T), C {{ x: T, y: ::std::string::String }}{shadow} }}");
-    out.push_str(
-        "    pub fn make_e() -> E<u32> { E::C { x: 1, y: ::std::string::String::new() } }\n",
-    );
-    let shadow_arm = if def.shadow_glob {
-        ", E::S0 { .. } => 3"
-    } else {
-        ""
-    };
+    let default = if def.derives.contains(&Derive::Default) { "#[default] " } else { "" };
+    let shadow = if def.shadow_glob { ", S0 { z: u32 }" } else { "" };
+    let _ =
+        writeln!(out, "    pub enum E<T> {{ {default}A, B(u8, T), C {{ x: T, y: ::std::string::String }}{shadow} }}");
+    out.push_str("    pub fn make_e() -> E<u32> { E::C { x: 1, y: ::std::string::String::new() } }\n");
+    let shadow_arm = if def.shadow_glob { ", E::S0 { .. } => 3" } else { "" };
     let _ = writeln!(
         out,
         "    pub fn read_e(e: &E<u32>) -> usize {{ match e {{ E::A => 0, E::B(a, _) => 1, E::C {{ x, .. }} => 2{shadow_arm} }} }}"
     );
-    out.push_str(
-        "    pub fn read_e_all(e: &E<u32>) -> usize { match e { E::C { x, y } => 1, _ => 0 } }\n",
-    );
+    out.push_str("    pub fn read_e_all(e: &E<u32>) -> usize { match e { E::C { x, y } => 1, _ => 0 } }\n");
     if def.shadow_glob {
         out.push_str("    pub fn shadow_e() -> E<u32> { use self::E::*; S0 { z: 1 } }\n");
     }
@@ -590,16 +512,9 @@ fn sub_module(out: &mut String, case: &Case, base: &str) {
             SubForm::QualifiedCrate => format!("{base}::S0"),
         };
         let i = inst(def, 0, "super::");
-        let _ = writeln!(
-            out,
-            "        pub fn build_parent() -> {i} {{ {} }}",
-            literal(def, &path, false, false)
-        );
-        let _ = writeln!(
-            out,
-            "        pub fn peek_parent(s: &{i}) -> usize {{ let {} = s; 0 }}",
-            pattern_rest(def, &path)
-        );
+        let _ = writeln!(out, "        pub fn build_parent() -> {i} {{ {} }}", literal(def, &path, false, false));
+        let _ =
+            writeln!(out, "        pub fn peek_parent(s: &{i}) -> usize {{ let {} = s; 0 }}", pattern_rest(def, &path));
         if sub.twin {
             out.push_str(
                 "        pub mod twin { #[derive(Clone, Copy)] pub struct S0 { pub x: u8 } pub fn t() -> S0 { S0 { x: 1 } } }\n",
@@ -639,18 +554,8 @@ const LOCAL_STRUCT: &str = "    pub fn local_struct() -> usize {
     }
 ";
 
-fn render_case(
-    out: &mut Lines,
-    case: &Case,
-    k: usize,
-    annotated: bool,
-    limit_lines: &mut Vec<(usize, usize)>,
-) {
-    let base = if case.nested {
-        format!("crate::nest_{k}::case_{k}")
-    } else {
-        format!("crate::case_{k}")
-    };
+fn render_case(out: &mut Lines, case: &Case, k: usize, annotated: bool, limit_lines: &mut Vec<(usize, usize)>) {
+    let base = if case.nested { format!("crate::nest_{k}::case_{k}") } else { format!("crate::case_{k}") };
     let mut body = String::new();
     for (index, def) in case.structs.iter().enumerate() {
         struct_def(&mut body, def, index, case.nested);
@@ -662,15 +567,9 @@ fn render_case(
     }
     sub_module(&mut body, case, &base);
 
-    let attr = if annotated {
-        "#[::leak_audit::leak_audit]\n"
-    } else {
-        ""
-    };
+    let attr = if annotated { "#[::leak_audit::leak_audit]\n" } else { "" };
     if case.nested {
-        out.push(&format!(
-            "pub mod nest_{k} {{\n{attr}pub mod case_{k} {{\n{body}}}\n}}\n"
-        ));
+        out.push(&format!("pub mod nest_{k} {{\n{attr}pub mod case_{k} {{\n{body}}}\n}}\n"));
     } else {
         out.push(&format!("{attr}pub mod case_{k} {{\n{body}}}\n"));
     }
@@ -699,10 +598,7 @@ fn render_case(
             let _ = writeln!(uses, "        let _ = ::std::format!(\"{{:?}}\", {v});");
         }
         if has(Derive::Default) {
-            let _ = writeln!(
-                uses,
-                "        let _: {i} = ::core::default::Default::default();"
-            );
+            let _ = writeln!(uses, "        let _: {i} = ::core::default::Default::default();");
         }
         if has(Derive::Hash) {
             let _ = writeln!(
@@ -711,10 +607,7 @@ fn render_case(
             );
         }
         if has(Derive::Ord) {
-            let _ = writeln!(
-                uses,
-                "        let mut all = ::std::vec![make_{s}(), make_{s}()]; all.sort();"
-            );
+            let _ = writeln!(uses, "        let mut all = ::std::vec![make_{s}(), make_{s}()]; all.sort();");
         }
         if def.serde != Serde::None {
             let _ = writeln!(uses, "        ser(&{v}); de::<{i}>();");
@@ -722,15 +615,8 @@ fn render_case(
         if def.counted() {
             let _ = writeln!(uses, "        let {} = &{v};", pattern_rest(def, &s));
         } else {
-            let konst = def
-                .lits
-                .iter()
-                .any(|lit| matches!(lit, Lit::ConstItem | Lit::ConstFn));
-            let _ = writeln!(
-                uses,
-                "        let lit{index}: {i} = {};",
-                literal(def, &s, konst, false)
-            );
+            let konst = def.lits.iter().any(|lit| matches!(lit, Lit::ConstItem | Lit::ConstFn));
+            let _ = writeln!(uses, "        let lit{index}: {i} = {};", literal(def, &s, konst, false));
             let _ = writeln!(uses, "        let {} = &lit{index};", pattern_all(def, &s));
         }
     }
@@ -744,30 +630,17 @@ fn render_case(
     out.push(&uses);
 
     // Uses documented to fail when annotated: one per line.
-    let counted: Vec<(usize, &StructDef)> = case
-        .structs
-        .iter()
-        .enumerate()
-        .filter(|(_, def)| def.counted())
-        .collect();
+    let counted: Vec<(usize, &StructDef)> = case.structs.iter().enumerate().filter(|(_, def)| def.counted()).collect();
     if counted.is_empty() {
         return;
     }
-    out.push(&format!(
-        "#[cfg(feature = \"outside\")]\npub mod limit_{k} {{\n    use {base}::*;\n"
-    ));
+    out.push(&format!("#[cfg(feature = \"outside\")]\npub mod limit_{k} {{\n    use {base}::*;\n"));
     for (index, def) in counted {
         let s = name(index);
         let i = inst(def, index, "");
-        out.push(&format!(
-            "    pub fn lit_{s}() -> {i} {{ {} }}\n",
-            literal(def, &s, false, false)
-        ));
+        out.push(&format!("    pub fn lit_{s}() -> {i} {{ {} }}\n", literal(def, &s, false, false)));
         limit_lines.push((k, out.line));
-        out.push(&format!(
-            "    pub fn pat_{s}(s: &{i}) -> usize {{ let {} = s; 0 }}\n",
-            pattern_all(def, &s)
-        ));
+        out.push(&format!("    pub fn pat_{s}(s: &{i}) -> usize {{ let {} = s; 0 }}\n", pattern_all(def, &s)));
         limit_lines.push((k, out.line));
     }
     out.push("}\n");

@@ -9,10 +9,7 @@ use std::time::{Duration, Instant};
 /// The workspace root (where `runtime/` and `Cargo.lock` are).
 #[must_use]
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("preservation/ has a parent")
-        .to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("preservation/ has a parent").to_path_buf()
 }
 
 /// One error reported by rustc.
@@ -35,8 +32,7 @@ impl Diag {
     /// pattern without `..` outside the annotated code.
     #[must_use]
     pub fn is_documented_outside_error(&self) -> bool {
-        (self.code.as_deref() == Some("E0063")
-            && self.message.contains("missing field `__leak_audit`"))
+        (self.code.as_deref() == Some("E0063") && self.message.contains("missing field `__leak_audit`"))
             || (self.code.as_deref() == Some("E0027") && self.message.contains("`__leak_audit`"))
     }
 }
@@ -64,11 +60,7 @@ impl Outcome {
             let tail: Vec<&str> = self.stderr.lines().rev().take(15).collect();
             return tail.into_iter().rev().collect::<Vec<_>>().join("\n");
         }
-        self.errors
-            .iter()
-            .map(|diag| diag.rendered.trim_end().to_owned())
-            .collect::<Vec<_>>()
-            .join("\n")
+        self.errors.iter().map(|diag| diag.rendered.trim_end().to_owned()).collect::<Vec<_>>().join("\n")
     }
 }
 
@@ -105,14 +97,9 @@ impl Scratch {
         // The workspace's lock file pins serde and friends to versions that are
         // in the local registry cache, so the scratch package resolves offline.
         if !dir.join("Cargo.lock").exists() {
-            std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))
-                .expect("copy Cargo.lock");
+            std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).expect("copy Cargo.lock");
         }
-        Scratch {
-            dir: dir.to_path_buf(),
-            target: target.to_path_buf(),
-            offline: true,
-        }
+        Scratch { dir: dir.to_path_buf(), target: target.to_path_buf(), offline: true }
     }
 
     /// Writes `src/lib.rs`.
@@ -161,8 +148,7 @@ impl Scratch {
         for line in stdout.lines() {
             match serde_json::from_str::<serde_json::Value>(line) {
                 Ok(value) => {
-                    if value["reason"] == "compiler-message" && value["message"]["level"] == "error"
-                    {
+                    if value["reason"] == "compiler-message" && value["message"]["level"] == "error" {
                         errors.push(diag(&value["message"]));
                     }
                 }
@@ -183,19 +169,13 @@ impl Scratch {
 }
 
 fn diag(message: &serde_json::Value) -> Diag {
-    let primary = message["spans"]
-        .as_array()
-        .and_then(|spans| spans.iter().find(|span| span["is_primary"] == true));
+    let primary = message["spans"].as_array().and_then(|spans| spans.iter().find(|span| span["is_primary"] == true));
     let rendered = message["rendered"].as_str().unwrap_or_default();
     Diag {
         code: message["code"]["code"].as_str().map(str::to_owned),
         message: message["message"].as_str().unwrap_or_default().to_owned(),
-        file: primary
-            .and_then(|span| span["file_name"].as_str())
-            .map(str::to_owned),
-        line: primary
-            .and_then(|span| span["line_start"].as_u64())
-            .and_then(|line| usize::try_from(line).ok()),
+        file: primary.and_then(|span| span["file_name"].as_str()).map(str::to_owned),
+        line: primary.and_then(|span| span["line_start"].as_u64()).and_then(|line| usize::try_from(line).ok()),
         rendered: strip_ansi(rendered),
     }
 }

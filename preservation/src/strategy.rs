@@ -4,8 +4,8 @@ use proptest::collection::vec;
 use proptest::prelude::*;
 
 use crate::model::{
-    Bound, Case, Cfg, Derive, EnumDef, Field, Kind, Known, Lit, Pat, Repr, Serde, Static,
-    StructDef, Sub, SubForm, Ty, DERIVES,
+    Bound, Case, Cfg, Derive, EnumDef, Field, Kind, Known, Lit, Pat, Repr, Serde, Static, StructDef, Sub, SubForm, Ty,
+    DERIVES,
 };
 
 fn ty() -> impl Strategy<Value = Ty> {
@@ -29,12 +29,11 @@ fn cfg() -> impl Strategy<Value = Cfg> {
 }
 
 fn field() -> impl Strategy<Value = Field> {
-    (
-        ty(),
-        cfg(),
-        prop_oneof![4 => Just(0u8), 1 => Just(1u8), 1 => Just(2u8)],
-    )
-        .prop_map(|(ty, cfg, vis)| Field { ty, cfg, vis })
+    (ty(), cfg(), prop_oneof![4 => Just(0u8), 1 => Just(1u8), 1 => Just(2u8)]).prop_map(|(ty, cfg, vis)| Field {
+        ty,
+        cfg,
+        vis,
+    })
 }
 
 fn bound() -> impl Strategy<Value = Bound> {
@@ -101,13 +100,7 @@ fn derive_set() -> impl Strategy<Value = Vec<Derive>> {
         DERIVES
             .iter()
             .zip(picks)
-            .filter(|(derive, pick)| {
-                if **derive == Derive::Copy {
-                    copy == 0
-                } else {
-                    *pick
-                }
-            })
+            .filter(|(derive, pick)| if **derive == Derive::Copy { copy == 0 } else { *pick })
             .map(|(derive, _)| *derive)
             .collect()
     })
@@ -183,25 +176,12 @@ fn sub() -> impl Strategy<Value = Sub> {
         prop_oneof![3 => Just(false), 1 => Just(true)],
         prop_oneof![3 => Just(false), 1 => Just(true)],
     )
-        .prop_map(|(form, own_struct, twin, deep_glob)| Sub {
-            form,
-            own_struct,
-            twin,
-            deep_glob,
-        })
+        .prop_map(|(form, own_struct, twin, deep_glob)| Sub { form, own_struct, twin, deep_glob })
 }
 
 fn enum_def() -> impl Strategy<Value = EnumDef> {
-    (
-        derive_set(),
-        any::<bool>(),
-        prop_oneof![3 => Just(false), 1 => Just(true)],
-    )
-        .prop_map(|(derives, serde, shadow_glob)| EnumDef {
-            derives,
-            serde,
-            shadow_glob,
-        })
+    (derive_set(), any::<bool>(), prop_oneof![3 => Just(false), 1 => Just(true)])
+        .prop_map(|(derives, serde, shadow_glob)| EnumDef { derives, serde, shadow_glob })
 }
 
 /// A normalised case; known-failing forms only when `known.enabled`.
@@ -214,13 +194,7 @@ pub fn case(known: Known) -> impl Strategy<Value = Case> {
         prop_oneof![4 => Just(false), 1 => Just(true)],
     )
         .prop_map(move |(structs, enum_def, sub, local_struct, nested)| {
-            let mut case = Case {
-                structs,
-                enum_def,
-                sub,
-                local_struct,
-                nested,
-            };
+            let mut case = Case { structs, enum_def, sub, local_struct, nested };
             case.normalize(known);
             case
         })

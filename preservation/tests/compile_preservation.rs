@@ -27,10 +27,7 @@ use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 
 fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|value| value.parse().ok())
-        .unwrap_or(default)
+    std::env::var(name).ok().and_then(|value| value.parse().ok()).unwrap_or(default)
 }
 
 #[test]
@@ -49,30 +46,18 @@ fn annotated_modules_compile_whenever_plain_ones_do() {
 
     let mut seed_bytes = [0u8; 32];
     seed_bytes[..8].copy_from_slice(&seed.to_le_bytes());
-    let mut runner = TestRunner::new_with_rng(
-        Config::default(),
-        TestRng::from_seed(RngAlgorithm::ChaCha, &seed_bytes),
-    );
+    let mut runner = TestRunner::new_with_rng(Config::default(), TestRng::from_seed(RngAlgorithm::ChaCha, &seed_bytes));
     let strategy = strategy::case(known);
     let mut failures = Vec::new();
     let mut done = 0;
     while done < cases {
         let size = batch_size.min(cases - done);
-        let batch: Vec<_> = (0..size)
-            .map(|_| {
-                strategy
-                    .new_tree(&mut runner)
-                    .expect("generate a case")
-                    .current()
-            })
-            .collect();
+        let batch: Vec<_> =
+            (0..size).map(|_| strategy.new_tree(&mut runner).expect("generate a case").current()).collect();
         let batch_start = Instant::now();
         failures.extend(harness.run_batch(&batch));
         done += size;
-        eprintln!(
-            "{done}/{cases} cases, batch checked in {:.1?}",
-            batch_start.elapsed()
-        );
+        eprintln!("{done}/{cases} cases, batch checked in {:.1?}", batch_start.elapsed());
     }
 
     let totals = harness.totals.clone();
@@ -92,11 +77,7 @@ fn annotated_modules_compile_whenever_plain_ones_do() {
             let minimal = harness.minimise(failure, 150);
             text.push_str(&report(&minimal));
         }
-        panic!(
-            "{} of {} cases break when annotated; the first, minimised:\n{text}",
-            failures.len(),
-            totals.generated
-        );
+        panic!("{} of {} cases break when annotated; the first, minimised:\n{text}", failures.len(), totals.generated);
     }
     // The generator must produce valid code, or the property says little.
     assert!(
@@ -106,8 +87,5 @@ fn annotated_modules_compile_whenever_plain_ones_do() {
         totals.invalid,
         totals.generated
     );
-    assert!(
-        totals.documented > 0 || totals.generated < 8,
-        "no outside use was checked"
-    );
+    assert!(totals.documented > 0 || totals.generated < 8, "no outside use was checked");
 }

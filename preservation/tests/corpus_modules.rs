@@ -38,12 +38,7 @@ const CRATES: &[&str] = &[
 
 /// `#[path = "x"]` on its own line.
 fn path_attr(line: &str) -> Option<String> {
-    let rest = line
-        .trim()
-        .strip_prefix("#[path")?
-        .trim_start()
-        .strip_prefix('=')?
-        .trim_start();
+    let rest = line.trim().strip_prefix("#[path")?.trim_start().strip_prefix('=')?.trim_start();
     let rest = rest.strip_prefix('"')?;
     Some(rest[..rest.find('"')?].to_owned())
 }
@@ -58,19 +53,14 @@ fn mod_decl(line: &str) -> Option<(String, String)> {
     let body = trimmed.strip_suffix(';')?;
     let at = body.rfind("mod ")?;
     let (prefix, name) = (&body[..at], body[at + 4..].trim());
-    let name_ok = !name.is_empty()
-        && name
-            .chars()
-            .all(|c| c.is_alphanumeric() || c == '_' || c == '#');
+    let name_ok = !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '#');
     let prefix_trim = prefix.trim();
     let prefix_ok = prefix_trim.is_empty()
         || prefix_trim.ends_with(']')
         || prefix_trim.ends_with("pub")
         || prefix_trim.ends_with(')') && prefix_trim.contains("pub");
-    (name_ok
-        && prefix_ok
-        && (at == 0 || !body[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_')))
-    .then(|| (prefix.to_owned(), name.to_owned()))
+    (name_ok && prefix_ok && (at == 0 || !body[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_')))
+        .then(|| (prefix.to_owned(), name.to_owned()))
 }
 
 /// The text of `file` with every `mod x;` replaced by the inlined module;
@@ -129,9 +119,7 @@ fn rebase_crate_paths(text: &str) -> String {
         out.push_str("crate::");
         rest = &rest[at + "crate::".len()..];
         // `$crate::name!`: `#[macro_export]` macros stay at the crate root.
-        let ident_len = rest
-            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
-            .unwrap_or(rest.len());
+        let ident_len = rest.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(rest.len());
         let macro_call = rest[ident_len..].starts_with('!');
         if !ident_before && !macro_call {
             out.push_str("wrapped::");
@@ -165,11 +153,7 @@ fn hoist(lib: &str) -> (String, String) {
             attrs.push(line);
             continue;
         }
-        let target = if line.starts_with("extern crate") {
-            &mut externs
-        } else {
-            &mut body
-        };
+        let target = if line.starts_with("extern crate") { &mut externs } else { &mut body };
         for attr in attrs.drain(..) {
             target.push_str(attr);
             target.push('\n');
@@ -198,12 +182,7 @@ struct Prepared {
 /// Copies `source` to `dir` and writes the wrapped lib.rs.
 fn prepare(source: &Path, dir: &Path, annotated: bool) -> Prepared {
     if !dir.join("Cargo.toml").exists() {
-        let status = Command::new("cp")
-            .arg("-r")
-            .arg(source)
-            .arg(dir)
-            .status()
-            .expect("cp");
+        let status = Command::new("cp").arg("-r").arg(source).arg(dir).status().expect("cp");
         assert!(status.success());
         let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).expect("manifest");
         let runtime = workspace_root().join("runtime");
@@ -228,11 +207,7 @@ fn prepare(source: &Path, dir: &Path, annotated: bool) -> Prepared {
     let src = dir.join("src");
     std::fs::write(src.join("__body.rs"), body).expect("write body");
     let body = inline(&src.join("__body.rs"), &src, &mut files, &mut missing);
-    let attr = if annotated {
-        "#[::leak_audit::leak_audit]\n"
-    } else {
-        ""
-    };
+    let attr = if annotated { "#[::leak_audit::leak_audit]\n" } else { "" };
     let wrapped = format!(
         "{root}\n{attr}#[allow(unused_imports)]\nmod wrapped {{\n{}\n}}\n#[allow(unused_imports)]\npub use wrapped::*;\n",
         rebase_crate_paths(&body)
@@ -248,9 +223,7 @@ fn tests_passed(outcome: &Outcome) -> (usize, usize) {
         if let Some(rest) = line.strip_prefix("test result: ") {
             let number = |word: &str| {
                 rest.split(';').find_map(|part| {
-                    part.trim()
-                        .strip_suffix(word)
-                        .and_then(|n| n.trim().rsplit(' ').next()?.parse::<usize>().ok())
+                    part.trim().strip_suffix(word).and_then(|n| n.trim().rsplit(' ').next()?.parse::<usize>().ok())
                 })
             };
             passed += number("passed").unwrap_or(0);
@@ -281,10 +254,7 @@ fn find_crate(dir: &Path, name: &str) -> Option<PathBuf> {
 #[ignore = "builds real crates: run preservation/run_corpus.sh"]
 fn real_crates_keep_compiling_and_passing_their_tests_when_wrapped() {
     let corpus = workspace_root().join("corpus/crates/src");
-    assert!(
-        corpus.is_dir(),
-        "no corpus: run `bash corpus/run.sh` first to fetch the crates"
-    );
+    assert!(corpus.is_dir(), "no corpus: run `bash corpus/run.sh` first to fetch the crates");
     let names: Vec<String> = match std::env::var("PRESERVATION_CORPUS") {
         Ok(list) => list.split(',').map(str::to_owned).collect(),
         Err(_) => CRATES.iter().map(|name| (*name).to_owned()).collect(),
@@ -305,30 +275,15 @@ fn real_crates_keep_compiling_and_passing_their_tests_when_wrapped() {
             let _ = writeln!(table, "| {name} | not fetched | | | |");
             continue;
         };
-        let label = source
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or(name)
-            .to_owned();
+        let label = source.file_name().and_then(|n| n.to_str()).unwrap_or(name).to_owned();
         let mut outcomes = Vec::new();
         let mut prepared = None;
         for annotated in [false, true] {
-            let dir = root.join(format!(
-                "{label}-{}",
-                if annotated { "annotated" } else { "plain" }
-            ));
+            let dir = root.join(format!("{label}-{}", if annotated { "annotated" } else { "plain" }));
             prepared = Some(prepare(&source, &dir, annotated));
-            let mut scratch = Scratch {
-                dir,
-                target: target.clone(),
-                offline: !online,
-            };
+            let mut scratch = Scratch { dir, target: target.clone(), offline: !online };
             let mut outcome = scratch.cargo(&["test", "--lib", "--no-fail-fast"], &[]);
-            if !outcome.ok
-                && outcome.errors.is_empty()
-                && outcome.stderr.contains("offline")
-                && !online
-            {
+            if !outcome.ok && outcome.errors.is_empty() && outcome.stderr.contains("offline") && !online {
                 scratch.offline = false;
                 outcome = scratch.cargo(&["test", "--lib", "--no-fail-fast"], &[]);
             }
@@ -336,10 +291,8 @@ fn real_crates_keep_compiling_and_passing_their_tests_when_wrapped() {
         }
         let prepared = prepared.expect("prepared");
         let (plain, annotated) = (&outcomes[0], &outcomes[1]);
-        let plain_built =
-            plain.errors.is_empty() && (plain.ok || plain.stdout.contains("test result"));
-        let annotated_built = annotated.errors.is_empty()
-            && (annotated.ok || annotated.stdout.contains("test result"));
+        let plain_built = plain.errors.is_empty() && (plain.ok || plain.stdout.contains("test result"));
+        let annotated_built = annotated.errors.is_empty() && (annotated.ok || annotated.stdout.contains("test result"));
         let (plain_passed, plain_failed) = tests_passed(plain);
         let (annotated_passed, annotated_failed) = tests_passed(annotated);
         let verdict = if !plain_built {
@@ -368,19 +321,11 @@ fn real_crates_keep_compiling_and_passing_their_tests_when_wrapped() {
             annotated_passed + annotated_failed,
         );
         if !prepared.missing.is_empty() {
-            let _ = writeln!(
-                details,
-                "### {label}: module files not found\n{}\n",
-                prepared.missing.join("\n")
-            );
+            let _ = writeln!(details, "### {label}: module files not found\n{}\n", prepared.missing.join("\n"));
         }
         for (which, outcome) in [("plain", plain), ("annotated", annotated)] {
             if !outcome.ok {
-                let _ = writeln!(
-                    details,
-                    "### {label} ({which})\n```\n{}\n```\n",
-                    outcome.error_summary()
-                );
+                let _ = writeln!(details, "### {label} ({which})\n```\n{}\n```\n", outcome.error_summary());
                 if outcome.errors.is_empty() {
                     let tail: Vec<&str> = outcome
                         .stdout
@@ -397,14 +342,7 @@ fn real_crates_keep_compiling_and_passing_their_tests_when_wrapped() {
         "{table}\nCrates: {} tried, {crates_ok} ok, {regressions} regressions. Module files wrapped: {wrapped_files}, compiled annotated: {compiled_files}.\n",
         names.len()
     );
-    std::fs::write(
-        root.join("corpus-results.md"),
-        format!("{summary}\n{details}"),
-    )
-    .expect("write results");
-    eprintln!(
-        "{summary}\n{details}\n(written to {})",
-        root.join("corpus-results.md").display()
-    );
+    std::fs::write(root.join("corpus-results.md"), format!("{summary}\n{details}")).expect("write results");
+    eprintln!("{summary}\n{details}\n(written to {})", root.join("corpus-results.md").display());
     assert_eq!(regressions, 0, "annotated crates broke");
 }

@@ -67,19 +67,11 @@ mod model {
     }
 
     pub fn node(id: u64) -> Node {
-        Node {
-            id,
-            payload: vec![0; (id % 5) as usize],
-            fuse: Fuse(false),
-        }
+        Node { id, payload: vec![0; (id % 5) as usize], fuse: Fuse(false) }
     }
 
     pub fn node_with_fuse(id: u64) -> Node {
-        Node {
-            id,
-            payload: Vec::new(),
-            fuse: Fuse(true),
-        }
+        Node { id, payload: Vec::new(), fuse: Fuse(true) }
     }
 
     fn payload_or_panic(id: u64) -> Vec<u8> {
@@ -97,38 +89,20 @@ mod model {
         match how {
             1 => panic!("constructor {id} before building panics"),
             2 => {
-                let built = Node {
-                    id,
-                    payload: Vec::new(),
-                    fuse: Fuse(false),
-                };
+                let built = Node { id, payload: Vec::new(), fuse: Fuse(false) };
                 if built.id == id {
                     panic!("constructor {id} after building panics");
                 }
                 built
             }
-            3 => Node {
-                id,
-                payload: payload_or_panic(id),
-                fuse: Fuse(false),
-            },
-            4 => Node {
-                id,
-                ..base_or_panic(id)
-            },
-            _ => Node {
-                id,
-                payload: vec![1],
-                fuse: Fuse(false),
-            },
+            3 => Node { id, payload: payload_or_panic(id), fuse: Fuse(false) },
+            4 => Node { id, ..base_or_panic(id) },
+            _ => Node { id, payload: vec![1], fuse: Fuse(false) },
         }
     }
 
     pub fn pair<T>(left: T, id: u64) -> Pair<T> {
-        Pair {
-            left,
-            right: node(id),
-        }
+        Pair { left, right: node(id) }
     }
 
     pub fn fragile(id: u64, explode: bool) -> Fragile {
@@ -226,13 +200,7 @@ const THREADS: usize = 4;
 const RUN_FOR: Duration = Duration::from_millis(1500);
 
 #[allow(clippy::too_many_lines)]
-fn worker(
-    index: usize,
-    send: Sender<Parcel>,
-    receive: Receiver<Parcel>,
-    tallies: &Tallies,
-    deadline: Instant,
-) -> Held {
+fn worker(index: usize, send: Sender<Parcel>, receive: Receiver<Parcel>, tallies: &Tallies, deadline: Instant) -> Held {
     let mut rng = 0x9e37_79b9_7f4a_7c15_u64 ^ (index as u64 + 1).wrapping_mul(0x1000_0000_01b3);
     let mut held = Held::default();
     let mut id = (index as u64) << 40;
@@ -350,15 +318,7 @@ fn worker(
     held
 }
 
-fn check(
-    name: &str,
-    created: usize,
-    dropped: usize,
-    live: usize,
-    counted: usize,
-    held: usize,
-    tally: &Tally,
-) {
+fn check(name: &str, created: usize, dropped: usize, live: usize, counted: usize, held: usize, tally: &Tally) {
     let certain = tally.created.load(Ordering::Relaxed);
     let uncertain = tally.uncertain.load(Ordering::Relaxed);
     assert_eq!(created - dropped, live, "{name}: created - dropped != live");
@@ -387,11 +347,9 @@ fn counts_stay_exact_under_threads_channels_and_panics() {
 
     let tallies = Tallies::default();
     let deadline = Instant::now() + RUN_FOR;
-    let (senders, receivers): (Vec<_>, Vec<_>) =
-        (0..THREADS).map(|_| mpsc::channel::<Parcel>()).unzip();
+    let (senders, receivers): (Vec<_>, Vec<_>) = (0..THREADS).map(|_| mpsc::channel::<Parcel>()).unzip();
     let mut held: Vec<Held> = thread::scope(|scope| {
-        let mut receivers: Vec<Option<Receiver<Parcel>>> =
-            receivers.into_iter().map(Some).collect();
+        let mut receivers: Vec<Option<Receiver<Parcel>>> = receivers.into_iter().map(Some).collect();
         let handles: Vec<_> = (0..THREADS)
             .map(|index| {
                 // Worker `index` sends to its right neighbour.
@@ -402,16 +360,10 @@ fn counts_stay_exact_under_threads_channels_and_panics() {
             })
             .collect();
         drop(senders);
-        handles
-            .into_iter()
-            .map(|handle| handle.join().expect("worker panicked"))
-            .collect()
+        handles.into_iter().map(|handle| handle.join().expect("worker panicked")).collect()
     });
 
-    let nodes_held: usize = held
-        .iter()
-        .map(|h| h.nodes.len() + h.pairs_s.len() + h.pairs_u.len())
-        .sum();
+    let nodes_held: usize = held.iter().map(|h| h.nodes.len() + h.pairs_s.len() + h.pairs_u.len()).sum();
     let pairs_held: usize = held.iter().map(|h| h.pairs_s.len() + h.pairs_u.len()).sum();
     let fragiles_held: usize = held.iter().map(|h| h.fragiles.len()).sum();
     let stats = snapshot();
@@ -422,28 +374,9 @@ fn counts_stay_exact_under_threads_channels_and_panics() {
         "nodes: created {}, dropped {}, live {}; pairs: created {}, live {}; fragiles: created {}, live {}",
         node.created, node.dropped, node.live, pair.created, pair.live, fragile.created, fragile.live
     );
-    assert!(
-        node.created > 1_000,
-        "the run did too little to say anything"
-    );
-    check(
-        "Node",
-        node.created,
-        node.dropped,
-        node.live,
-        count::<Node>(),
-        nodes_held,
-        &tallies.node,
-    );
-    check(
-        "Pair",
-        pair.created,
-        pair.dropped,
-        pair.live,
-        count::<Pair<u32>>(),
-        pairs_held,
-        &tallies.pair,
-    );
+    assert!(node.created > 1_000, "the run did too little to say anything");
+    check("Node", node.created, node.dropped, node.live, count::<Node>(), nodes_held, &tallies.node);
+    check("Pair", pair.created, pair.dropped, pair.live, count::<Pair<u32>>(), pairs_held, &tallies.pair);
     check(
         "Fragile",
         fragile.created,
@@ -462,18 +395,13 @@ fn counts_stay_exact_under_threads_channels_and_panics() {
     }
     drop(held);
     let stats = snapshot();
-    for (name, stats) in [
-        ("Node", stats.get::<Node>()),
-        ("Pair", stats.get::<Pair<String>>()),
-        ("Fragile", stats.get::<Fragile>()),
-    ] {
+    for (name, stats) in
+        [("Node", stats.get::<Node>()), ("Pair", stats.get::<Pair<String>>()), ("Fragile", stats.get::<Fragile>())]
+    {
         let stats = stats.expect("counted");
         assert_eq!(stats.live, 0, "{name} still live");
         assert_eq!(stats.created, stats.dropped, "{name}");
     }
-    assert_eq!(
-        count::<Node>() + count::<Pair<String>>() + count::<Fragile>(),
-        0
-    );
+    assert_eq!(count::<Node>() + count::<Pair<String>>() + count::<Fragile>(), 0);
     drop(panic::take_hook());
 }

@@ -367,7 +367,11 @@ impl Counter {
         let live = created.wrapping_sub(dropped);
         // A negative count means instances were made without being counted
         // (`mem::zeroed`, transmute) and then dropped: report none.
-        if live > isize::MAX as usize { 0 } else { live }
+        if live > isize::MAX as usize {
+            0
+        } else {
+            live
+        }
     }
 
     /// The highest live count observed.
@@ -384,9 +388,10 @@ impl Counter {
         if cfg!(not(debug_assertions)) {
             return sampled;
         }
-        let mut used = shards.lanes.iter().filter(|shard| {
-            shard.created.load(Ordering::Relaxed) != 0 || shard.dropped.load(Ordering::Relaxed) != 0
-        });
+        let mut used = shards
+            .lanes
+            .iter()
+            .filter(|shard| shard.created.load(Ordering::Relaxed) != 0 || shard.dropped.load(Ordering::Relaxed) != 0);
         match (used.next(), used.next()) {
             (Some(only), None) => sampled.max(only.high.load(Ordering::Relaxed)),
             _ => sampled,

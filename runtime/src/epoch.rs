@@ -91,9 +91,8 @@ pub(crate) fn take() -> Taken {
     let table = old_drops();
     // Under the table's lock, so that two snapshots' copies are ordered like
     // their epochs. The CAS loop stops at MAX instead of wrapping.
-    let epoch = EPOCH
-        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |epoch| (epoch < MAX).then_some(epoch + 1))
-        .ok();
+    let epoch =
+        EPOCH.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |epoch| (epoch < MAX).then_some(epoch + 1)).ok();
     let mut old_drops: BTreeMap<usize, Vec<(u32, usize)>> = BTreeMap::new();
     // The map is sorted by (address, epoch): the running sums come out in
     // epoch order.

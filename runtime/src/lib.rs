@@ -179,11 +179,11 @@
 
 mod counter;
 // Snapshot epochs need the per-instance data that only debug builds keep.
-#[cfg(debug_assertions)]
-mod epoch;
 #[doc(hidden)]
 #[path = "private.rs"]
 pub mod __private;
+#[cfg(debug_assertions)]
+mod epoch;
 mod lockfree;
 mod registry;
 mod scope;

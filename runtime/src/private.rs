@@ -9,10 +9,10 @@ use core::marker::PhantomData;
 use std::time::Duration;
 
 pub use crate::counter::Counter;
-pub use crate::Counted;
 use crate::registry;
 use crate::scope::Scope;
 use crate::shard::{self, Slot};
+pub use crate::Counted;
 #[cfg(debug_assertions)]
 use crate::{epoch, sites};
 
@@ -310,11 +310,13 @@ impl CallGuard {
     #[must_use]
     pub fn new(module: &'static str, name: &'static str, assert: bool) -> Self {
         let slot = shard::current();
-        let before =
-            registry::all().into_iter().map(|counter| {
+        let before = registry::all()
+            .into_iter()
+            .map(|counter| {
                 let (created, dropped) = counter.thread_counts(slot);
                 (counter, created, dropped)
-            }).collect();
+            })
+            .collect();
         CallGuard { module, name, assert, slot, before }
     }
 

@@ -84,7 +84,11 @@ fn live_in(shards: &Shards, tag: u32) -> usize {
     // Acquire: pairs with nothing in particular; drops made on other threads
     // are seen because the test waits and re-reads (see `TestGuard`).
     let current = shards.scoped[slot_of(tag)].load(Ordering::Acquire);
-    if (current >> 32) as u32 == tag { (current & 0xFFFF_FFFF) as usize } else { 0 }
+    if (current >> 32) as u32 == tag {
+        (current & 0xFFFF_FFFF) as usize
+    } else {
+        0
+    }
 }
 
 /// An open scope on the current thread; closing it (drop) restores the scope
@@ -102,7 +106,8 @@ impl Scope {
         let slot = claim_slot();
         // Relaxed: the slot is ours (Acquire CAS in `claim_slot`); the
         // generation only has to differ from the previous one.
-        let generation = GENERATIONS[slot].fetch_add(1, Ordering::Relaxed).wrapping_add(1) & ((1 << (32 - SLOT_BITS)) - 1);
+        let generation =
+            GENERATIONS[slot].fetch_add(1, Ordering::Relaxed).wrapping_add(1) & ((1 << (32 - SLOT_BITS)) - 1);
         let generation = if generation == 0 { 1 } else { generation };
         // `slot` is below SLOTS (64).
         #[allow(clippy::cast_possible_truncation)]
@@ -150,10 +155,7 @@ fn claim_slot() -> usize {
         if free < SLOTS {
             // Acquire: pairs with the Release in `Scope::drop` of the slot's
             // previous scope.
-            if TAKEN
-                .compare_exchange_weak(taken, taken | (1 << free), Ordering::Acquire, Ordering::Relaxed)
-                .is_ok()
-            {
+            if TAKEN.compare_exchange_weak(taken, taken | (1 << free), Ordering::Acquire, Ordering::Relaxed).is_ok() {
                 return free;
             }
             continue;

@@ -127,10 +127,7 @@ pub(crate) fn live_by_site(counter: &'static Counter, tag: u32) -> Vec<(&'static
         .filter(|((counter_address, _, scope), _)| *counter_address == address(counter) && *scope == tag)
     {
         let location = table.sites[*site as usize - 1].0;
-        by_location
-            .entry((location.file(), location.line(), location.column()))
-            .or_insert((location, 0))
-            .1 += count;
+        by_location.entry((location.file(), location.line(), location.column())).or_insert((location, 0)).1 += count;
     }
     let mut sites: Vec<(&'static Location<'static>, usize)> = by_location.into_values().collect();
     sites.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| (a.0.file(), a.0.line()).cmp(&(b.0.file(), b.0.line()))));

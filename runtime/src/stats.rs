@@ -113,9 +113,8 @@ impl Snapshot {
         let mut types: Vec<TypeStats> = registry::all()
             .into_iter()
             .map(|counter| {
-                let old_drops = counter
-                    .tracks_epochs()
-                    .then(|| taken.old_drops.remove(&id(counter)).unwrap_or_default());
+                let old_drops =
+                    counter.tracks_epochs().then(|| taken.old_drops.remove(&id(counter)).unwrap_or_default());
                 TypeStats::of(counter, old_drops)
             })
             .collect();
@@ -205,8 +204,8 @@ impl Snapshot {
             return Some(0);
         };
         let earlier_sums = before.old_drops.as_deref()?;
-        let dropped_since = crate::epoch::sum_through(later_sums, a)
-            .saturating_sub(crate::epoch::sum_through(earlier_sums, a));
+        let dropped_since =
+            crate::epoch::sum_through(later_sums, a).saturating_sub(crate::epoch::sum_through(earlier_sums, a));
         Some(before.live.saturating_sub(dropped_since).min(now.live))
     }
 
@@ -407,7 +406,12 @@ impl Growth {
             // that shrank and grew back is reported again.
             let before = previous.insert(id(counter), count).unwrap_or(0);
             if count > before {
-                entries.push(GrowthEntry { name: counter.name(), module: counter.module(), count, delta: count - before });
+                entries.push(GrowthEntry {
+                    name: counter.name(),
+                    module: counter.module(),
+                    count,
+                    delta: count - before,
+                });
             }
         }
         entries.sort_by(|a, b| b.delta.cmp(&a.delta).then_with(|| (a.name, a.module).cmp(&(b.name, b.module))));

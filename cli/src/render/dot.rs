@@ -12,7 +12,8 @@ pub fn combine(graphs: &[(String, String)]) -> String {
     if let [(_, dot)] = graphs {
         return dot.clone();
     }
-    let mut out = String::from("digraph leak_audit {\n    rankdir=LR;\n    node [shape=box, fontname=\"monospace\"];\n");
+    let mut out =
+        String::from("digraph leak_audit {\n    rankdir=LR;\n    node [shape=box, fontname=\"monospace\"];\n");
     for (index, (label, dot)) in graphs.iter().enumerate() {
         let _ = write!(out, "    subgraph cluster_{index} {{\n        label=\"{}\";\n", escape(label));
         for line in body(dot) {

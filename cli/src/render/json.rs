@@ -62,8 +62,7 @@ fn span_json(span: &DiagnosticSpan) -> Value {
         .map(|line| {
             let text = span.file.line(line);
             let highlight_start = if line == span.start.line { span.start.column } else { 1 };
-            let highlight_end =
-                if line == span.end.line { span.end.column } else { text.chars().count() + 1 };
+            let highlight_end = if line == span.end.line { span.end.column } else { text.chars().count() + 1 };
             json!({ "text": text, "highlight_start": highlight_start, "highlight_end": highlight_end })
         })
         .collect();

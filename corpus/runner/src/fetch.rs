@@ -25,37 +25,26 @@ pub fn source_dir(dir: &Path, krate: &Crate) -> PathBuf {
 /// Returns a message saying what failed: cargo could not reach crates.io or
 /// resolve a pinned version, or an archive could not be found or unpacked.
 pub fn ensure(crates: &[Crate], dir: &Path) -> Result<(), String> {
-    let missing: Vec<&Crate> = crates
-        .iter()
-        .filter(|krate| !source_dir(dir, krate).join("Cargo.toml").is_file())
-        .collect();
+    let missing: Vec<&Crate> =
+        crates.iter().filter(|krate| !source_dir(dir, krate).join("Cargo.toml").is_file()).collect();
     if missing.is_empty() {
         return Ok(());
     }
-    eprintln!(
-        "fetching {} crate(s) from crates.io with cargo",
-        missing.len()
-    );
+    eprintln!("fetching {} crate(s) from crates.io with cargo", missing.len());
     let project = dir.join("fetch");
     std::fs::create_dir_all(project.join("src"))
         .map_err(|err| format!("cannot create {}: {err}", project.display()))?;
-    std::fs::write(project.join("Cargo.toml"), fetch_manifest(crates))
-        .map_err(|err| err.to_string())?;
+    std::fs::write(project.join("Cargo.toml"), fetch_manifest(crates)).map_err(|err| err.to_string())?;
     std::fs::write(project.join("src/lib.rs"), "").map_err(|err| err.to_string())?;
 
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = Command::new(&cargo);
-    command
-        .arg("fetch")
-        .arg("--manifest-path")
-        .arg(project.join("Cargo.toml"));
+    command.arg("fetch").arg("--manifest-path").arg(project.join("Cargo.toml"));
     if let Some(host) = host_triple() {
         // Dependencies for other platforms are never read; do not download them.
         command.arg("--target").arg(host);
     }
-    let output = command
-        .output()
-        .map_err(|err| format!("cannot run cargo: {err}"))?;
+    let output = command.output().map_err(|err| format!("cannot run cargo: {err}"))?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         let unreachable = [
@@ -82,14 +71,9 @@ pub fn ensure(crates: &[Crate], dir: &Path) -> Result<(), String> {
     std::fs::create_dir_all(dir.join("src")).map_err(|err| err.to_string())?;
     for krate in missing {
         let archive_name = format!("{}.crate", krate.dir_name());
-        let archive = caches
-            .iter()
-            .map(|cache| cache.join(&archive_name))
-            .find(|path| path.is_file())
-            .ok_or_else(|| {
-                format!(
-                    "cargo fetch succeeded but `{archive_name}` is not in cargo's registry cache"
-                )
+        let archive =
+            caches.iter().map(|cache| cache.join(&archive_name)).find(|path| path.is_file()).ok_or_else(|| {
+                format!("cargo fetch succeeded but `{archive_name}` is not in cargo's registry cache")
             })?;
         // A `.crate` is a gzipped tarball whose single top folder is `name-version/`.
         let status = Command::new("tar")
@@ -114,11 +98,7 @@ fn fetch_manifest(crates: &[Crate]) -> String {
          [workspace]\n\n[dependencies]\n",
     );
     for krate in crates {
-        let _ = writeln!(
-            text,
-            "{} = {{ version = \"={}\", default-features = false }}",
-            krate.name, krate.version
-        );
+        let _ = writeln!(text, "{} = {{ version = \"={}\", default-features = false }}", krate.name, krate.version);
     }
     text
 }
@@ -127,9 +107,7 @@ fn host_triple() -> Option<String> {
     let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
     let output = Command::new(rustc).arg("-vV").output().ok()?;
     let text = String::from_utf8(output.stdout).ok()?;
-    text.lines()
-        .find_map(|line| line.strip_prefix("host: "))
-        .map(str::to_owned)
+    text.lines().find_map(|line| line.strip_prefix("host: ")).map(str::to_owned)
 }
 
 /// `$CARGO_HOME/registry/cache/<registry>/` for every registry cargo has used.
@@ -139,13 +117,8 @@ fn registry_caches() -> Result<Vec<PathBuf>, String> {
         .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")))
         .ok_or("neither CARGO_HOME nor HOME is set")?;
     let cache = home.join("registry/cache");
-    let entries = std::fs::read_dir(&cache)
-        .map_err(|err| format!("cannot read {}: {err}", cache.display()))?;
-    Ok(entries
-        .filter_map(Result::ok)
-        .map(|entry| entry.path())
-        .filter(|path| path.is_dir())
-        .collect())
+    let entries = std::fs::read_dir(&cache).map_err(|err| format!("cannot read {}: {err}", cache.display()))?;
+    Ok(entries.filter_map(Result::ok).map(|entry| entry.path()).filter(|path| path.is_dir()).collect())
 }
 
 #[cfg(test)]
@@ -154,16 +127,9 @@ mod tests {
 
     #[test]
     fn fetch_manifest_pins_exact_versions() {
-        let crates = [Crate {
-            name: "lru".into(),
-            version: "0.13.0".into(),
-            kind: String::new(),
-        }];
+        let crates = [Crate { name: "lru".into(), version: "0.13.0".into(), kind: String::new() }];
         let text = fetch_manifest(&crates);
-        assert!(
-            text.contains("lru = { version = \"=0.13.0\", default-features = false }"),
-            "{text}"
-        );
+        assert!(text.contains("lru = { version = \"=0.13.0\", default-features = false }"), "{text}");
         assert!(text.contains("[workspace]"), "{text}");
     }
 }

@@ -71,14 +71,8 @@ fn main() -> ExitCode {
         }
     };
     if let Some(only) = &options.only {
-        if let Some(unknown) = only
-            .iter()
-            .find(|name| !crates.iter().any(|krate| &krate.name == *name))
-        {
-            eprintln!(
-                "error: `{unknown}` is not in {}",
-                options.manifest.display()
-            );
+        if let Some(unknown) = only.iter().find(|name| !crates.iter().any(|krate| &krate.name == *name)) {
+            eprintln!("error: `{unknown}` is not in {}", options.manifest.display());
             return ExitCode::from(2);
         }
         crates.retain(|krate| only.contains(&krate.name));
@@ -99,25 +93,15 @@ fn main() -> ExitCode {
     drop(std::panic::take_hook());
 
     print!("{}", report::table(&results));
-    let all_files: usize = results
-        .iter()
-        .flat_map(|(_, report)| &report.files)
-        .map(|file| file.findings.len())
-        .sum();
-    let counted: usize = results
-        .iter()
-        .map(|(_, report)| report.findings.len())
-        .sum();
+    let all_files: usize = results.iter().flat_map(|(_, report)| &report.files).map(|file| file.findings.len()).sum();
+    let counted: usize = results.iter().map(|(_, report)| report.findings.len()).sum();
     println!(
         "\nwall time {:.1} s; {counted} findings (libraries analysed as one scope each); \
          {all_files} when every file is analysed alone",
         wall.as_secs_f64()
     );
 
-    let findings_path = options
-        .findings
-        .clone()
-        .unwrap_or_else(|| options.dir.join("findings.txt"));
+    let findings_path = options.findings.clone().unwrap_or_else(|| options.dir.join("findings.txt"));
     let text = findings_list(&results);
     match std::fs::write(&findings_path, text) {
         Ok(()) => println!("findings listed in {}", findings_path.display()),
@@ -127,14 +111,14 @@ fn main() -> ExitCode {
     // Timings of an unoptimised build say nothing about users' builds.
     let limit = (!cfg!(debug_assertions)).then_some(options.limit);
     if limit.is_none() {
-        println!("note: debug build, the {} ms limit per file is not checked (corpus/run.sh builds in release)", options.limit.as_millis());
+        println!(
+            "note: debug build, the {} ms limit per file is not checked (corpus/run.sh builds in release)",
+            options.limit.as_millis()
+        );
     }
     let failures = report::failures(&results, limit);
     if failures.is_empty() {
-        println!(
-            "ok: no panic, no file over {} ms",
-            options.limit.as_millis()
-        );
+        println!("ok: no panic, no file over {} ms", options.limit.as_millis());
         return ExitCode::SUCCESS;
     }
     for failure in &failures {

@@ -35,8 +35,7 @@ impl fmt::Display for Crate {
 /// Returns a message if the file cannot be read, is not TOML, or an entry lacks
 /// `name` or `version`, has a version that is not exact, or repeats a name.
 pub fn read(path: &Path) -> Result<Vec<Crate>, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|err| format!("cannot read {}: {err}", path.display()))?;
+    let text = std::fs::read_to_string(path).map_err(|err| format!("cannot read {}: {err}", path.display()))?;
     parse(&text).map_err(|err| format!("{}: {err}", path.display()))
 }
 
@@ -52,30 +51,17 @@ pub fn parse(text: &str) -> Result<Vec<Crate>, String> {
     };
     let mut crates: Vec<Crate> = Vec::with_capacity(entries.len());
     for (index, entry) in entries.iter().enumerate() {
-        let field = |key: &str| {
-            entry
-                .get(key)
-                .and_then(toml::Value::as_str)
-                .map(str::to_owned)
-        };
+        let field = |key: &str| entry.get(key).and_then(toml::Value::as_str).map(str::to_owned);
         let name = field("name").ok_or_else(|| format!("entry {} has no `name`", index + 1))?;
         let version = field("version").ok_or_else(|| format!("`{name}` has no `version`"))?;
-        if version.split('.').count() != 3
-            || !version.split('.').all(|part| part.parse::<u64>().is_ok())
-        {
-            return Err(format!(
-                "`{name}`: version `{version}` is not an exact `x.y.z` version"
-            ));
+        if version.split('.').count() != 3 || !version.split('.').all(|part| part.parse::<u64>().is_ok()) {
+            return Err(format!("`{name}`: version `{version}` is not an exact `x.y.z` version"));
         }
         if crates.iter().any(|other| other.name == name) {
             return Err(format!("`{name}` is listed twice"));
         }
         let kind = field("kind").unwrap_or_default();
-        crates.push(Crate {
-            name,
-            version,
-            kind,
-        });
+        crates.push(Crate { name, version, kind });
     }
     Ok(crates)
 }
@@ -98,9 +84,7 @@ mod tests {
 
     #[test]
     fn should_reject_ranges_and_duplicates() {
-        assert!(parse("[[crate]]\nname = \"a\"\nversion = \"1\"\n")
-            .unwrap_err()
-            .contains("exact"));
+        assert!(parse("[[crate]]\nname = \"a\"\nversion = \"1\"\n").unwrap_err().contains("exact"));
         assert!(parse("[[crate]]\nname = \"a\"\nversion = \"^1.0.0\"\n").is_err());
         let twice = "[[crate]]\nname = \"a\"\nversion = \"1.0.0\"\n[[crate]]\nname = \"a\"\nversion = \"1.0.1\"\n";
         assert!(parse(twice).unwrap_err().contains("twice"));
@@ -110,10 +94,6 @@ mod tests {
     fn the_repository_manifest_is_valid() {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../crates.toml");
         let crates = read(&path).unwrap();
-        assert!(
-            crates.len() >= 30,
-            "the corpus must pin at least 30 crates, it has {}",
-            crates.len()
-        );
+        assert!(crates.len() >= 30, "the corpus must pin at least 30 crates, it has {}", crates.len());
     }
 }

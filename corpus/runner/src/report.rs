@@ -36,16 +36,10 @@ pub fn failures(results: &[(Crate, CrateReport)], limit: Option<Duration>) -> Ve
         for file in &report.files {
             let place = format!("{}/{}", krate.dir_name(), file.path.display());
             if let Some(message) = &file.panic {
-                failures.push(Failure::Panic {
-                    place: place.clone(),
-                    message: message.clone(),
-                });
+                failures.push(Failure::Panic { place: place.clone(), message: message.clone() });
             }
             if limit.is_some_and(|limit| file.engine_time > limit) {
-                failures.push(Failure::Slow {
-                    place,
-                    time: file.engine_time,
-                });
+                failures.push(Failure::Slow { place, time: file.engine_time });
             }
         }
         if let Some(message) = &report.crate_panic {
@@ -66,15 +60,7 @@ fn ms(time: Duration) -> String {
 #[must_use]
 pub fn table(results: &[(Crate, CrateReport)]) -> String {
     let lints: Vec<&str> = LINTS.iter().map(|lint| lint.name).collect();
-    let mut header = vec![
-        "crate",
-        "files",
-        "lines",
-        "parse err",
-        "parse ms",
-        "engine ms",
-        "crate ms",
-    ];
+    let mut header = vec!["crate", "files", "lines", "parse err", "parse ms", "engine ms", "crate ms"];
     header.extend(&lints);
     header.extend(["slowest file", "ms"]);
     let mut rows: Vec<Vec<String>> = Vec::new();
@@ -82,11 +68,7 @@ pub fn table(results: &[(Crate, CrateReport)]) -> String {
     for (krate, report) in results {
         let counts = count_by_lint(&report.findings);
         let line_count: usize = report.files.iter().map(|file| file.lines).sum();
-        let parse_errors = report
-            .files
-            .iter()
-            .filter(|file| file.parse_error.is_some())
-            .count();
+        let parse_errors = report.files.iter().filter(|file| file.parse_error.is_some()).count();
         let parse_time: Duration = report.files.iter().map(|file| file.parse_time).sum();
         let engine_time: Duration = report.files.iter().map(|file| file.engine_time).sum();
         let slowest = report.files.iter().max_by_key(|file| file.engine_time);
@@ -99,11 +81,7 @@ pub fn table(results: &[(Crate, CrateReport)]) -> String {
             ms(engine_time),
             ms(report.crate_time),
         ];
-        row.extend(
-            lints
-                .iter()
-                .map(|lint| counts.get(lint).copied().unwrap_or(0).to_string()),
-        );
+        row.extend(lints.iter().map(|lint| counts.get(lint).copied().unwrap_or(0).to_string()));
         row.push(slowest.map_or_else(String::new, |file| file.path.display().to_string()));
         row.push(slowest.map_or_else(String::new, |file| ms(file.engine_time)));
         rows.push(row);
@@ -119,15 +97,8 @@ pub fn table(results: &[(Crate, CrateReport)]) -> String {
             totals.by_lint[index] += counts.get(lint).copied().unwrap_or(0);
         }
         if let Some(file) = slowest {
-            if totals
-                .slowest
-                .as_ref()
-                .is_none_or(|(_, time)| file.engine_time > *time)
-            {
-                totals.slowest = Some((
-                    format!("{}/{}", krate.name, file.path.display()),
-                    file.engine_time,
-                ));
+            if totals.slowest.as_ref().is_none_or(|(_, time)| file.engine_time > *time) {
+                totals.slowest = Some((format!("{}/{}", krate.name, file.path.display()), file.engine_time));
             }
         }
     }
@@ -142,18 +113,8 @@ pub fn table(results: &[(Crate, CrateReport)]) -> String {
         ms(totals.crate_time),
     ];
     total_row.extend(totals.by_lint.iter().map(ToString::to_string));
-    total_row.push(
-        totals
-            .slowest
-            .as_ref()
-            .map_or_else(String::new, |(path, _)| path.clone()),
-    );
-    total_row.push(
-        totals
-            .slowest
-            .as_ref()
-            .map_or_else(String::new, |(_, time)| ms(*time)),
-    );
+    total_row.push(totals.slowest.as_ref().map_or_else(String::new, |(path, _)| path.clone()));
+    total_row.push(totals.slowest.as_ref().map_or_else(String::new, |(_, time)| ms(*time)));
     rows.push(total_row);
     render(&header, &rows)
 }
@@ -178,10 +139,7 @@ fn render(header: &[&str], rows: &[Vec<String>]) -> String {
             *width = (*width).max(cell.len());
         }
     }
-    let numeric = |column: usize| {
-        rows.iter()
-            .all(|row| row[column].is_empty() || row[column].parse::<f64>().is_ok())
-    };
+    let numeric = |column: usize| rows.iter().all(|row| row[column].is_empty() || row[column].parse::<f64>().is_ok());
     let line = |cells: Vec<&str>| {
         let mut text = String::from("|");
         for (column, (cell, width)) in cells.iter().zip(&widths).enumerate() {
@@ -198,13 +156,15 @@ fn render(header: &[&str], rows: &[Vec<String>]) -> String {
     let rule: Vec<String> = widths
         .iter()
         .enumerate()
-        .map(|(column, width)| {
-            if numeric(column) {
-                format!("{}:", "-".repeat(*width - 1))
-            } else {
-                "-".repeat(*width)
-            }
-        })
+        .map(
+            |(column, width)| {
+                if numeric(column) {
+                    format!("{}:", "-".repeat(*width - 1))
+                } else {
+                    "-".repeat(*width)
+                }
+            },
+        )
         .collect();
     text.push_str(&line(rule.iter().map(String::as_str).collect()));
     for row in rows {
@@ -219,11 +179,7 @@ mod tests {
     use crate::scan::FileReport;
 
     fn krate() -> Crate {
-        Crate {
-            name: "demo".into(),
-            version: "1.0.0".into(),
-            kind: String::new(),
-        }
+        Crate { name: "demo".into(), version: "1.0.0".into(), kind: String::new() }
     }
 
     #[test]
@@ -235,16 +191,8 @@ mod tests {
                     engine_time: Duration::from_millis(150),
                     ..FileReport::default()
                 },
-                FileReport {
-                    path: "src/b.rs".into(),
-                    panic: Some("boom".into()),
-                    ..FileReport::default()
-                },
-                FileReport {
-                    path: "src/c.rs".into(),
-                    engine_time: Duration::from_millis(5),
-                    ..FileReport::default()
-                },
+                FileReport { path: "src/b.rs".into(), panic: Some("boom".into()), ..FileReport::default() },
+                FileReport { path: "src/c.rs".into(), engine_time: Duration::from_millis(5), ..FileReport::default() },
             ],
             ..CrateReport::default()
         };
@@ -253,14 +201,8 @@ mod tests {
         assert_eq!(
             failures,
             [
-                Failure::Slow {
-                    place: "demo-1.0.0/src/a.rs".into(),
-                    time: Duration::from_millis(150)
-                },
-                Failure::Panic {
-                    place: "demo-1.0.0/src/b.rs".into(),
-                    message: "boom".into()
-                },
+                Failure::Slow { place: "demo-1.0.0/src/a.rs".into(), time: Duration::from_millis(150) },
+                Failure::Panic { place: "demo-1.0.0/src/b.rs".into(), message: "boom".into() },
             ]
         );
         assert_eq!(super::failures(&results, None).len(), 1);
@@ -269,20 +211,13 @@ mod tests {
     #[test]
     fn table_has_a_row_per_crate_and_a_total() {
         let report = CrateReport {
-            files: vec![FileReport {
-                path: "src/lib.rs".into(),
-                lines: 12,
-                ..FileReport::default()
-            }],
+            files: vec![FileReport { path: "src/lib.rs".into(), lines: 12, ..FileReport::default() }],
             ..CrateReport::default()
         };
         let text = table(&[(krate(), report)]);
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), 4, "{text}");
-        assert!(
-            lines[0].contains("rc_cycle") && lines[0].contains("slowest file"),
-            "{text}"
-        );
+        assert!(lines[0].contains("rc_cycle") && lines[0].contains("slowest file"), "{text}");
         assert!(lines[2].starts_with("| demo 1.0.0 "), "{text}");
         assert!(lines[3].starts_with("| total (1 crates) "), "{text}");
         assert!(lines[3].contains(" 12 |"), "{text}");

@@ -73,10 +73,8 @@ pub fn install_panic_hook() {
             .map(|text| (*text).to_owned())
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "<non-string payload>".to_owned());
-        let location = info
-            .location()
-            .map(|at| format!(" at {}:{}:{}", at.file(), at.line(), at.column()))
-            .unwrap_or_default();
+        let location =
+            info.location().map(|at| format!(" at {}:{}:{}", at.file(), at.line(), at.column())).unwrap_or_default();
         LAST_PANIC.with(|last| *last.borrow_mut() = Some(format!("{message}{location}")));
     }));
 }
@@ -89,15 +87,13 @@ pub fn install_panic_hook() {
 pub fn catch<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     LAST_PANIC.with(|last| last.borrow_mut().take());
     panic::catch_unwind(AssertUnwindSafe(f)).map_err(|payload| {
-        LAST_PANIC
-            .with(|last| last.borrow_mut().take())
-            .unwrap_or_else(|| {
-                payload
-                    .downcast_ref::<&str>()
-                    .map(|text| (*text).to_owned())
-                    .or_else(|| payload.downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "<non-string payload>".to_owned())
-            })
+        LAST_PANIC.with(|last| last.borrow_mut().take()).unwrap_or_else(|| {
+            payload
+                .downcast_ref::<&str>()
+                .map(|text| (*text).to_owned())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "<non-string payload>".to_owned())
+        })
     })
 }
 
@@ -111,8 +107,7 @@ pub fn check_source(text: &str) -> Result<Option<Vec<Finding>>, String> {
     let Ok(file) = catch(|| syn::parse_file(text))? else {
         return Ok(None);
     };
-    let findings =
-        catch(|| analyze(&[Source::new(FileId(0), &file.items)], &Config::default()).findings)?;
+    let findings = catch(|| analyze(&[Source::new(FileId(0), &file.items)], &Config::default()).findings)?;
     Ok(Some(findings))
 }
 
@@ -123,9 +118,7 @@ pub fn rust_files(root: &Path) -> Vec<PathBuf> {
         .into_iter()
         .filter_entry(|entry| entry.file_name() != "target")
         .filter_map(Result::ok)
-        .filter(|entry| {
-            entry.file_type().is_file() && entry.path().extension().is_some_and(|ext| ext == "rs")
-        })
+        .filter(|entry| entry.file_type().is_file() && entry.path().extension().is_some_and(|ext| ext == "rs"))
         .filter_map(|entry| entry.path().strip_prefix(root).ok().map(Path::to_path_buf))
         .collect();
     files.sort();
@@ -158,10 +151,7 @@ pub fn scan_crate(root: &Path) -> CrateReport {
     let mut report = CrateReport::default();
     let mut parsed: Vec<(usize, syn::File)> = Vec::new();
     for path in rust_files(root) {
-        let mut file = FileReport {
-            path: path.clone(),
-            ..FileReport::default()
-        };
+        let mut file = FileReport { path: path.clone(), ..FileReport::default() };
         let text = match std::fs::read_to_string(root.join(&path)) {
             Ok(text) => text,
             Err(err) => {
@@ -190,11 +180,7 @@ pub fn scan_crate(root: &Path) -> CrateReport {
                 match result {
                     Err(panic) => file.panic = Some(panic),
                     Ok(analysis) => {
-                        file.findings = analysis
-                            .findings
-                            .iter()
-                            .map(|finding| record(&path, finding))
-                            .collect();
+                        file.findings = analysis.findings.iter().map(|finding| record(&path, finding)).collect();
                     }
                 }
                 parsed.push((report.files.len(), ast));
@@ -204,18 +190,14 @@ pub fn scan_crate(root: &Path) -> CrateReport {
     }
 
     let library = library_dir(root);
-    let in_src: Vec<&(usize, syn::File)> = parsed
-        .iter()
-        .filter(|(index, _)| in_library(&library, &report.files[*index].path))
-        .collect();
+    let in_src: Vec<&(usize, syn::File)> =
+        parsed.iter().filter(|(index, _)| in_library(&library, &report.files[*index].path)).collect();
     // Module paths from file paths, so same-named types in different files
     // are told apart as the CLI does.
     let lib_root = library.join("lib.rs");
     let modules: Vec<Vec<String>> = in_src
         .iter()
-        .map(|(index, _)| {
-            leak_audit_engine::module_path_of_file(&lib_root, &report.files[*index].path)
-        })
+        .map(|(index, _)| leak_audit_engine::module_path_of_file(&lib_root, &report.files[*index].path))
         .collect();
     let sources: Vec<Source<'_>> = in_src
         .iter()
@@ -230,9 +212,7 @@ pub fn scan_crate(root: &Path) -> CrateReport {
         Ok(analysis) => {
             for finding in &analysis.findings {
                 let index = in_src[finding.location.file.0].0;
-                report
-                    .findings
-                    .push(record(&report.files[index].path, finding));
+                report.findings.push(record(&report.files[index].path, finding));
             }
         }
     }
@@ -250,22 +230,12 @@ fn library_dir(root: &Path) -> PathBuf {
     let lib_path = std::fs::read_to_string(root.join("Cargo.toml"))
         .ok()
         .and_then(|text| text.parse::<toml::Table>().ok())
-        .and_then(|manifest| {
-            manifest
-                .get("lib")?
-                .get("path")?
-                .as_str()
-                .map(PathBuf::from)
-        });
+        .and_then(|manifest| manifest.get("lib")?.get("path")?.as_str().map(PathBuf::from));
     match lib_path {
         // `./src/lib.rs` (im) is `src/lib.rs`.
         Some(path) => path
             .parent()
-            .map(|dir| {
-                dir.components()
-                    .filter(|part| part != &std::path::Component::CurDir)
-                    .collect()
-            })
+            .map(|dir| dir.components().filter(|part| part != &std::path::Component::CurDir).collect())
             .unwrap_or_default(),
         None => PathBuf::from("src"),
     }
@@ -278,9 +248,7 @@ pub fn in_library(library: &Path, path: &Path) -> bool {
     const OTHER_TARGETS: [&str; 4] = ["tests", "examples", "benches", "build.rs"];
     path.starts_with(library)
         && !OTHER_TARGETS.iter().any(|other| {
-            path.strip_prefix(library)
-                .is_ok_and(|rest| rest.starts_with(other))
-                || path.starts_with(other)
+            path.strip_prefix(library).is_ok_and(|rest| rest.starts_with(other)) || path.starts_with(other)
         })
 }
 
@@ -320,8 +288,7 @@ mod tests {
 
     #[test]
     fn library_dir_follows_the_lib_path() {
-        let dir =
-            std::env::temp_dir().join(format!("leak_audit_corpus_lib_path_{}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!("leak_audit_corpus_lib_path_{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("Cargo.toml"), "[lib]\npath = \"./src/lib.rs\"\n").unwrap();
         assert_eq!(library_dir(&dir), Path::new("src"));

@@ -37,18 +37,12 @@ fn fuzz_dir() -> PathBuf {
 #[test]
 fn should_analyse_every_regression_input_without_panic() {
     let inputs = files(&fuzz_dir().join("regressions"));
-    assert!(
-        inputs.len() >= 5,
-        "regression inputs are missing: {inputs:?}"
-    );
+    assert!(inputs.len() >= 5, "regression inputs are missing: {inputs:?}");
     for path in inputs {
         let text = std::fs::read_to_string(&path).unwrap();
         match check(text) {
             Ok(Some(_)) => {}
-            Ok(None) => panic!(
-                "{} is meant to be valid Rust but does not parse",
-                path.display()
-            ),
+            Ok(None) => panic!("{} is meant to be valid Rust but does not parse", path.display()),
             Err(panic) => panic!("the engine panicked on {}: {panic}", path.display()),
         }
     }
@@ -81,15 +75,7 @@ fn should_analyse_many_mutually_referencing_types_within_100_ms() {
         let start = Instant::now();
         let analysis = analyze(&[Source::new(FileId(0), &file.items)], &Config::default());
         let time = start.elapsed();
-        assert!(
-            !analysis.findings.is_empty(),
-            "{}: the cycles are not found",
-            path.display()
-        );
-        assert!(
-            time < Duration::from_millis(100),
-            "{}: {time:?}",
-            path.display()
-        );
+        assert!(!analysis.findings.is_empty(), "{}: the cycles are not found", path.display());
+        assert!(time < Duration::from_millis(100), "{}: {time:?}", path.display());
     }
 }

@@ -146,7 +146,8 @@ fn check_fields(scope: &Scope<'_>, config: &Config, out: &mut Vec<Raw>) {
 
 /// A map that is not a known bounded cache.
 fn memo_map(scope: &Scope<'_>, ty: &syn::Type, config: &Config) -> Option<Collection> {
-    collection::find(scope, ty, &config.bounded_cache_types).filter(|found| found.is_map && !found.bounded && !found.closed_keys)
+    collection::find(scope, ty, &config.bounded_cache_types)
+        .filter(|found| found.is_map && !found.bounded && !found.closed_keys)
 }
 
 /// The first memo use, when there are memo uses and no eviction.
@@ -157,7 +158,14 @@ fn unevicted_memo<'u>(uses: &[&'u Use]) -> Option<&'u Use> {
     uses.iter().copied().find(|u| u.memo && u.op == Op::Grow)
 }
 
-fn raw(scope: &Scope<'_>, location: Location, message: String, uses: &[&Use], note: String, settings: SettingsId) -> Raw {
+fn raw(
+    scope: &Scope<'_>,
+    location: Location,
+    message: String,
+    uses: &[&Use],
+    note: String,
+    settings: SettingsId,
+) -> Raw {
     let mut seen = HashSet::new();
     let labels = uses
         .iter()
@@ -218,10 +226,8 @@ fn check_memo_attributes(scope: &Scope<'_>, out: &mut Vec<Raw>) {
 }
 
 fn is_bounded_memo_attribute(name: &str, tokens: &str) -> bool {
-    let words: Vec<&str> = tokens
-        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
-        .filter(|word| !word.is_empty())
-        .collect();
+    let words: Vec<&str> =
+        tokens.split(|c: char| !(c.is_alphanumeric() || c == '_')).filter(|word| !word.is_empty()).collect();
     match name {
         "cached" => {
             let custom_store = words.iter().any(|word| matches!(*word, "ty" | "create"))

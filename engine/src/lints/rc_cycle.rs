@@ -84,12 +84,8 @@ pub(crate) fn check(scope: &Scope<'_>, out: &mut Vec<Raw>) -> TypeGraph {
     let (mut graph, edge_fields) = build_graph(scope);
     let n = graph.nodes.len();
     let mut active: Vec<bool> = graph.edges.iter().map(|edge| edge.kind != EdgeKind::Weak).collect();
-    let mut weak_pairs: HashSet<(usize, usize)> = graph
-        .edges
-        .iter()
-        .filter(|edge| edge.kind == EdgeKind::Weak)
-        .map(|edge| (edge.from, edge.to))
-        .collect();
+    let mut weak_pairs: HashSet<(usize, usize)> =
+        graph.edges.iter().filter(|edge| edge.kind == EdgeKind::Weak).map(|edge| (edge.from, edge.to)).collect();
 
     let adjacency = Adjacency::new(&graph);
     let mut holders = Holders::default();
@@ -117,7 +113,8 @@ pub(crate) fn check(scope: &Scope<'_>, out: &mut Vec<Raw>) -> TypeGraph {
             }
         }
         for (index, edges) in inside.iter().enumerate() {
-            let strong: Vec<usize> = edges.iter().copied().filter(|&e| graph.edges[e].kind == EdgeKind::Strong).collect();
+            let strong: Vec<usize> =
+                edges.iter().copied().filter(|&e| graph.edges[e].kind == EdgeKind::Strong).collect();
             if strong.is_empty() || !edges.iter().any(|&e| graph.edges[e].mutable) {
                 continue;
             }
@@ -137,10 +134,7 @@ pub(crate) fn check(scope: &Scope<'_>, out: &mut Vec<Raw>) -> TypeGraph {
                 // is never the chosen direction: with a `Weak` parent, a
                 // strong `prev` beside a strong `next` still closes a cycle.
                 let intended = !is_back_edge(&edge.field)
-                    && holders
-                        .of(&adjacency, edge.from)
-                        .iter()
-                        .any(|&holder| weak_pairs.contains(&(edge.to, holder)));
+                    && holders.of(&adjacency, edge.from).iter().any(|&holder| weak_pairs.contains(&(edge.to, holder)));
                 if intended {
                     active[e] = false;
                     progress = true;
@@ -215,10 +209,9 @@ fn build_graph(scope: &Scope<'_>) -> (TypeGraph, Vec<usize>) {
     let mut graph = TypeGraph::default();
     let mut fields = Vec::new();
     for def in &scope.types {
-        graph.nodes.push(Node {
-            name: def.name.to_string(),
-            location: Location { file: def.file, span: def.name.span() },
-        });
+        graph
+            .nodes
+            .push(Node { name: def.name.to_string(), location: Location { file: def.file, span: def.name.span() } });
     }
     for (owner, def) in scope.types.iter().enumerate() {
         for (field_index, field) in def.fields.iter().enumerate() {
@@ -532,15 +525,7 @@ fn report(scope: &Scope<'_>, graph: &TypeGraph, edge_fields: &[usize], e: usize,
         anchors.push(scope.types[other_owner].settings);
     }
     Raw {
-        finding: Finding {
-            lint: &RC_CYCLE,
-            level: Level::Warn,
-            location,
-            message,
-            labels,
-            notes,
-            help: Some(help),
-        },
+        finding: Finding { lint: &RC_CYCLE, level: Level::Warn, location, message, labels, notes, help: Some(help) },
         anchors,
     }
 }
@@ -591,7 +576,9 @@ fn in_wrapper(scope: &Scope<'_>, ty: &syn::Type, names: &[&str]) -> Option<Strin
     for_each_segment(ty, &mut |segment| {
         if found.is_none() {
             for &id in scope.types_named(&segment.ident.to_string()) {
-                found = found.take().or_else(|| scope.types[id].fields.iter().find_map(|field| first_named(field.ty, names)));
+                found = found
+                    .take()
+                    .or_else(|| scope.types[id].fields.iter().find_map(|field| first_named(field.ty, names)));
             }
         }
     });

@@ -200,9 +200,7 @@ fn check_held_struct(scope: &Scope<'_>, config: &Config, id: usize, out: &mut Ve
 /// collections: a `push` on a user type's value is that type's own method,
 /// and when no code reaches the values mutably, where it may empty them).
 fn is_growth(found: &Collection, u: &Use, values_reached: bool) -> bool {
-    u.op == Op::Grow
-        && !u.guarded
-        && if u.in_value { found.values_grow && !values_reached } else { !found.closed_keys }
+    u.op == Op::Grow && !u.guarded && if u.in_value { found.values_grow && !values_reached } else { !found.closed_keys }
 }
 
 /// Whether some use reaches the collection's values mutably (`get_mut`,

@@ -163,9 +163,26 @@ struct Rewriter<'a> {
 /// Std macros whose arguments are expressions (or, for `matches!`, an
 /// expression and a pattern): their literals are rewritten too.
 const EXPR_MACROS: &[&str] = &[
-    "vec", "assert", "assert_eq", "assert_ne", "debug_assert", "debug_assert_eq", "debug_assert_ne", "println",
-    "print", "eprintln", "eprint", "format", "format_args", "write", "writeln", "panic", "dbg", "todo",
-    "unimplemented", "unreachable",
+    "vec",
+    "assert",
+    "assert_eq",
+    "assert_ne",
+    "debug_assert",
+    "debug_assert_eq",
+    "debug_assert_ne",
+    "println",
+    "print",
+    "eprintln",
+    "eprint",
+    "format",
+    "format_args",
+    "write",
+    "writeln",
+    "panic",
+    "dbg",
+    "todo",
+    "unimplemented",
+    "unreachable",
 ];
 const PAT_MACROS: &[&str] = &["matches", "assert_matches", "debug_assert_matches"];
 
@@ -396,7 +413,10 @@ impl Rewriter<'_> {
                 for field in &mut node.fields {
                     self.rewrite_assignee(&mut field.expr);
                 }
-                if node.dot2_token.is_none() && node.qself.is_none() && self.path_counted(&without_arguments(&node.path)) {
+                if node.dot2_token.is_none()
+                    && node.qself.is_none()
+                    && self.path_counted(&without_arguments(&node.path))
+                {
                     if !node.fields.empty_or_trailing() {
                         node.fields.push_punct(<Token![,]>::default());
                     }

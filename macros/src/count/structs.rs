@@ -98,7 +98,8 @@ pub(super) fn instrument(item: &mut syn::ItemStruct) -> Result<TokenStream, Skip
     };
 
     // Built directly rather than printed and parsed: every struct gets one.
-    let mut attrs = vec![outer_attr("doc", quote!(hidden)), outer_attr("allow", quote!(dead_code, clippy::pub_underscore_fields))];
+    let mut attrs =
+        vec![outer_attr("doc", quote!(hidden)), outer_attr("allow", quote!(dead_code, clippy::pub_underscore_fields))];
     attrs.extend(plan.serde.iter().map(|cfg| match cfg {
         None => outer_attr("serde", quote!(skip)),
         Some(predicate) => outer_attr("cfg_attr", quote!(#predicate, serde(skip))),
@@ -270,10 +271,8 @@ fn remove_derive(attrs: &mut Vec<syn::Attribute>, name: &str) {
             return true;
         }
         let Some(paths) = derive_list(&attr.meta) else { return true };
-        let kept: Vec<syn::Path> = paths
-            .into_iter()
-            .filter(|path| path.segments.last().is_none_or(|segment| segment.ident != name))
-            .collect();
+        let kept: Vec<syn::Path> =
+            paths.into_iter().filter(|path| path.segments.last().is_none_or(|segment| segment.ident != name)).collect();
         if kept.is_empty() {
             return false;
         }
