@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::thread;
 
-use leak_audit_engine::{FileId, Level, Source};
+use leak_audit_engine::{FileId, Level, Source, TypeGraph};
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::modules::{load_crate, LoadedCrate};
@@ -26,8 +26,8 @@ const WORKER_STACK_SIZE: usize = 256 << 20;
 pub struct CrateReport {
     /// Diagnostics in file order, then source order.
     pub diagnostics: Vec<Diagnostic>,
-    /// The type reference graph in DOT, when asked for.
-    pub graph_dot: Option<String>,
+    /// The type reference graph, when asked for.
+    pub graph: Option<TypeGraph>,
     /// Number of files read.
     pub files: usize,
     /// Number of lines read.
@@ -147,7 +147,7 @@ pub fn check_crate_keeping_trees(
 
     let report = CrateReport {
         diagnostics: diagnostics.into_iter().map(|(_, diagnostic)| diagnostic).collect(),
-        graph_dot: want_graph.then(|| analysis.graph.to_dot()),
+        graph: want_graph.then(|| analysis.graph.clone()),
         files: loaded.files.len(),
         lines: loaded.files.iter().map(|file| file.line_count()).sum(),
     };

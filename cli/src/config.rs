@@ -13,8 +13,7 @@
 
 use std::collections::BTreeMap;
 
-use leak_audit_engine::lints::suggest_lint;
-use leak_audit_engine::{find_lint, Config, Level, Lint, LINTS};
+use leak_audit_engine::{Config, Level, Lint};
 use serde_json::Value;
 
 /// The keys of a `[*.metadata.leak-audit]` table.
@@ -83,7 +82,9 @@ impl Settings {
                     }
                 }
                 other => {
-                    let hint = closest(other, &KEYS).map(|key| format!("; did you mean `{key}`?")).unwrap_or_default();
+                    let hint = leak_audit_engine::lint::suggest(other, KEYS)
+                        .map(|key| format!("; did you mean `{key}`?"))
+                        .unwrap_or_default();
                     return Err(format!(
                         "unknown key `{other}` in `{table}`{hint} (the keys are {})",
                         KEYS.map(|key| format!("`{key}`")).join(", ")
@@ -153,35 +154,18 @@ impl Settings {
     }
 }
 
-/// Finds a lint by name (`rc_cycle` or `leak_audit::rc_cycle`).
+/// Finds a lint by name (`rc_cycle`, `rc-cycle` or `leak_audit::rc_cycle`).
 ///
 /// # Errors
 ///
 /// An "unknown lint" message with a suggestion and the list of lints.
 pub fn lookup_lint(name: &str) -> Result<&'static Lint, String> {
-    let bare = name.strip_prefix("leak_audit::").unwrap_or(name);
-    let bare_underscored = bare.replace('-', "_");
-    if let Some(lint) = find_lint(&bare_underscored) {
-        return Ok(lint);
-    }
-    let hint = suggest_lint(bare).map(|close| format!("did you mean `{close}`? ")).unwrap_or_default();
-    let names: Vec<String> = LINTS.iter().map(|lint| format!("`{}`", lint.name)).collect();
-    Err(format!("unknown lint `{name}`: {hint}the lints are {}", names.join(", ")))
-}
-
-/// The candidate closest to `name`, if it is close enough to be a typo.
-fn closest<'c>(name: &str, candidates: &[&'c str]) -> Option<&'c str> {
-    let normalise = |text: &str| text.replace('_', "-").to_lowercase();
-    candidates.iter().copied().find(|candidate| normalise(candidate) == normalise(name)).or_else(|| {
-        candidates.iter().copied().find(|candidate| {
-            let (a, b) = (normalise(candidate), normalise(name));
-            a.contains(&b) || b.contains(&a)
-        })
-    })
+    leak_audit_engine::lookup_lint(name, true)
 }
 
 #[cfg(test)]
 mod tests {
+    use leak_audit_engine::find_lint;
     use serde_json::json;
 
     use super::*;

@@ -36,7 +36,8 @@ use std::io::Write;
 
 use crate::cli::{Cli, ColorChoice, MessageFormat};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::render::{dot, human, json, sarif};
+use crate::render::{human, json, sarif};
+use leak_audit_engine::TypeGraph;
 
 /// Exit status: nothing denied.
 pub const EXIT_OK: i32 = 0;
@@ -169,18 +170,18 @@ fn execute(cli: &Cli, out: &mut Output<'_>, color: bool, trees: check::Trees) ->
         for diagnostic in all().filter(|diagnostic| diagnostic.lint.is_none()) {
             write!(out.stderr, "{}\n\n", human::render(diagnostic, color)).map_err(io_error)?;
         }
-        let graphs: Vec<(String, String)> = project
+        let graphs: Vec<(String, TypeGraph)> = project
             .crates
             .iter()
             .zip(&reports)
             .map(|(job, report)| {
                 (
                     format!("{} ({})", job.package.name, job.target_description()),
-                    report.graph_dot.clone().unwrap_or_default(),
+                    report.graph.clone().unwrap_or_default(),
                 )
             })
             .collect();
-        write!(out.stdout, "{}", dot::combine(&graphs)).map_err(io_error)?;
+        write!(out.stdout, "{}", leak_audit_engine::graph::to_dot_many(&graphs)).map_err(io_error)?;
         return Ok(status);
     }
 

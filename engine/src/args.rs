@@ -13,10 +13,10 @@
 
 use proc_macro2::Span;
 use syn::ext::IdentExt;
-use syn::parse::{Parse, ParseStream};
+use syn::parse::{ParseStream, Parser};
 use syn::{Ident, LitStr, Token};
 
-use crate::lints::{find_lint, suggest_lint, Level, Lint, LINTS};
+use crate::lint::{self, Level, Lint};
 
 /// The message shown for any argument that does not fit the grammar.
 pub const EXPECTED_FORMS: &str = "expected `#[leak_audit]`, `#[leak_audit(deny)]`, \
@@ -24,15 +24,13 @@ pub const EXPECTED_FORMS: &str = "expected `#[leak_audit]`, `#[leak_audit(deny)]
      `#[leak_audit(allow(<lint>, ..), reason = \"..\")]`, `#[leak_audit(no_count)]` \
      or `#[leak_audit(assert)]`";
 
-/// A lint level set by an attribute, with the span of the lint's name.
+/// A lint level set by an attribute.
 #[derive(Clone, Debug)]
 pub struct LevelSetting {
     /// The lint the setting is for.
     pub lint: &'static Lint,
     /// The level it sets.
     pub level: Level,
-    /// Where the lint's name (or the bare `deny`) was written.
-    pub span: Span,
 }
 
 /// Parsed arguments of one `#[leak_audit(..)]` attribute.
@@ -53,11 +51,6 @@ impl Args {
     pub fn level_of(&self, lint: &Lint) -> Option<Level> {
         self.levels.iter().rev().find(|setting| std::ptr::eq(setting.lint, lint)).map(|setting| setting.level)
     }
-
-    /// Whether the arguments are empty (`#[leak_audit]`).
-    pub fn is_empty(&self) -> bool {
-        self.levels.is_empty() && self.reason.is_none() && self.no_count.is_none() && self.assert.is_none()
-    }
 }
 
 mod kw {
@@ -66,8 +59,15 @@ mod kw {
     syn::custom_keyword!(assert);
 }
 
-impl Parse for Args {
-    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+impl Args {
+    /// Parses the arguments of one attribute, whose lint names must be lints
+    /// of `lints`. (`Args` also implements [`Parse`](syn::parse::Parse) with
+    /// all of leak_audit's lints.)
+    ///
+    /// # Errors
+    ///
+    /// The first argument that does not fit the grammar, at its span.
+    pub fn parse_with(input: ParseStream<'_>, lints: &'static [&'static Lint]) -> syn::Result<Self> {
         let mut args = Args::default();
         while !input.is_empty() {
             let lookahead = input.lookahead1();
@@ -97,20 +97,28 @@ impl Parse for Args {
                 if input.peek(syn::token::Paren) {
                     let content;
                     syn::parenthesized!(content in input);
-                    let names = content.parse_terminated(parse_lint_name, Token![,])?;
+                    let mut names = Vec::new();
+                    while !content.is_empty() {
+                        names.push(parse_lint_name(&content, lints)?);
+                        if content.is_empty() {
+                            break;
+                        }
+                        content.parse::<Token![,]>()?;
+                    }
                     if names.is_empty() {
                         return Err(syn::Error::new(
                             name.span(),
-                            format!("`{level}(..)` needs at least one lint name; {}", valid_lints()),
+                            format!("`{level}(..)` needs at least one lint name; {}", lint::list(lints)),
                         ));
                     }
                     for lint_name in names {
-                        let lint = lookup(&lint_name)?;
-                        args.levels.push(LevelSetting { lint, level, span: lint_name.span() });
+                        let lint = lint::lookup(lints, &lint_name.unraw().to_string(), false)
+                            .map_err(|message| syn::Error::new(lint_name.span(), message))?;
+                        args.levels.push(LevelSetting { lint, level });
                     }
                 } else if level == Level::Deny {
-                    for lint in LINTS {
-                        args.levels.push(LevelSetting { lint, level, span: name.span() });
+                    for lint in lints {
+                        args.levels.push(LevelSetting { lint, level });
                     }
                 } else {
                     return Err(syn::Error::new(
@@ -132,11 +140,11 @@ impl Parse for Args {
 
 /// A lint name in `deny(..)`: `rc_cycle`, or `leak_audit::rc_cycle` as rustc
 /// writes tool lints; `rc-cycle` and `rc_cycle(..)` get errors saying so.
-fn parse_lint_name(input: ParseStream<'_>) -> syn::Result<Ident> {
+fn parse_lint_name(input: ParseStream<'_>, lints: &'static [&'static Lint]) -> syn::Result<Ident> {
     let first = input.call(Ident::parse_any)?;
     if first == "leak_audit" && input.peek(Token![::]) {
         input.parse::<Token![::]>()?;
-        return parse_lint_name(input);
+        return parse_lint_name(input, lints);
     }
     if input.peek(Token![-]) {
         let mut text = first.unraw().to_string();
@@ -145,7 +153,8 @@ fn parse_lint_name(input: ParseStream<'_>) -> syn::Result<Ident> {
             text.push('_');
             text.push_str(&input.call(Ident::parse_any)?.unraw().to_string());
         }
-        let hint = find_lint(&text).map_or_else(valid_lints, |lint| format!("did you mean `{}`?", lint.name));
+        let hint = lint::lookup(lints, &text, false)
+            .map_or_else(|_| lint::list(lints), |lint| format!("did you mean `{}`?", lint.name));
         return Err(syn::Error::new(first.span(), format!("lint names are written with underscores: {hint}")));
     }
     if input.peek(syn::token::Paren) {
@@ -173,48 +182,22 @@ const ARGUMENTS: &[&str] = &["deny", "warn", "allow", "reason", "no_count", "ass
 
 fn unknown_argument(name: &Ident) -> syn::Error {
     let text = name.unraw().to_string();
-    let close = ARGUMENTS
-        .iter()
-        .map(|candidate| (crate::lints::edit_distance(&text, candidate), *candidate))
-        .filter(|&(distance, candidate)| distance <= candidate.len() / 2)
-        .min();
-    let message = match close {
-        Some((_, candidate)) => format!("unknown argument `{text}`: did you mean `{candidate}`? {EXPECTED_FORMS}"),
+    let message = match lint::suggest(&text, ARGUMENTS.iter().copied()) {
+        Some(candidate) => format!("unknown argument `{text}`: did you mean `{candidate}`? {EXPECTED_FORMS}"),
         None => format!("unknown argument `{text}`: {EXPECTED_FORMS}"),
     };
     syn::Error::new(name.span(), message)
 }
 
-fn valid_lints() -> String {
-    let names: Vec<String> = LINTS.iter().map(|lint| format!("`{}`", lint.name)).collect();
-    format!("the lints are {}", names.join(", "))
-}
-
-fn lookup(name: &Ident) -> syn::Result<&'static Lint> {
-    let text = name.unraw().to_string();
-    if let Some(lint) = find_lint(&text) {
-        return Ok(lint);
-    }
-    // `RC_CYCLE`, `Rc_Cycle`: the right name in another case.
-    if let Some(lint) = find_lint(&text.to_ascii_lowercase()) {
-        return Err(syn::Error::new(name.span(), format!("unknown lint `{text}`: did you mean `{}`?", lint.name)));
-    }
-    let hint = match suggest_lint(&text) {
-        Some(close) => format!("did you mean `{close}`? "),
-        None => String::new(),
-    };
-    Err(syn::Error::new(name.span(), format!("unknown lint `{text}`: {hint}{}", valid_lints())))
-}
-
 /// Parses the arguments of `attr` if it is a `#[leak_audit(..)]` or
 /// `#[leak_audit::leak_audit(..)]` attribute; `None` for any other attribute.
-pub fn parse_attribute(attr: &syn::Attribute) -> Option<syn::Result<Args>> {
+pub fn parse_attribute_with(attr: &syn::Attribute, lints: &'static [&'static Lint]) -> Option<syn::Result<Args>> {
     if !is_leak_audit_path(attr.path()) {
         return None;
     }
     Some(match &attr.meta {
         syn::Meta::Path(_) => Ok(Args::default()),
-        syn::Meta::List(list) => syn::parse2(list.tokens.clone()),
+        syn::Meta::List(list) => (|input: ParseStream<'_>| Args::parse_with(input, lints)).parse2(list.tokens.clone()),
         syn::Meta::NameValue(name_value) => Err(expected(name_value.eq_token.span)),
     })
 }

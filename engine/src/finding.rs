@@ -2,7 +2,7 @@
 
 use proc_macro2::Span;
 
-use crate::lints::{Level, Lint};
+use crate::lint::{Level, Lint};
 
 /// Index of a source file in the slice passed to [`analyze`](crate::analyze).
 ///

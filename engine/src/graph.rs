@@ -7,7 +7,8 @@
 
 use std::fmt::Write as _;
 
-use crate::finding::Location;
+use crate::model::Scope;
+use crate::reach;
 
 /// How a field holds the type it points to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -20,13 +21,21 @@ pub enum EdgeKind {
     Weak,
 }
 
+impl EdgeKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            EdgeKind::Strong => "strong",
+            EdgeKind::Weak => "weak",
+            EdgeKind::Owns => "owns",
+        }
+    }
+}
+
 /// A type of the scope.
 #[derive(Clone, Debug)]
 pub struct Node {
     /// The type's name as written in its definition.
     pub name: String,
-    /// Where the type is defined.
-    pub location: Location,
 }
 
 /// A field through which one type can hold another.
@@ -36,8 +45,12 @@ pub struct Edge {
     pub from: usize,
     /// Index of the held type in [`TypeGraph::nodes`].
     pub to: usize,
-    /// The field, as `Type.field` (or `Type::Variant.0` for enum variants).
-    pub field: String,
+    /// The index of the field among the holding type's fields (an enum's
+    /// fields are those of its variants, in order).
+    pub field: usize,
+    /// The field: `cars` for a named field, `0` for a tuple field, `Cons.1`
+    /// for a field of an enum variant.
+    pub field_label: String,
     /// How the field holds the target.
     pub kind: EdgeKind,
     /// Whether the target can be replaced after construction (interior
@@ -47,17 +60,44 @@ pub struct Edge {
     pub collection: bool,
     /// Whether the edge is part of a reported `rc_cycle`.
     pub in_cycle: bool,
-    /// Where the field is declared.
-    pub location: Location,
 }
 
 /// The type reference graph of an analysed scope.
+///
+/// It holds names and indices only (no spans), so it can be kept and sent
+/// between threads after the syntax trees are gone.
 #[derive(Clone, Debug, Default)]
 pub struct TypeGraph {
     /// The types, in the order they were found.
     pub nodes: Vec<Node>,
     /// The fields that reference other types of the scope.
     pub edges: Vec<Edge>,
+}
+
+/// Builds the graph of `scope`: a node per type, an edge per type of the
+/// scope that a field can hold.
+pub(crate) fn build(scope: &Scope<'_>) -> TypeGraph {
+    let mut graph = TypeGraph::default();
+    for def in &scope.types {
+        graph.nodes.push(Node { name: def.name.to_string() });
+    }
+    for (owner, def) in scope.types.iter().enumerate() {
+        for (field_index, field) in def.fields.iter().enumerate() {
+            for reach in reach::reaches(scope, owner, field.ty) {
+                graph.edges.push(Edge {
+                    from: owner,
+                    to: reach.target,
+                    field: field_index,
+                    field_label: field.label.clone(),
+                    kind: reach.kind,
+                    mutable: reach.mutable,
+                    collection: reach.collection,
+                    in_cycle: false,
+                });
+            }
+        }
+    }
+    graph
 }
 
 impl TypeGraph {
@@ -77,10 +117,29 @@ impl TypeGraph {
     /// assert!(dot.contains("style=dashed"));
     /// ```
     pub fn to_dot(&self) -> String {
-        let mut out =
-            String::from("digraph leak_audit {\n    rankdir=LR;\n    node [shape=box, fontname=\"monospace\"];\n");
+        let mut out = String::from(DOT_HEADER);
+        self.write_dot_body(&mut out, "", "    ");
+        out.push_str("}\n");
+        out
+    }
+
+    /// `Car.owner`, or `List::Cons.1` for a field of an enum variant: the
+    /// field of edge `e` with the type that holds it.
+    #[must_use]
+    pub fn field_path(&self, e: usize) -> String {
+        let edge = &self.edges[e];
+        let type_name = &self.nodes[edge.from].name;
+        match edge.field_label.split_once('.') {
+            Some((variant, field)) => format!("{type_name}::{variant}.{field}"),
+            None => format!("{type_name}.{}", edge.field_label),
+        }
+    }
+
+    /// The nodes and edges in DOT, node ids prefixed with `prefix`, each line
+    /// indented by `indent`.
+    fn write_dot_body(&self, out: &mut String, prefix: &str, indent: &str) {
         for (index, node) in self.nodes.iter().enumerate() {
-            let _ = writeln!(out, "    n{index} [label=\"{}\"];", escape(&node.name));
+            let _ = writeln!(out, "{indent}{prefix}n{index} [label=\"{}\"];", escape(&node.name));
         }
         for edge in &self.edges {
             let style = match edge.kind {
@@ -95,24 +154,47 @@ impl TypeGraph {
             } else {
                 "black"
             };
-            let kind = match edge.kind {
-                EdgeKind::Strong => "strong",
-                EdgeKind::Weak => "weak",
-                EdgeKind::Owns => "owns",
-            };
-            let field = edge.field.rsplit('.').next().unwrap_or(&edge.field);
+            let field = edge.field_label.rsplit('.').next().unwrap_or(&edge.field_label);
             let _ = writeln!(
                 out,
-                "    n{} -> n{} [label=\"{} ({kind}{})\", style={style}, color={color}];",
+                "{indent}{prefix}n{} -> {prefix}n{} [label=\"{} ({}{})\", style={style}, color={color}];",
                 edge.from,
                 edge.to,
                 escape(field),
+                edge.kind.as_str(),
                 if edge.mutable { ", mut" } else { "" },
             );
         }
-        out.push_str("}\n");
-        out
     }
+}
+
+const DOT_HEADER: &str = "digraph leak_audit {\n    rankdir=LR;\n    node [shape=box, fontname=\"monospace\"];\n";
+
+/// Several graphs in one DOT document (one per crate of a workspace): each
+/// a `subgraph cluster_<n>` labelled with its name, so `dot -Tsvg` draws
+/// them side by side. One graph is written as [`TypeGraph::to_dot`] writes it.
+///
+/// ```
+/// use leak_audit_engine::{analyze, graph, Config, FileId, Source};
+/// let file = syn::parse_file("struct A { b: std::rc::Rc<B> } struct B;").unwrap();
+/// let one = analyze(&[Source::new(FileId(0), &file.items)], &Config::default()).graph;
+/// let dot = graph::to_dot_many(&[("app".to_string(), one.clone()), ("lib".to_string(), one)]);
+/// assert!(dot.contains("subgraph cluster_1"));
+/// assert!(dot.contains("c1_n0 -> c1_n1"));
+/// ```
+#[must_use]
+pub fn to_dot_many(graphs: &[(String, TypeGraph)]) -> String {
+    if let [(_, graph)] = graphs {
+        return graph.to_dot();
+    }
+    let mut out = String::from(DOT_HEADER);
+    for (index, (label, graph)) in graphs.iter().enumerate() {
+        let _ = writeln!(out, "    subgraph cluster_{index} {{\n        label=\"{}\";", escape(label));
+        graph.write_dot_body(&mut out, &format!("c{index}_"), "        ");
+        out.push_str("    }\n");
+    }
+    out.push_str("}\n");
+    out
 }
 
 fn escape(text: &str) -> String {

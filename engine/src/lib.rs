@@ -37,9 +37,9 @@
 #![warn(missing_docs, unreachable_pub, missing_debug_implementations)]
 
 pub mod args;
-mod collection;
 mod finding;
 pub mod graph;
+pub mod lint;
 pub mod lints;
 pub mod model;
 mod reach;
@@ -50,7 +50,8 @@ use std::collections::BTreeMap;
 
 pub use finding::{FileId, Finding, Label, Location};
 pub use graph::TypeGraph;
-pub use lints::{find_lint, Level, Lint, LINTS};
+pub use lint::{Level, Lint};
+pub use lints::{find_lint, lookup_lint, parse_attribute, LINTS};
 
 /// Settings that apply to a whole analysis, before any attribute in the source.
 ///
@@ -151,18 +152,12 @@ pub struct Analysis {
 /// Analyses the given sources together, as one scope: a cycle between types in
 /// two files is found.
 pub fn analyze(sources: &[Source<'_>], config: &Config) -> Analysis {
-    let scope = model::Scope::build(sources);
-    let mut raw = Vec::new();
-    let graph = lints::rc_cycle::check(&scope, &mut raw);
-    lints::cache_without_eviction::check(&scope, config, &mut raw);
-    lints::unbounded_static::check(&scope, config, &mut raw);
-    let mut findings: Vec<Finding> = raw
-        .into_iter()
-        .filter_map(|raw| {
-            let level = scope.level(raw.finding.lint, &raw.anchors, config);
-            (level != Level::Allow).then_some(Finding { level, ..raw.finding })
-        })
-        .collect();
+    let scope = model::Scope::build(sources, &LINTS);
+    let mut graph = graph::build(&scope);
+    let (mut findings, cycle_edges) = lints::run(&scope, &graph, config);
+    for edge in cycle_edges {
+        graph.edges[edge].in_cycle = true;
+    }
     findings.sort_by_key(|finding| {
         let start = finding.location.span.start();
         (finding.location.file, start.line, start.column)

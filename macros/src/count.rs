@@ -18,7 +18,7 @@ mod exclude;
 mod rewrite;
 mod structs;
 
-use leak_audit_engine::args::{self, Args};
+use leak_audit_engine::args::Args;
 use proc_macro2::TokenStream;
 use syn::visit_mut::{self, VisitMut};
 
@@ -74,12 +74,14 @@ pub(crate) fn is_counted(def: &syn::ItemStruct) -> bool {
 
 /// Whether `attrs` hold `#[leak_audit(no_count)]`.
 fn has_no_count(attrs: &[syn::Attribute]) -> bool {
-    attrs.iter().any(|attr| matches!(args::parse_attribute(attr), Some(Ok(args)) if args.no_count.is_some()))
+    attrs
+        .iter()
+        .any(|attr| matches!(leak_audit_engine::parse_attribute(attr), Some(Ok(args)) if args.no_count.is_some()))
 }
 
 /// The arguments of the first well-formed `#[leak_audit(..)]` helper in `attrs`.
 fn helper_args(attrs: &[syn::Attribute]) -> Option<Args> {
-    attrs.iter().find_map(|attr| args::parse_attribute(attr).and_then(Result::ok))
+    attrs.iter().find_map(|attr| leak_audit_engine::parse_attribute(attr).and_then(Result::ok))
 }
 
 /// The last identifier of `path` (`model::Person` gives `Person`).

@@ -2,10 +2,12 @@ use std::collections::HashSet;
 
 use quote::ToTokens;
 
-use crate::collection::{self, Collection};
-use crate::finding::{Finding, Label, Location};
-use crate::lints::{declare_lint, Level, Raw};
-use crate::model::{Op, Scope, SettingsId, Use};
+use crate::finding::{Label, Location};
+use crate::lint::declare_lint;
+use crate::lints::Cx;
+use crate::model::classify::{self, Collection};
+use crate::model::uses::Use;
+use crate::model::{Scope, SettingsId};
 use crate::symbol::{self, is};
 use crate::Config;
 
@@ -88,25 +90,26 @@ declare_lint! {
 }
 
 /// Reports memo tables without eviction.
-pub(crate) fn check(scope: &Scope<'_>, config: &Config, out: &mut Vec<Raw>) {
-    check_statics(scope, config, out);
-    check_fields(scope, config, out);
-    check_memo_attributes(scope, out);
+pub(crate) fn check(cx: &mut Cx<'_, '_>) {
+    check_statics(cx);
+    check_fields(cx);
+    check_memo_attributes(cx);
 }
 
 const STATIC_NOTE: &str = "a static lives until the program exits, and so does every entry added to it";
 
 const HELP: &str = "bound it: an LRU cache (`lru::LruCache`, `schnellru`), a size- or time-bounded cache (moka, quick_cache), or evict with `remove`/`retain`/`clear` once `len()` passes a limit";
 
-fn check_statics(scope: &Scope<'_>, config: &Config, out: &mut Vec<Raw>) {
+fn check_statics(cx: &mut Cx<'_, '_>) {
+    let (scope, config) = (cx.scope, cx.config);
     for (id, def) in scope.statics.iter().enumerate() {
         let Some(found) = memo_map(scope, &def.ty, config) else { continue };
         let uses: Vec<&Use> = scope.uses_of_static(id).collect();
         let Some(subject) = unevicted_memo(&uses) else { continue };
         let name = &def.name;
         let fn_name = scope.fns[subject.fn_id].name;
-        out.push(raw(
-            scope,
+        report(
+            cx,
             scope.static_location(id),
             format!(
                 "static `{name}` is a memo table that is never evicted: `{fn_name}` fills its `{}` on every miss and nothing in scope removes entries",
@@ -115,11 +118,12 @@ fn check_statics(scope: &Scope<'_>, config: &Config, out: &mut Vec<Raw>) {
             &uses,
             STATIC_NOTE.to_string(),
             def.settings,
-        ));
+        );
     }
 }
 
-fn check_fields(scope: &Scope<'_>, config: &Config, out: &mut Vec<Raw>) {
+fn check_fields(cx: &mut Cx<'_, '_>) {
+    let (scope, config) = (cx.scope, cx.config);
     for def in &scope.types {
         let type_name = def.name.to_string();
         for field in &def.fields {
@@ -129,8 +133,8 @@ fn check_fields(scope: &Scope<'_>, config: &Config, out: &mut Vec<Raw>) {
             let uses = scope.uses_of_field(&type_name, &field_name);
             let Some(subject) = unevicted_memo(&uses) else { continue };
             let fn_name = scope.fns[subject.fn_id].name;
-            out.push(raw(
-                scope,
+            report(
+                cx,
                 Location { file: def.file, span: field.span },
                 format!(
                     "`{type_name}.{field_name}` is a memo table that is never evicted: `{fn_name}` fills its `{}` on every miss and nothing in scope removes entries",
@@ -139,61 +143,44 @@ fn check_fields(scope: &Scope<'_>, config: &Config, out: &mut Vec<Raw>) {
                 &uses,
                 format!("every distinct key stays in memory for as long as the `{type_name}` lives"),
                 field.settings,
-            ));
+            );
         }
     }
 }
 
 /// A map that is not a known bounded cache.
 fn memo_map(scope: &Scope<'_>, ty: &syn::Type, config: &Config) -> Option<Collection> {
-    collection::find(scope, ty, &config.bounded_cache_types)
+    classify::find(scope, ty, &config.bounded_cache_types)
         .filter(|found| found.is_map && !found.bounded && !found.closed_keys)
 }
 
 /// The first memo use, when there are memo uses and no eviction.
 fn unevicted_memo<'u>(uses: &[&'u Use]) -> Option<&'u Use> {
-    if uses.iter().any(|u| matches!(u.op, Op::Shrink | Op::Escape)) {
+    if uses.iter().any(|u| u.may_shrink()) {
         return None;
     }
-    uses.iter().copied().find(|u| u.memo && u.op == Op::Grow)
+    uses.iter().copied().find(|u| u.grow().is_some_and(|grow| grow.memo))
 }
 
-fn raw(
-    scope: &Scope<'_>,
-    location: Location,
-    message: String,
-    uses: &[&Use],
-    note: String,
-    settings: SettingsId,
-) -> Raw {
+fn report(cx: &mut Cx<'_, '_>, location: Location, message: String, uses: &[&Use], note: String, settings: SettingsId) {
+    let scope = cx.scope;
     let mut seen = HashSet::new();
-    let labels = uses
+    let labels: Vec<Label> = uses
         .iter()
-        .filter(|u| u.memo && u.op == Op::Grow && seen.insert(u.fn_id))
+        .filter(|u| u.grow().is_some_and(|grow| grow.memo) && seen.insert(u.fn_id))
         .map(|u| Label {
             location: Location { file: scope.fns[u.fn_id].file, span: u.span },
-            message: format!("filled here by `{}`", u.method),
+            message: format!("filled here by `{}`", u.verb),
         })
         .collect();
-    Raw {
-        finding: Finding {
-            lint: &CACHE_WITHOUT_EVICTION,
-            level: Level::Warn,
-            location,
-            message,
-            labels,
-            notes: vec![note],
-            help: Some(HELP.to_string()),
-        },
-        anchors: vec![settings],
-    }
+    cx.report(location, message).labels(labels).note(note).help(HELP).anchor(settings).emit();
 }
 
-/// `#[cached]` (cached crate) and `#[memoize]` (memoize crate) with no bound.
-fn check_memo_attributes(scope: &Scope<'_>, out: &mut Vec<Raw>) {
-    for def in &scope.fns {
+fn check_memo_attributes(cx: &mut Cx<'_, '_>) {
+    for def in &cx.scope.fns {
         for attr in def.attrs {
-            let Some(name) = attr.path().segments.last().map(|segment| segment.ident.to_string()) else { continue };
+            let Some(last) = attr.path().segments.last() else { continue };
+            let name = last.ident.to_string();
             if !matches!(name.as_str(), "cached" | "memoize") {
                 continue;
             }
@@ -205,22 +192,22 @@ fn check_memo_attributes(scope: &Scope<'_>, out: &mut Vec<Raw>) {
                 continue;
             }
             let fn_name = def.name;
-            out.push(Raw {
-                finding: Finding {
-                    lint: &CACHE_WITHOUT_EVICTION,
-                    level: Level::Warn,
-                    location: Location { file: def.file, span: attr.path().segments.last().map_or_else(proc_macro2::Span::call_site, |s| s.ident.span()) },
-                    message: format!("`#[{name}]` on `{fn_name}` keeps a result for every distinct argument, with no size or time limit"),
-                    labels: Vec::new(),
-                    notes: vec![format!("the generated cache is a global map that lives until the program exits: `{}` grows with every new argument", attr.meta.path().to_token_stream())],
-                    help: Some(if name == "cached" {
-                        "give it a bound: `#[cached(size = 1000)]`, `#[cached(time = 60)]`, or `ty = \"SizedCache<K, V>\"`".to_string()
-                    } else {
-                        "give it a bound: `#[memoize(Capacity: 1000)]` or `#[memoize(TimeToLive: Duration::from_secs(60))]`".to_string()
-                    }),
-                },
-                anchors: vec![def.settings],
-            });
+            let help = if name == "cached" {
+                "give it a bound: `#[cached(size = 1000)]`, `#[cached(time = 60)]`, or `ty = \"SizedCache<K, V>\"`"
+            } else {
+                "give it a bound: `#[memoize(Capacity: 1000)]` or `#[memoize(TimeToLive: Duration::from_secs(60))]`"
+            };
+            cx.report(
+                Location { file: def.file, span: last.ident.span() },
+                format!("`#[{name}]` on `{fn_name}` keeps a result for every distinct argument, with no size or time limit"),
+            )
+            .note(format!(
+                "the generated cache is a global map that lives until the program exits: `{}` grows with every new argument",
+                attr.meta.path().to_token_stream()
+            ))
+            .help(help)
+            .anchor(def.settings)
+            .emit();
         }
     }
 }

@@ -1,10 +1,12 @@
 //! The lints, one per file, and their registry.
 //!
-//! Each lint is declared with `declare_lint!`: its doc comment is at once the
-//! rustdoc of the lint's static, the text `cargo leak-audit --explain` prints
-//! and the lint's page in the documentation.
-
-use std::fmt;
+//! Each lint file declares its lint with `declare_lint!` (its doc comment is
+//! at once the rustdoc of the lint's static, the text `cargo leak-audit
+//! --explain` prints and the lint's page in the documentation) and one
+//! `check` pass with the signature of [`Pass::check`]: it reads the
+//! [model](crate::model) and the [type graph](crate::graph) through a [`Cx`]
+//! and reports through [`Cx::report`]. Registering a lint is one line in
+//! [`LINTS`] and one in `PASSES`.
 
 pub(crate) mod cache_without_eviction;
 pub(crate) mod rc_cycle;
@@ -14,94 +16,32 @@ pub use cache_without_eviction::CACHE_WITHOUT_EVICTION;
 pub use rc_cycle::RC_CYCLE;
 pub use unbounded_static::UNBOUNDED_STATIC;
 
-/// How a finding is reported.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Level {
-    /// Not reported.
-    Allow,
-    /// Reported as a warning; the build goes on.
-    Warn,
-    /// Reported as an error; the build fails.
-    Deny,
-}
-
-impl Level {
-    /// The level's name as written in `allow(..)`, `warn(..)` and `deny(..)`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Level::Allow => "allow",
-            Level::Warn => "warn",
-            Level::Deny => "deny",
-        }
-    }
-
-    /// Parses `allow`, `warn` or `deny`.
-    ///
-    /// ```
-    /// use leak_audit_engine::Level;
-    /// assert_eq!(Level::from_name("deny"), Some(Level::Deny));
-    /// assert_eq!(Level::from_name("forbid"), None);
-    /// ```
-    pub fn from_name(name: &str) -> Option<Level> {
-        match name {
-            "allow" => Some(Level::Allow),
-            "warn" => Some(Level::Warn),
-            "deny" => Some(Level::Deny),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for Level {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// A lint: its name, default level, summary and documentation.
-#[derive(Debug)]
-pub struct Lint {
-    /// The name used in `allow(..)`/`deny(..)`, snake_case.
-    pub name: &'static str,
-    /// The level the lint has unless configured otherwise.
-    pub default_level: Level,
-    /// One lowercase line saying what the lint finds.
-    pub summary: &'static str,
-    /// The lint's page in Markdown: what it does, why it leaks, an example, the fix
-    /// and its known problems.
-    pub docs: &'static str,
-}
-
-impl Lint {
-    /// The documentation with the leading space of each doc-comment line removed.
-    pub fn docs_markdown(&self) -> String {
-        let mut out = String::new();
-        for line in self.docs.lines() {
-            out.push_str(line.strip_prefix(' ').unwrap_or(line));
-            out.push('\n');
-        }
-        out
-    }
-}
-
-/// Declares a lint; the doc comment becomes its documentation.
-macro_rules! declare_lint {
-    ($(#[doc = $doc:expr])* pub $NAME:ident, $name:ident, $level:ident, $summary:expr) => {
-        $(#[doc = $doc])*
-        pub static $NAME: $crate::lints::Lint = $crate::lints::Lint {
-            name: stringify!($name),
-            default_level: $crate::lints::Level::$level,
-            summary: $summary,
-            docs: concat!($($doc, "\n"),*),
-        };
-    };
-}
-pub(crate) use declare_lint;
+use crate::args::Args;
+use crate::finding::{Finding, Label, Location};
+use crate::graph::TypeGraph;
+use crate::lint::{self, Level, Lint};
+use crate::model::{Scope, SettingsId};
+use crate::Config;
 
 /// Every lint leak_audit has, in the order they are documented.
 pub static LINTS: [&Lint; 3] = [&RC_CYCLE, &UNBOUNDED_STATIC, &CACHE_WITHOUT_EVICTION];
 
-/// Looks a lint up by its name.
+/// A lint's check over one scope.
+pub(crate) struct Pass {
+    /// The lint it reports.
+    pub(crate) lint: &'static Lint,
+    /// Reads the scope and the graph from the context and reports findings.
+    pub(crate) check: fn(&mut Cx<'_, '_>),
+}
+
+/// The passes of [`LINTS`], run in this order.
+static PASSES: [Pass; 3] = [
+    Pass { lint: &RC_CYCLE, check: rc_cycle::check },
+    Pass { lint: &CACHE_WITHOUT_EVICTION, check: cache_without_eviction::check },
+    Pass { lint: &UNBOUNDED_STATIC, check: unbounded_static::check },
+];
+
+/// Looks a lint up by its exact name.
 ///
 /// ```
 /// let lint = leak_audit_engine::find_lint("rc_cycle").unwrap();
@@ -112,38 +52,132 @@ pub fn find_lint(name: &str) -> Option<&'static Lint> {
     LINTS.iter().copied().find(|lint| lint.name == name)
 }
 
-/// The known lint name closest to `name`, for "did you mean" suggestions.
-pub fn suggest_lint(name: &str) -> Option<&'static str> {
-    LINTS
-        .iter()
-        .map(|lint| (edit_distance(name, lint.name), lint.name))
-        .filter(|&(distance, _)| distance <= name.len().max(3) / 2)
-        .min()
-        .map(|(_, name)| name)
+/// Looks a lint up by a name a user wrote, with [`lint::lookup`]'s rules and
+/// messages, among [`LINTS`].
+///
+/// # Errors
+///
+/// "unknown lint `name`" with a suggestion and the list of lints.
+pub fn lookup_lint(name: &str, hyphens: bool) -> Result<&'static Lint, String> {
+    lint::lookup(&LINTS, name, hyphens)
 }
 
-pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = if ca == cb { diagonal } else { 1 + diagonal.min(above).min(row[j]) };
-            diagonal = above;
+impl syn::parse::Parse for Args {
+    fn parse(input: syn::parse::ParseStream<'_>) -> syn::Result<Self> {
+        Args::parse_with(input, &LINTS)
+    }
+}
+
+/// Parses the arguments of `attr` if it is a `#[leak_audit(..)]` or
+/// `#[leak_audit::leak_audit(..)]` attribute, against all of leak_audit's
+/// lints; `None` for any other attribute.
+///
+/// ```
+/// let attr: syn::Attribute = syn::parse_quote!(#[leak_audit(allow(rc_cycle))]);
+/// let args = leak_audit_engine::parse_attribute(&attr).unwrap().unwrap();
+/// assert_eq!(args.levels[0].lint.name, "rc_cycle");
+/// ```
+pub fn parse_attribute(attr: &syn::Attribute) -> Option<syn::Result<Args>> {
+    crate::args::parse_attribute_with(attr, &LINTS)
+}
+
+/// What a pass reads, and where it reports.
+pub(crate) struct Cx<'s, 'a> {
+    pub(crate) scope: &'s Scope<'a>,
+    pub(crate) graph: &'s TypeGraph,
+    pub(crate) config: &'s Config,
+    lint: &'static Lint,
+    raw: Vec<Raw>,
+    cycle_edges: Vec<usize>,
+}
+
+impl Cx<'_, '_> {
+    /// Starts a finding of the running pass's lint at `location`. Its level
+    /// is decided by the settings at its anchors ([`FindingBuilder::anchor`]).
+    pub(crate) fn report(&mut self, location: Location, message: String) -> FindingBuilder<'_> {
+        FindingBuilder {
+            raw: &mut self.raw,
+            finding: Finding {
+                lint: self.lint,
+                level: Level::Warn,
+                location,
+                message,
+                labels: Vec::new(),
+                notes: Vec::new(),
+                help: None,
+            },
+            anchors: Vec::new(),
         }
     }
-    row[b.len()]
+
+    /// Marks edges of the graph as part of a reported cycle (drawn in red).
+    pub(crate) fn mark_cycle(&mut self, edges: &[usize]) {
+        self.cycle_edges.extend_from_slice(edges);
+    }
 }
 
-/// A finding before levels are applied, with the parts of the model whose
-/// `#[leak_audit(allow/deny(..))]` settings decide its level: the first anchor
-/// is where it is reported; an `allow` on any anchor silences it.
-#[derive(Debug)]
-pub(crate) struct Raw {
-    pub(crate) finding: Finding,
-    pub(crate) anchors: Vec<crate::model::SettingsId>,
+/// A finding being built; [`FindingBuilder::emit`] records it.
+#[must_use = "a finding is only reported by `emit()`"]
+pub(crate) struct FindingBuilder<'c> {
+    raw: &'c mut Vec<Raw>,
+    finding: Finding,
+    anchors: Vec<SettingsId>,
 }
 
-use crate::finding::Finding;
+impl FindingBuilder<'_> {
+    /// Secondary places.
+    pub(crate) fn labels(mut self, labels: impl IntoIterator<Item = Label>) -> Self {
+        self.finding.labels.extend(labels);
+        self
+    }
+
+    /// Why it leaks.
+    pub(crate) fn note(mut self, note: impl Into<String>) -> Self {
+        self.finding.notes.push(note.into());
+        self
+    }
+
+    /// How to fix it.
+    pub(crate) fn help(mut self, help: impl Into<String>) -> Self {
+        self.finding.help = Some(help.into());
+        self
+    }
+
+    /// A part of the model whose `#[leak_audit(..)]` settings decide the
+    /// finding's level: the first anchor is where it is reported, and an
+    /// `allow` at any anchor silences it.
+    pub(crate) fn anchor(mut self, settings: SettingsId) -> Self {
+        self.anchors.push(settings);
+        self
+    }
+
+    /// Records the finding.
+    pub(crate) fn emit(self) {
+        self.raw.push(Raw { finding: self.finding, anchors: self.anchors });
+    }
+}
+
+/// A finding before levels are applied, with its anchors.
+struct Raw {
+    finding: Finding,
+    anchors: Vec<SettingsId>,
+}
+
+/// Runs every pass over `scope`; returns the findings whose level is not
+/// `allow`, and the graph edges of the reported cycles.
+pub(crate) fn run(scope: &Scope<'_>, graph: &TypeGraph, config: &Config) -> (Vec<Finding>, Vec<usize>) {
+    let mut cx = Cx { scope, graph, config, lint: &RC_CYCLE, raw: Vec::new(), cycle_edges: Vec::new() };
+    for pass in &PASSES {
+        cx.lint = pass.lint;
+        (pass.check)(&mut cx);
+    }
+    let findings = cx
+        .raw
+        .into_iter()
+        .filter_map(|raw| {
+            let level = scope.settings.level(raw.finding.lint, &raw.anchors, config);
+            (level != Level::Allow).then_some(Finding { level, ..raw.finding })
+        })
+        .collect();
+    (findings, cx.cycle_edges)
+}

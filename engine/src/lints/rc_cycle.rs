@@ -2,11 +2,11 @@ use std::collections::{HashMap, HashSet, VecDeque};
 
 use syn::visit_mut::VisitMut;
 
-use crate::finding::{Finding, Label, Location};
-use crate::graph::{Edge, EdgeKind, Node, TypeGraph};
-use crate::lints::{declare_lint, Level, Raw};
+use crate::finding::{Label, Location};
+use crate::graph::{Edge, EdgeKind, TypeGraph};
+use crate::lint::declare_lint;
+use crate::lints::Cx;
 use crate::model::Scope;
-use crate::reach;
 use crate::symbol::{self, is};
 use crate::types;
 
@@ -79,15 +79,15 @@ declare_lint! {
 /// How many fields of a cycle a finding names (and labels) at most.
 const MAX_SHOWN: usize = 8;
 
-/// Builds the type graph of the scope and reports its leaking cycles.
-pub(crate) fn check(scope: &Scope<'_>, out: &mut Vec<Raw>) -> TypeGraph {
-    let (mut graph, edge_fields) = build_graph(scope);
+/// Reports the leaking cycles of the scope's type graph.
+pub(crate) fn check(cx: &mut Cx<'_, '_>) {
+    let graph = cx.graph;
     let n = graph.nodes.len();
     let mut active: Vec<bool> = graph.edges.iter().map(|edge| edge.kind != EdgeKind::Weak).collect();
     let mut weak_pairs: HashSet<(usize, usize)> =
         graph.edges.iter().filter(|edge| edge.kind == EdgeKind::Weak).map(|edge| (edge.from, edge.to)).collect();
 
-    let adjacency = Adjacency::new(&graph);
+    let adjacency = Adjacency::new(graph);
     let mut holders = Holders::default();
 
     // Each round takes the strongly connected components of the remaining
@@ -124,7 +124,7 @@ pub(crate) fn check(scope: &Scope<'_>, out: &mut Vec<Raw>) -> TypeGraph {
             // contains it by value (`Node { data: NodeData }` where `NodeData`
             // holds `Rc<Node>` children and `Node` a `Weak<Node>` parent).
             let mut candidates = strong;
-            candidates.sort_by_key(|&e| std::cmp::Reverse((score(&graph, e), e)));
+            candidates.sort_by_key(|&e| std::cmp::Reverse((score(graph, e), e)));
             for e in candidates {
                 let edge = &graph.edges[e];
                 // Checked as each edge comes up: a fix reported just before
@@ -133,20 +133,18 @@ pub(crate) fn check(scope: &Scope<'_>, out: &mut Vec<Raw>) -> TypeGraph {
                 // A field named as a back-pointer (`prev_sibling`, `owner`)
                 // is never the chosen direction: with a `Weak` parent, a
                 // strong `prev` beside a strong `next` still closes a cycle.
-                let intended = !is_back_edge(&edge.field)
+                let intended = !is_back_edge(&edge.field_label)
                     && holders.of(&adjacency, edge.from).iter().any(|&holder| weak_pairs.contains(&(edge.to, holder)));
                 if intended {
                     active[e] = false;
                     progress = true;
                     continue;
                 }
-                let Some(path) = cycle_through(&graph, &adjacency, &active, &component_of, index, e) else {
+                let Some(path) = cycle_through(graph, &adjacency, &active, &component_of, index, e) else {
                     continue;
                 };
-                for &edge in &path {
-                    graph.edges[edge].in_cycle = true;
-                }
-                out.push(report(scope, &graph, &edge_fields, e, &path));
+                cx.mark_cycle(&path);
+                report(cx, e, &path);
                 active[e] = false;
                 weak_pairs.insert((graph.edges[e].from, graph.edges[e].to));
                 progress = true;
@@ -156,7 +154,6 @@ pub(crate) fn check(scope: &Scope<'_>, out: &mut Vec<Raw>) -> TypeGraph {
             break;
         }
     }
-    graph
 }
 
 /// Outgoing edges of each node, and the nodes that contain each one by value.
@@ -204,44 +201,6 @@ impl Holders {
     }
 }
 
-/// The type graph, and for each edge the index of its field in its type.
-fn build_graph(scope: &Scope<'_>) -> (TypeGraph, Vec<usize>) {
-    let mut graph = TypeGraph::default();
-    let mut fields = Vec::new();
-    for def in &scope.types {
-        graph
-            .nodes
-            .push(Node { name: def.name.to_string(), location: Location { file: def.file, span: def.name.span() } });
-    }
-    for (owner, def) in scope.types.iter().enumerate() {
-        for (field_index, field) in def.fields.iter().enumerate() {
-            for reach in reach::reaches(scope, owner, field.ty) {
-                fields.push(field_index);
-                graph.edges.push(Edge {
-                    from: owner,
-                    to: reach.target,
-                    field: field_name(scope, owner, &field.label),
-                    kind: reach.kind,
-                    mutable: reach.mutable,
-                    collection: reach.collection,
-                    in_cycle: false,
-                    location: Location { file: def.file, span: field.span },
-                });
-            }
-        }
-    }
-    (graph, fields)
-}
-
-/// `Car.owner`, or `List::Cons.1` for a field of an enum variant.
-fn field_name(scope: &Scope<'_>, owner: usize, label: &str) -> String {
-    let type_name = scope.types[owner].name;
-    match label.split_once('.') {
-        Some((variant, field)) => format!("{type_name}::{variant}.{field}"),
-        None => format!("{type_name}.{label}"),
-    }
-}
-
 /// Whether a field's name (`Node.parent_node`) says it points back to an owner.
 fn is_back_edge(field: &str) -> bool {
     let name = field.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
@@ -253,7 +212,7 @@ fn is_back_edge(field: &str) -> bool {
 fn score(graph: &TypeGraph, e: usize) -> u32 {
     let edge = &graph.edges[e];
     let mut score = 0;
-    if is_back_edge(&edge.field) {
+    if is_back_edge(&edge.field_label) {
         score += 8;
     }
     if !edge.collection {
@@ -380,10 +339,15 @@ fn cycle_through(
     None
 }
 
-fn report(scope: &Scope<'_>, graph: &TypeGraph, edge_fields: &[usize], e: usize, path: &[usize]) -> Raw {
+fn report(cx: &mut Cx<'_, '_>, e: usize, path: &[usize]) {
+    let (scope, graph) = (cx.scope, cx.graph);
     let locate = |edge: usize| {
         let owner = graph.edges[edge].from;
-        (owner, &scope.types[owner].fields[edge_fields[edge]])
+        (owner, &scope.types[owner].fields[graph.edges[edge].field])
+    };
+    let location_of = |edge: usize| {
+        let (owner, field) = locate(edge);
+        Location { file: scope.types[owner].file, span: field.span }
     };
     let edge = &graph.edges[e];
     let (owner, field) = locate(e);
@@ -399,7 +363,7 @@ fn report(scope: &Scope<'_>, graph: &TypeGraph, edge_fields: &[usize], e: usize,
         .unwrap_or_else(|| "Rc".to_string());
     let cycle_names: HashSet<String> = path.iter().map(|&p| graph.nodes[graph.edges[p].from].name.clone()).collect();
     let replacement = weaken(scope, field.ty, &cycle_names, &graph.nodes[edge.from].name);
-    let field_display = format!("`{}`", edge.field);
+    let field_display = format!("`{}`", graph.field_path(e));
     let target = &graph.nodes[edge.to].name;
     // The cell that lets the cycle be closed, as written on the cycle or in
     // an alias it names (`type Link = Rc<RefCell<Node>>`); a cell inside a
@@ -435,7 +399,7 @@ fn report(scope: &Scope<'_>, graph: &TypeGraph, edge_fields: &[usize], e: usize,
         let notes = vec![format!(
             "{a_target} that becomes reachable from itself (through {mutable_via}, which lets the pointer be set after construction) keeps its own strong count above zero"
         )];
-        let help = if is_back_edge(&edge.field) {
+        let help = if is_back_edge(&edge.field_label) {
             format!("hold the back-pointer weakly: {weak_fix}, and `upgrade()` it when it is used")
         } else {
             format!(
@@ -478,7 +442,7 @@ fn report(scope: &Scope<'_>, graph: &TypeGraph, edge_fields: &[usize], e: usize,
     // value on the cycle (`ChildComp.ctx: Ctx`): that field is the one to
     // change (to a weak handle), not the handle's `Rc`, which every other
     // owner of a `Ctx` relies on.
-    let handle = path.len() >= 2 && !is_back_edge(&edge.field) && {
+    let handle = path.len() >= 2 && !is_back_edge(&edge.field_label) && {
         let into = &graph.edges[path[path.len() - 2]];
         let handle_type = &scope.types[edge.from];
         // A one-field struct held as a single value (not in a collection)
@@ -486,27 +450,26 @@ fn report(scope: &Scope<'_>, graph: &TypeGraph, edge_fields: &[usize], e: usize,
         // (`struct RpcClient { inner: Arc<Inner> }` in `PendingCall.client`),
         // not a back-pointer of its own.
         let lone_handle = handle_type.fields.len() == 1 && !into.collection && into.from != edge.to;
-        into.kind == EdgeKind::Owns && into.to == edge.from && (is_back_edge(&into.field) || lone_handle)
+        into.kind == EdgeKind::Owns && into.to == edge.from && (is_back_edge(&into.field_label) || lone_handle)
     };
     let (blame, location, message, help) = if handle {
         let back = path[path.len() - 2];
-        let back_edge = &graph.edges[back];
         let (_, back_field) = locate(back);
         let back_ident = back_field.name.map(|name| format!("{name}: ")).unwrap_or_default();
         let handle_name = &graph.nodes[edge.from].name;
         let cycle = cycle_text(graph, std::iter::once(e).chain(path[..path.len() - 1].iter().copied()));
         (
             back,
-            back_edge.location,
-            format!("`{}` closes a strong `{pointer}` cycle: `{cycle}`", back_edge.field),
+            location_of(back),
+            format!("`{}` closes a strong `{pointer}` cycle: `{cycle}`", graph.field_path(back)),
             format!(
                 "hold a weak handle here instead of `{back_ident}{}`: `{handle_name}` keeps a strong `{pointer}` in `{}`; give this field a handle that holds `{replacement}` (made with `{pointer}::downgrade`) and `upgrade()` it when it is used",
                 types::display(back_field.ty),
-                edge.field
+                graph.field_path(e)
             ),
         )
     } else {
-        (e, edge.location, message, help)
+        (e, location_of(e), message, help)
     };
 
     let labels = path
@@ -514,20 +477,20 @@ fn report(scope: &Scope<'_>, graph: &TypeGraph, edge_fields: &[usize], e: usize,
         .filter(|&&p| p != blame)
         .take(MAX_SHOWN)
         .map(|&p| Label {
-            location: graph.edges[p].location,
-            message: format!("`{}` is part of the cycle", graph.edges[p].field),
+            location: location_of(p),
+            message: format!("`{}` is part of the cycle", graph.field_path(p)),
         })
-        .collect();
-    let mut anchors = vec![field.settings, scope.types[owner].settings];
+        .collect::<Vec<_>>();
+    let mut finding = cx.report(location, message).labels(labels).help(help).anchor(field.settings);
+    for note in notes {
+        finding = finding.note(note);
+    }
+    finding = finding.anchor(scope.types[owner].settings);
     for &p in path {
         let (other_owner, other) = locate(p);
-        anchors.push(other.settings);
-        anchors.push(scope.types[other_owner].settings);
+        finding = finding.anchor(other.settings).anchor(scope.types[other_owner].settings);
     }
-    Raw {
-        finding: Finding { lint: &RC_CYCLE, level: Level::Warn, location, message, labels, notes, help: Some(help) },
-        anchors,
-    }
+    finding.emit();
 }
 
 fn join_and(items: &[String]) -> String {
@@ -545,7 +508,7 @@ fn cycle_text(graph: &TypeGraph, edges: impl Iterator<Item = usize>) -> String {
     let mut names = Vec::new();
     let mut end = None;
     for e in edges {
-        names.push(graph.edges[e].field.clone());
+        names.push(graph.field_path(e));
         end = Some(graph.edges[e].to);
     }
     names.extend(end.map(|node| graph.nodes[node].name.clone()));

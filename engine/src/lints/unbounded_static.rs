@@ -1,8 +1,10 @@
-use crate::collection::{self, Collection};
-use crate::finding::{Finding, Label, Location};
-use crate::lints::{declare_lint, Level, Raw};
-use crate::model::{Op, Root, Scope, StaticKind, Use};
-use crate::Config;
+use crate::finding::{Label, Location};
+use crate::lint::declare_lint;
+use crate::lints::Cx;
+use crate::model::classify::{self, Collection};
+use crate::model::items::StaticKind;
+use crate::model::uses::{Op, Root, Use};
+use crate::model::Scope;
 
 declare_lint! {
     /// ### What it does
@@ -100,27 +102,28 @@ declare_lint! {
 /// Reports statics whose collection only grows: the static's own collection,
 /// or one in a field of the struct the static holds (`OnceLock<Logger>` whose
 /// `Logger` has a `lines: Mutex<Vec<String>>`).
-pub(crate) fn check(scope: &Scope<'_>, config: &Config, out: &mut Vec<Raw>) {
-    for (id, def) in scope.statics.iter().enumerate() {
-        match collection::find(scope, &def.ty, &config.bounded_cache_types) {
-            Some(found) => check_own(scope, id, &found, out),
-            None => check_held_struct(scope, config, id, out),
+pub(crate) fn check(cx: &mut Cx<'_, '_>) {
+    for (id, def) in cx.scope.statics.iter().enumerate() {
+        match classify::find(cx.scope, &def.ty, &cx.config.bounded_cache_types) {
+            Some(found) => check_own(cx, id, &found),
+            None => check_held_struct(cx, id),
         }
     }
 }
 
-fn check_own(scope: &Scope<'_>, id: usize, found: &Collection, out: &mut Vec<Raw>) {
+fn check_own(cx: &mut Cx<'_, '_>, id: usize, found: &Collection) {
+    let scope = cx.scope;
     let def = &scope.statics[id];
     let mutable = found.mutable || def.kind == StaticKind::StaticMut;
     if found.bounded || !mutable {
         return;
     }
     let uses: Vec<&Use> = scope.uses_of_static(id).collect();
-    if found.is_map && uses.iter().any(|u| u.memo) {
+    if found.is_map && uses.iter().any(|u| u.is_memo()) {
         // A memo table: `cache_without_eviction` reports it.
         return;
     }
-    if uses.iter().any(|u| matches!(u.op, Op::Shrink | Op::Escape)) {
+    if uses.iter().any(|u| u.may_shrink()) {
         return;
     }
     let values_reached = reaches_values(&uses);
@@ -132,7 +135,7 @@ fn check_own(scope: &Scope<'_>, id: usize, found: &Collection, out: &mut Vec<Raw
         (
             format!(
                 "{holder} `{name}` only ever grows: `{}` adds to its `{}` in `{fn_name}` and nothing in scope removes from it",
-                first.method, found.name
+                first.verb, found.name
             ),
             grow_labels(scope, name, &grows),
             vec![lifetime_note(def.kind).to_string()],
@@ -149,19 +152,20 @@ fn check_own(scope: &Scope<'_>, id: usize, found: &Collection, out: &mut Vec<Raw
     } else {
         return;
     };
-    out.push(raw(scope, id, message, labels, notes, help(&found.name)));
+    report(cx, id, message, labels, notes, help(&found.name));
 }
 
 /// A static holding a struct of the scope by value: each collection field of
 /// the struct that is grown (through the static or in the struct's own
 /// methods) and never shrunk anywhere.
-fn check_held_struct(scope: &Scope<'_>, config: &Config, id: usize, out: &mut Vec<Raw>) {
+fn check_held_struct(cx: &mut Cx<'_, '_>, id: usize) {
+    let scope = cx.scope;
     let def = &scope.statics[id];
-    let Some((type_id, through_cell)) = collection::held_struct(scope, id) else { return };
+    let Some((type_id, through_cell)) = classify::held_struct(scope, id) else { return };
     let type_name = scope.types[type_id].name.to_string();
     for field in &scope.types[type_id].fields {
         let Some(field_name) = field.name.map(ToString::to_string) else { continue };
-        let Some(found) = collection::find(scope, field.ty, &config.bounded_cache_types) else { continue };
+        let Some(found) = classify::find(scope, field.ty, &cx.config.bounded_cache_types) else { continue };
         let mutable = found.mutable || through_cell || def.kind == StaticKind::StaticMut;
         if found.bounded || !mutable {
             continue;
@@ -169,7 +173,7 @@ fn check_held_struct(scope: &Scope<'_>, config: &Config, id: usize, out: &mut Ve
         // Uses of the field on this struct, and, for shrinking, on values
         // whose type is unknown (a shrink anywhere is taken as eviction).
         let uses = scope.uses_of_field(&type_name, &field_name);
-        if uses.iter().any(|u| matches!(u.op, Op::Shrink | Op::Escape) || (found.is_map && u.memo)) {
+        if uses.iter().any(|u| u.may_shrink() || (found.is_map && u.is_memo())) {
             continue;
         }
         let values_reached = reaches_values(&uses);
@@ -184,14 +188,15 @@ fn check_held_struct(scope: &Scope<'_>, config: &Config, id: usize, out: &mut Ve
         let message = format!(
             "{} `{name}` only ever grows: `{}` adds to `{type_name}.{field_name}` (a `{}`) in `{fn_name}` and nothing in scope removes from it",
             holder(def.kind),
-            first.method,
+            first.verb,
             found.name
         );
         let notes = vec![
             lifetime_note(def.kind).to_string(),
             format!("the `{type_name}` in `{name}` is never dropped, so neither is its `{field_name}`"),
         ];
-        out.push(raw(scope, id, message, grow_labels(scope, name, &grows), notes, help(&found.name)));
+        let labels = grow_labels(scope, name, &grows);
+        report(cx, id, message, labels, notes, help(&found.name));
     }
 }
 
@@ -200,13 +205,15 @@ fn check_held_struct(scope: &Scope<'_>, config: &Config, id: usize, out: &mut Ve
 /// collections: a `push` on a user type's value is that type's own method,
 /// and when no code reaches the values mutably, where it may empty them).
 fn is_growth(found: &Collection, u: &Use, values_reached: bool) -> bool {
-    u.op == Op::Grow && !u.guarded && if u.in_value { found.values_grow && !values_reached } else { !found.closed_keys }
+    u.grow().is_some_and(|grow| {
+        grow.bound.is_none() && if grow.in_value { found.values_grow && !values_reached } else { !found.closed_keys }
+    })
 }
 
 /// Whether some use reaches the collection's values mutably (`get_mut`,
 /// `values_mut`, `iter_mut`), which the analysis does not follow further.
 fn reaches_values(uses: &[&Use]) -> bool {
-    uses.iter().any(|u| matches!(u.method.as_str(), "get_mut" | "values_mut" | "iter_mut"))
+    uses.iter().any(|u| matches!(u.op, Op::ValuesMut) || matches!(u.op, Op::Lookup(lookup) if lookup.mutable))
 }
 
 fn holder(kind: StaticKind) -> &'static str {
@@ -242,17 +249,11 @@ fn grow_labels(scope: &Scope<'_>, name: &syn::Ident, grows: &[&Use]) -> Vec<Labe
         .collect()
 }
 
-fn raw(scope: &Scope<'_>, id: usize, message: String, labels: Vec<Label>, notes: Vec<String>, help: String) -> Raw {
-    Raw {
-        finding: Finding {
-            lint: &UNBOUNDED_STATIC,
-            level: Level::Warn,
-            location: scope.static_location(id),
-            message,
-            labels,
-            notes,
-            help: Some(help),
-        },
-        anchors: vec![scope.statics[id].settings],
+fn report(cx: &mut Cx<'_, '_>, id: usize, message: String, labels: Vec<Label>, notes: Vec<String>, help: String) {
+    let (location, settings) = (cx.scope.static_location(id), cx.scope.statics[id].settings);
+    let mut finding = cx.report(location, message).labels(labels).help(help).anchor(settings);
+    for note in notes {
+        finding = finding.note(note);
     }
+    finding.emit();
 }

@@ -1,107 +1,24 @@
-//! The borrowed model of an analysed scope.
+//! Pass 3: the uses of statics and fields in fn bodies.
 //!
-//! [`Scope::build`] walks the items once to collect type definitions, aliases,
-//! statics (including the tokens of `thread_local!` and `lazy_static!`) and fn
-//! bodies, then walks every body to record each place a static or field is
-//! grown, shrunk, looked up or handed elsewhere (`Use`). Everything keeps the
-//! span of the user's tokens, so findings point at the user's code.
+//! Walks every fn body of the scope once and records each place a static or
+//! a field is grown, shrunk, looked up or handed elsewhere, as a typed
+//! [`Op`]. Growth in code that runs once per process, behind a `len()` check
+//! or under a key from a closed set is marked bounded, and a lookup that the
+//! fn returns paired with an insert into the same collection is marked as the
+//! two halves of a memo.
 
-use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use proc_macro2::{Span, TokenStream};
-use syn::parse::{ParseStream, Parser};
+use syn::parse::Parser;
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
-use syn::{Expr, Ident, Token};
+use syn::{Expr, Token};
 
-use crate::args::{self, Args};
-use crate::collection;
-use crate::lints::{Level, Lint};
+use super::classify;
+use super::Scope;
 use crate::symbol::{self, is};
-use crate::{Config, FileId, Location, Source};
-
-/// Index of a `#[leak_audit(..)]` settings node: the attributes in force at a
-/// type, field, static or fn.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct SettingsId(pub(crate) usize);
-
-#[derive(Debug)]
-struct SettingsNode {
-    parent: Option<SettingsId>,
-    args: Args,
-}
-
-/// A struct, enum or union of the scope.
-#[derive(Debug)]
-pub(crate) struct TypeDef<'a> {
-    pub(crate) name: &'a Ident,
-    pub(crate) file: FileId,
-    pub(crate) generics: &'a syn::Generics,
-    pub(crate) fields: Vec<FieldDef<'a>>,
-    pub(crate) settings: SettingsId,
-    /// The inline modules (and fn bodies, as `fn name`) it is declared in.
-    pub(crate) module: Vec<String>,
-}
-
-/// A field of a struct, union or enum variant.
-#[derive(Debug)]
-pub(crate) struct FieldDef<'a> {
-    /// `cars` for a named field, `0` for a tuple field, `Cons.0` in an enum.
-    pub(crate) label: String,
-    /// The name of a named field (not of an enum variant's field).
-    pub(crate) name: Option<&'a Ident>,
-    pub(crate) ty: &'a syn::Type,
-    /// The field's name, or its type for a tuple field.
-    pub(crate) span: Span,
-    pub(crate) settings: SettingsId,
-}
-
-/// A `type` alias.
-#[derive(Debug)]
-pub(crate) struct Alias<'a> {
-    pub(crate) generics: &'a syn::Generics,
-    pub(crate) ty: &'a syn::Type,
-}
-
-/// How a static is declared.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum StaticKind {
-    Static,
-    StaticMut,
-    ThreadLocal,
-    LazyStatic,
-}
-
-/// A static, a `static mut`, a `thread_local!` key or a `lazy_static!` item.
-#[derive(Debug)]
-pub(crate) struct StaticDef<'a> {
-    pub(crate) name: Ident,
-    pub(crate) ty: Cow<'a, syn::Type>,
-    pub(crate) file: FileId,
-    pub(crate) kind: StaticKind,
-    pub(crate) is_pub: bool,
-    pub(crate) settings: SettingsId,
-    /// The fn whose body declares it, if any.
-    pub(crate) owner_fn: Option<usize>,
-    /// The inline modules (and fn bodies) it is declared in, as for types.
-    pub(crate) module: Vec<String>,
-}
-
-/// A fn or method with a body.
-#[derive(Debug)]
-pub(crate) struct FnDef<'a> {
-    pub(crate) name: &'a Ident,
-    pub(crate) sig: &'a syn::Signature,
-    pub(crate) attrs: &'a [syn::Attribute],
-    /// The type of `self` when the fn is in an `impl`.
-    pub(crate) self_ty: Option<String>,
-    pub(crate) body: &'a syn::Block,
-    pub(crate) file: FileId,
-    pub(crate) settings: SettingsId,
-    pub(crate) parent_fn: Option<usize>,
-}
 
 /// What a use is rooted at: a static, or a field of some type.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -113,16 +30,60 @@ pub(crate) enum Root {
 /// What a use does to the collection behind its root.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Op {
-    /// Adds elements (`push`, `insert`, `entry`, `+=`, ...).
-    Grow,
-    /// Removes elements or replaces the collection (`remove`, `clear`, `mem::take`, `= ..`).
+    /// Adds elements (`push`, `insert`, `entry`, `+=`, `write!`, ...).
+    Grow(Grow),
+    /// Removes elements or replaces the collection (`remove`, `clear`,
+    /// `mem::take`, `= ..`), or a value inside it.
     Shrink,
-    /// Looks an element up (`get`, `contains_key`, `entry(..).or_insert*`).
-    Lookup,
+    /// Looks an element up (`get`, `contains_key`, `entry(..).or_insert*`, `map[k]`).
+    Lookup(Lookup),
+    /// Reaches every value mutably (`values_mut`, `iter_mut`): they may be
+    /// emptied there.
+    ValuesMut,
     /// Hands the collection to code the analysis does not follow.
     Escape,
     /// Names it, nothing more is known.
     Touch,
+}
+
+/// How a use grows its collection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Grow {
+    /// Appends (`push`, `extend`, `+=`) rather than inserting under a key.
+    pub(crate) appends: bool,
+    /// Why this growth cannot go on for ever, if it cannot.
+    pub(crate) bound: Option<Bound>,
+    /// Grows a value inside the collection (`map.entry(k).or_default()
+    /// .push(..)`), not the collection's own entries.
+    pub(crate) in_value: bool,
+    /// Stores a value the fn was given, or one updated from what it looked up
+    /// (`map.insert(k, n + 1)`): a store or an update, not a memo filling in
+    /// what it computed.
+    pub(crate) stores: bool,
+    /// The insert of a memo: the same fn returns a lookup of the collection.
+    pub(crate) memo: bool,
+}
+
+/// Why a growth is bounded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Bound {
+    /// It runs once per process (`main` before its loop, `get_or_init`, ...).
+    RunOnce,
+    /// Its key is written out in the code: a literal, a constant, a variant.
+    ClosedKey,
+    /// The fn checks the collection's `len()` before it grows it.
+    LenChecked,
+}
+
+/// How a use looks an element up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Lookup {
+    /// The element flows to the fn's return value.
+    pub(crate) returned: bool,
+    /// The lookup of a memo: the same fn fills the collection on a miss.
+    pub(crate) memo: bool,
+    /// It reaches the element mutably (`get_mut`).
+    pub(crate) mutable: bool,
 }
 
 /// One place in a fn body where a static or field is used.
@@ -130,536 +91,39 @@ pub(crate) enum Op {
 pub(crate) struct Use {
     pub(crate) root: Root,
     pub(crate) op: Op,
-    /// The method (or operator) used, for messages.
-    pub(crate) method: String,
+    /// What the code wrote (`insert`, `+=`, `entry(..).or_insert`), for messages.
+    pub(crate) verb: String,
     pub(crate) fn_id: usize,
     pub(crate) span: Span,
-    /// A growth that only happens after a `len()` check in the same fn.
-    pub(crate) guarded: bool,
-    /// Part of a memo pattern in its fn: a lookup whose result the fn returns,
-    /// and an insert into the same collection.
-    pub(crate) memo: bool,
-    /// A lookup whose result flows to the fn's return value.
-    pub(crate) returned: bool,
-    /// A growth or shrink of a value inside the collection (`map.entry(k)
-    /// .or_default().push(..)`), not of the collection's own entries.
-    pub(crate) in_value: bool,
-    /// An insert that stores a value the fn was given, or one updated from
-    /// what it looked up (`map.insert(k, n + 1)`): a store or an update, not
-    /// a memo filling in what it computed.
-    pub(crate) stores: bool,
 }
 
-/// The analysed scope.
-#[derive(Debug, Default)]
-pub struct Scope<'a> {
-    pub(crate) types: Vec<TypeDef<'a>>,
-    pub(crate) aliases: HashMap<String, Alias<'a>>,
-    pub(crate) statics: Vec<StaticDef<'a>>,
-    pub(crate) fns: Vec<FnDef<'a>>,
-    pub(crate) uses: Vec<Use>,
-    pub(crate) errors: Vec<(FileId, syn::Error)>,
-    settings: Vec<SettingsNode>,
-    type_index: HashMap<String, Vec<usize>>,
-    static_index: HashMap<String, Vec<usize>>,
-    /// Traits defined in the scope: name, and where (module, file).
-    traits: Vec<(String, Vec<String>, FileId)>,
-    trait_index: HashMap<String, Vec<usize>>,
-    /// `impl Trait for Type` of the scope while building: the trait's and the
-    /// self type's paths, with where they were written (module, file).
-    impl_paths: Vec<(&'a syn::Path, &'a syn::Path, Vec<String>, FileId)>,
-    /// The types of the scope implementing each trait of the scope (by index).
-    trait_impls: HashMap<usize, Vec<usize>>,
-    uses_by_static: HashMap<usize, Vec<usize>>,
-    /// Indices into `uses` by (field name, owner type or `None` when unknown).
-    uses_by_field: HashMap<(String, Option<String>), Vec<usize>>,
-    /// While building: the module path of the items being collected.
-    module: Vec<String>,
-}
-
-impl<'a> Scope<'a> {
-    /// Builds the model of `sources`.
-    pub fn build(sources: &[Source<'a>]) -> Scope<'a> {
-        let mut scope =
-            Scope { settings: vec![SettingsNode { parent: None, args: Args::default() }], ..Scope::default() };
-        for source in sources {
-            scope.module = source.module.to_vec();
-            scope.collect_items(source.items.iter(), source.file, SettingsId(0), None);
-        }
-        scope.module.clear();
-        for (index, def) in scope.types.iter().enumerate() {
-            scope.type_index.entry(def.name.to_string()).or_default().push(index);
-        }
-        for (index, def) in scope.statics.iter().enumerate() {
-            scope.static_index.entry(def.name.to_string()).or_default().push(index);
-        }
-        for (index, (name, _, _)) in scope.traits.iter().enumerate() {
-            scope.trait_index.entry(name.clone()).or_default().push(index);
-        }
-        for (trait_path, path, module, file) in std::mem::take(&mut scope.impl_paths) {
-            let (Some(trait_id), Some(last)) = (scope.resolve_trait(trait_path, &module, file), path.segments.last())
-            else {
-                continue;
-            };
-            if let Some(target) = scope.resolve_type(path, &last.ident.to_string(), &module, file) {
-                scope.trait_impls.entry(trait_id).or_default().push(target);
-            }
-        }
-        scope.uses = collect_uses(&scope);
-        for (index, found) in scope.uses.iter().enumerate() {
-            if let Root::Static(id) = found.root {
-                scope.uses_by_static.entry(id).or_default().push(index);
-            }
-            if let Root::Field { owner, name } = &found.root {
-                scope.uses_by_field.entry((name.clone(), owner.clone())).or_default().push(index);
-            }
-        }
-        scope
-    }
-
-    /// The uses of static `id`.
-    pub(crate) fn uses_of_static(&self, id: usize) -> impl Iterator<Item = &Use> {
-        self.uses_by_static.get(&id).into_iter().flatten().map(|&index| &self.uses[index])
-    }
-
-    /// The uses of field `field` of type `owner`: through that type, or
-    /// through a value whose type is not known, in the order of `uses`.
-    pub(crate) fn uses_of_field(&self, owner: &str, field: &str) -> Vec<&Use> {
-        let list =
-            |owner: Option<String>| self.uses_by_field.get(&(field.to_owned(), owner)).map_or(&[][..], Vec::as_slice);
-        let mut indices = [list(Some(owner.to_owned())), list(None)].concat();
-        indices.sort_unstable();
-        indices.into_iter().map(|index| &self.uses[index]).collect()
-    }
-
-    /// The types of the scope that implement the trait of the scope that
-    /// `path` names from module `here` of `file`, if it names one.
-    pub(crate) fn implementors(&self, path: &syn::Path, here: &[String], file: FileId) -> &[usize] {
-        self.resolve_trait(path, here, file).and_then(|id| self.trait_impls.get(&id)).map_or(&[], Vec::as_slice)
-    }
-
-    /// The trait of the scope that `path` names from module `here` of `file`,
-    /// chosen among same-named traits as [`Scope::resolve_type`] chooses.
-    fn resolve_trait(&self, path: &syn::Path, here: &[String], file: FileId) -> Option<usize> {
-        let name = path.segments.last()?.ident.to_string();
-        let candidates = self.trait_index.get(&name).map_or(&[][..], Vec::as_slice);
-        best_candidate(candidates, path, here, file, |index| (&self.traits[index].1, self.traits[index].2))
-    }
-
-    /// The type definitions named `name`.
-    pub(crate) fn types_named(&self, name: &str) -> &[usize] {
-        self.type_index.get(name).map_or(&[], Vec::as_slice)
-    }
-
-    /// The type `path` (whose last segment is `name`) names when written in
-    /// module `here` of `file`: the only type of that name, or the best of
-    /// several by the path's qualifier, then the same module, then the
-    /// longest shared module prefix, then the same file.
-    pub(crate) fn resolve_type(&self, path: &syn::Path, name: &str, here: &[String], file: FileId) -> Option<usize> {
-        best_candidate(self.types_named(name), path, here, file, |index| {
-            (&self.types[index].module, self.types[index].file)
-        })
-    }
-
-    /// The level of `lint` for a finding anchored at `anchors` (see `Raw`).
-    pub(crate) fn level(&self, lint: &Lint, anchors: &[SettingsId], config: &Config) -> Level {
-        let mut level = None;
-        for (position, &anchor) in anchors.iter().enumerate() {
-            let here = self.level_at(lint, anchor).unwrap_or_else(|| config.level(lint));
-            if here == Level::Allow {
-                return Level::Allow;
-            }
-            if position == 0 {
-                level = Some(here);
-            }
-        }
-        level.unwrap_or_else(|| config.level(lint))
-    }
-
-    fn level_at(&self, lint: &Lint, mut id: SettingsId) -> Option<Level> {
-        loop {
-            let node = &self.settings[id.0];
-            if let Some(level) = node.args.level_of(lint) {
-                return Some(level);
-            }
-            id = node.parent?;
+impl Use {
+    /// The growth, if this use grows its collection.
+    pub(crate) fn grow(&self) -> Option<&Grow> {
+        match &self.op {
+            Op::Grow(grow) => Some(grow),
+            _ => None,
         }
     }
 
-    /// A child settings node if `attrs` hold `#[leak_audit(..)]` attributes.
-    fn settings_for(&mut self, attrs: &[syn::Attribute], file: FileId, parent: SettingsId) -> SettingsId {
-        let mut current = parent;
-        for attr in attrs {
-            match args::parse_attribute(attr) {
-                None => {}
-                Some(Ok(parsed)) if !parsed.levels.is_empty() => {
-                    self.settings.push(SettingsNode { parent: Some(current), args: parsed });
-                    current = SettingsId(self.settings.len() - 1);
-                }
-                Some(Ok(_)) => {}
-                Some(Err(err)) => self.errors.push((file, err)),
-            }
-        }
-        current
-    }
-
-    fn collect_items(
-        &mut self,
-        items: impl IntoIterator<Item = &'a syn::Item>,
-        file: FileId,
-        settings: SettingsId,
-        owner_fn: Option<usize>,
-    ) {
-        for item in items {
-            self.collect_item(item, file, settings, owner_fn);
+    /// Part of a memo: a returned lookup, or an insert, in a fn that has both.
+    pub(crate) fn is_memo(&self) -> bool {
+        match self.op {
+            Op::Grow(grow) => grow.memo,
+            Op::Lookup(lookup) => lookup.memo,
+            _ => false,
         }
     }
 
-    fn collect_item(&mut self, item: &'a syn::Item, file: FileId, parent: SettingsId, owner_fn: Option<usize>) {
-        match item {
-            syn::Item::Struct(def) => {
-                let settings = self.settings_for(&def.attrs, file, parent);
-                let fields = self.fields(&def.fields, None, file, settings);
-                self.types.push(TypeDef {
-                    name: &def.ident,
-                    file,
-                    generics: &def.generics,
-                    fields,
-                    settings,
-                    module: self.module.clone(),
-                });
-            }
-            syn::Item::Union(def) => {
-                let settings = self.settings_for(&def.attrs, file, parent);
-                let fields = def
-                    .fields
-                    .named
-                    .iter()
-                    .map(|field| self.field(field, field.ident.as_ref().map(Ident::to_string), file, settings))
-                    .collect();
-                self.types.push(TypeDef {
-                    name: &def.ident,
-                    file,
-                    generics: &def.generics,
-                    fields,
-                    settings,
-                    module: self.module.clone(),
-                });
-            }
-            syn::Item::Enum(def) => {
-                let settings = self.settings_for(&def.attrs, file, parent);
-                let mut fields = Vec::new();
-                for variant in &def.variants {
-                    let variant_settings = self.settings_for(&variant.attrs, file, settings);
-                    fields.extend(self.fields(&variant.fields, Some(&variant.ident), file, variant_settings));
-                }
-                self.types.push(TypeDef {
-                    name: &def.ident,
-                    file,
-                    generics: &def.generics,
-                    fields,
-                    settings,
-                    module: self.module.clone(),
-                });
-            }
-            syn::Item::Type(alias) => {
-                self.aliases
-                    .entry(alias.ident.to_string())
-                    .or_insert(Alias { generics: &alias.generics, ty: &alias.ty });
-            }
-            syn::Item::Static(def) => {
-                let settings = self.settings_for(&def.attrs, file, parent);
-                let kind = match def.mutability {
-                    syn::StaticMutability::Mut(_) => StaticKind::StaticMut,
-                    _ => StaticKind::Static,
-                };
-                self.statics.push(StaticDef {
-                    name: def.ident.clone(),
-                    ty: Cow::Borrowed(&def.ty),
-                    file,
-                    kind,
-                    is_pub: is_pub(&def.vis),
-                    settings,
-                    owner_fn,
-                    module: self.module.clone(),
-                });
-            }
-            syn::Item::Macro(def) => {
-                let settings = self.settings_for(&def.attrs, file, parent);
-                self.collect_macro(&def.mac, file, settings, owner_fn);
-            }
-            // Test code runs in test builds only: its growth and its
-            // clean-ups are not the program's.
-            syn::Item::Mod(def) if is_test_only(&def.attrs) => {}
-            syn::Item::Fn(def) if is_test_only(&def.attrs) => {}
-            syn::Item::Impl(def) if is_test_only(&def.attrs) => {}
-            syn::Item::Mod(def) => {
-                let settings = self.settings_for(&def.attrs, file, parent);
-                if let Some((_, items)) = &def.content {
-                    self.module.push(def.ident.to_string());
-                    self.collect_items(items, file, settings, owner_fn);
-                    self.module.pop();
-                }
-            }
-            syn::Item::Fn(def) => {
-                let settings = self.settings_for(&def.attrs, file, parent);
-                self.collect_fn(&def.sig, &def.attrs, &def.block, None, file, settings, owner_fn);
-            }
-            syn::Item::Impl(def) => {
-                let settings = self.settings_for(&def.attrs, file, parent);
-                let self_ty = crate::types::segment(&def.self_ty).map(|segment| segment.name);
-                if let (Some((trait_path, _)), syn::Type::Path(self_path)) = (&def.trait_, &*def.self_ty) {
-                    self.impl_paths.push((trait_path, &self_path.path, self.module.clone(), file));
-                }
-                for impl_item in &def.items {
-                    if let syn::ImplItem::Fn(method) = impl_item {
-                        if is_test_only(&method.attrs) {
-                            continue;
-                        }
-                        let settings = self.settings_for(&method.attrs, file, settings);
-                        self.collect_fn(
-                            &method.sig,
-                            &method.attrs,
-                            &method.block,
-                            self_ty.clone(),
-                            file,
-                            settings,
-                            owner_fn,
-                        );
-                    }
-                }
-            }
-            syn::Item::Trait(def) => {
-                self.traits.push((def.ident.to_string(), self.module.clone(), file));
-                let settings = self.settings_for(&def.attrs, file, parent);
-                for trait_item in &def.items {
-                    if let syn::TraitItem::Fn(method) = trait_item {
-                        if let Some(block) = &method.default {
-                            let settings = self.settings_for(&method.attrs, file, settings);
-                            self.collect_fn(&method.sig, &method.attrs, block, None, file, settings, owner_fn);
-                        }
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn collect_fn(
-        &mut self,
-        sig: &'a syn::Signature,
-        attrs: &'a [syn::Attribute],
-        body: &'a syn::Block,
-        self_ty: Option<String>,
-        file: FileId,
-        settings: SettingsId,
-        parent_fn: Option<usize>,
-    ) {
-        let id = self.fns.len();
-        self.fns.push(FnDef { name: &sig.ident, sig, attrs, self_ty, body, file, settings, parent_fn });
-        let mut nested = BodyItems::default();
-        nested.visit_block(body);
-        self.module.push(format!("fn {}", sig.ident));
-        self.collect_items(nested.items, file, settings, Some(id));
-        for mac in nested.macros {
-            self.collect_macro(mac, file, settings, Some(id));
-        }
-        self.module.pop();
-    }
-
-    fn fields(
-        &mut self,
-        fields: &'a syn::Fields,
-        variant: Option<&Ident>,
-        file: FileId,
-        settings: SettingsId,
-    ) -> Vec<FieldDef<'a>> {
-        fields
-            .iter()
-            .enumerate()
-            .map(|(index, field)| {
-                let own = match &field.ident {
-                    Some(ident) => ident.to_string(),
-                    None => index.to_string(),
-                };
-                let label = match variant {
-                    Some(variant) => format!("{variant}.{own}"),
-                    None => own,
-                };
-                let mut def = self.field(field, Some(label), file, settings);
-                if variant.is_some() {
-                    def.name = None;
-                }
-                def
-            })
-            .collect()
-    }
-
-    fn field(
-        &mut self,
-        field: &'a syn::Field,
-        label: Option<String>,
-        file: FileId,
-        settings: SettingsId,
-    ) -> FieldDef<'a> {
-        let settings = self.settings_for(&field.attrs, file, settings);
-        FieldDef {
-            label: label.unwrap_or_default(),
-            name: field.ident.as_ref(),
-            ty: &field.ty,
-            span: field.ident.as_ref().map_or_else(|| field.ty.span(), Ident::span),
-            settings,
-        }
-    }
-
-    /// `thread_local!` and `lazy_static!` bodies are tokens to the compiler;
-    /// parse them as the statics they declare.
-    fn collect_macro(&mut self, mac: &syn::Macro, file: FileId, settings: SettingsId, owner_fn: Option<usize>) {
-        let Some(name) = mac.path.segments.last().map(|segment| segment.ident.to_string()) else { return };
-        let kind = match name.as_str() {
-            "thread_local" => StaticKind::ThreadLocal,
-            "lazy_static" => StaticKind::LazyStatic,
-            _ => return,
-        };
-        let Ok(decls) = parse_macro_statics.parse2(mac.tokens.clone()) else { return };
-        for decl in decls {
-            let settings = self.settings_for(&decl.attrs, file, settings);
-            self.statics.push(StaticDef {
-                name: decl.name,
-                ty: Cow::Owned(decl.ty),
-                file,
-                kind,
-                is_pub: decl.is_pub,
-                settings,
-                owner_fn,
-                module: self.module.clone(),
-            });
-        }
-    }
-
-    /// The static `name` as seen from inside fn `from`: one declared in that fn
-    /// or an enclosing one first, then one declared outside any fn.
-    pub(crate) fn resolve_static(&self, name: &Ident, from: Option<usize>) -> Option<usize> {
-        let candidates = self.static_index.get(&name.to_string())?;
-        let mut scope_fn = from;
-        loop {
-            let found = candidates.iter().copied().find(|&id| self.statics[id].owner_fn == scope_fn);
-            if found.is_some() {
-                return found;
-            }
-            match scope_fn {
-                Some(id) => scope_fn = self.fns[id].parent_fn,
-                None => return None,
-            }
-        }
-    }
-
-    /// Where a static is declared.
-    pub(crate) fn static_location(&self, id: usize) -> Location {
-        Location { file: self.statics[id].file, span: self.statics[id].name.span() }
+    /// Removes from, replaces or hands away its collection: after such a use
+    /// the analysis cannot say the collection only grows.
+    pub(crate) fn may_shrink(&self) -> bool {
+        matches!(self.op, Op::Shrink | Op::Escape)
     }
 }
 
-/// Of same-named items (`candidates`, each with its module and file), the
-/// one `path` names from module `here` of `file`: the only one, or the best
-/// by the path's qualifier, then the same module, then the longest shared
-/// module prefix, then the same file.
-fn best_candidate<'m>(
-    candidates: &[usize],
-    path: &syn::Path,
-    here: &[String],
-    file: FileId,
-    place: impl Fn(usize) -> (&'m Vec<String>, FileId),
-) -> Option<usize> {
-    if candidates.len() <= 1 {
-        return candidates.first().copied();
-    }
-    let qualifier = path
-        .segments
-        .iter()
-        .rev()
-        .nth(1)
-        .map(|segment| segment.ident.to_string())
-        .filter(|segment| !matches!(segment.as_str(), "self" | "super" | "crate" | "Self"));
-    candidates.iter().copied().max_by_key(|&index| {
-        let (module, in_file) = place(index);
-        let qualified = qualifier.as_ref().is_some_and(|qualifier| module.last() == Some(qualifier));
-        let shared = here.iter().zip(module).take_while(|(a, b)| a == b).count();
-        let same_module = module.as_slice() == here;
-        // `max_by_key` keeps the last maximum: negate the index to prefer the first.
-        (qualified, same_module, shared, in_file == file, std::cmp::Reverse(index))
-    })
-}
-
-/// `#[test]` or `#[cfg(test)]`: an item compiled into test builds only.
-fn is_test_only(attrs: &[syn::Attribute]) -> bool {
-    attrs.iter().any(|attr| {
-        attr.path().is_ident("test")
-            || (attr.path().is_ident("cfg") && attr.parse_args::<Ident>().is_ok_and(|arg| arg == "test"))
-    })
-}
-
-fn is_pub(vis: &syn::Visibility) -> bool {
-    matches!(vis, syn::Visibility::Public(_))
-}
-
-/// One declaration inside `thread_local!` or `lazy_static!`.
-struct MacroStatic {
-    attrs: Vec<syn::Attribute>,
-    is_pub: bool,
-    name: Ident,
-    ty: syn::Type,
-}
-
-/// `[attrs] [vis] static [ref] NAME: TYPE = [const] EXPR;` repeated, the last
-/// `;` optional.
-fn parse_macro_statics(input: ParseStream<'_>) -> syn::Result<Vec<MacroStatic>> {
-    let mut decls = Vec::new();
-    while !input.is_empty() {
-        let attrs = input.call(syn::Attribute::parse_outer)?;
-        let vis: syn::Visibility = input.parse()?;
-        input.parse::<Token![static]>()?;
-        if input.peek(Token![ref]) {
-            input.parse::<Token![ref]>()?;
-        }
-        let name: Ident = input.parse()?;
-        input.parse::<Token![:]>()?;
-        let ty: syn::Type = input.parse()?;
-        input.parse::<Token![=]>()?;
-        // The initializer is skipped: it runs once and cannot grow anything.
-        while !input.is_empty() && !input.peek(Token![;]) {
-            input.parse::<proc_macro2::TokenTree>()?;
-        }
-        if !input.is_empty() {
-            input.parse::<Token![;]>()?;
-        }
-        decls.push(MacroStatic { attrs, is_pub: is_pub(&vis), name, ty });
-    }
-    Ok(decls)
-}
-
-/// Items and macro invocations declared inside a fn body (at any depth, but not
-/// inside nested items, which are collected on their own).
-#[derive(Default)]
-struct BodyItems<'a> {
-    items: Vec<&'a syn::Item>,
-    macros: Vec<&'a syn::Macro>,
-}
-
-impl<'a> Visit<'a> for BodyItems<'a> {
-    fn visit_item(&mut self, item: &'a syn::Item) {
-        self.items.push(item);
-    }
-
-    fn visit_macro(&mut self, mac: &'a syn::Macro) {
-        self.macros.push(mac);
-    }
-}
-
-// === uses ===
-
-fn collect_uses(scope: &Scope<'_>) -> Vec<Use> {
+/// The uses of statics and fields in every fn body of `scope`.
+pub(crate) fn collect(scope: &Scope<'_>) -> Vec<Use> {
     // Fns without parameters whose body ends in a static (`fn cache() ->
     // &'static Mutex<..> { CACHE.get_or_init(..) }`) stand for that static.
     let mut accessors = HashMap::new();
@@ -782,42 +246,53 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
         }
     }
 
-    fn push(&mut self, root: Root, op: Op, method: impl Into<String>, span: Span) {
-        let returned = op == Op::Lookup && self.returning;
-        self.uses.push(Use {
-            root,
-            op,
-            method: method.into(),
-            fn_id: self.fn_id,
-            span,
-            guarded: op == Op::Grow && self.run_once > 0,
-            memo: false,
-            returned,
-            in_value: false,
-            stores: false,
-        });
+    fn push(&mut self, root: Root, op: Op, verb: impl Into<String>, span: Span) {
+        self.uses.push(Use { root, op, verb: verb.into(), fn_id: self.fn_id, span });
+    }
+
+    /// A growth through `verb`, bounded when it runs once per process or its
+    /// key is from a closed set.
+    fn grow(&self, verb: &str, closed_key: bool, stores: bool, in_value: bool) -> Op {
+        let bound = if self.run_once > 0 {
+            Some(Bound::RunOnce)
+        } else if closed_key {
+            Some(Bound::ClosedKey)
+        } else {
+            None
+        };
+        Op::Grow(Grow { appends: is(symbol::APPEND_METHODS, verb), bound, in_value, stores, memo: false })
+    }
+
+    /// A lookup through `verb`, returned when the fn returns what it finds.
+    fn lookup(&self, verb: &str) -> Op {
+        Op::Lookup(Lookup { returned: self.returning, memo: false, mutable: verb == "get_mut" })
     }
 
     /// Marks growth behind a `len()` check as bounded and lookup-then-insert
     /// pairs as memo uses.
     fn finish(self, out: &mut Vec<Use>) {
         let mut uses = self.uses;
-        let returned: HashSet<Root> =
-            uses.iter().filter(|u| u.op == Op::Lookup && u.returned).map(|u| u.root.clone()).collect();
+        let returned: HashSet<Root> = uses
+            .iter()
+            .filter(|u| matches!(u.op, Op::Lookup(lookup) if lookup.returned))
+            .map(|u| u.root.clone())
+            .collect();
         let inserted: HashSet<Root> = uses
             .iter()
-            .filter(|u| u.op == Op::Grow && !u.stores && !is(symbol::APPEND_METHODS, &u.method))
+            .filter(|u| u.grow().is_some_and(|grow| !grow.stores && !grow.appends))
             .map(|u| u.root.clone())
             .collect();
         for current in &mut uses {
-            if current.op == Op::Grow && self.len_checked.contains(&current.root) {
-                current.guarded = true;
-            }
-            if matches!(current.op, Op::Grow | Op::Lookup)
-                && returned.contains(&current.root)
-                && inserted.contains(&current.root)
-            {
-                current.memo = true;
+            let memo = returned.contains(&current.root) && inserted.contains(&current.root);
+            match &mut current.op {
+                Op::Grow(grow) => {
+                    if grow.bound.is_none() && self.len_checked.contains(&current.root) {
+                        grow.bound = Some(Bound::LenChecked);
+                    }
+                    grow.memo = memo;
+                }
+                Op::Lookup(lookup) => lookup.memo = memo,
+                _ => {}
             }
         }
         out.extend(uses);
@@ -858,8 +333,7 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
                 } else if let Some(Root::Static(id)) = self.root_of(&field.base) {
                     // `LOGGER.get().unwrap().lines`: a field of the struct the
                     // static holds.
-                    collection::held_struct(self.scope, id)
-                        .map(|(type_id, _)| self.scope.types[type_id].name.to_string())
+                    classify::held_struct(self.scope, id).map(|(type_id, _)| self.scope.types[type_id].name.to_string())
                 } else {
                     None
                 };
@@ -1177,27 +651,20 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
             } else if is(symbol::SHRINK_METHODS, &method) {
                 self.push(root, Op::Shrink, method.clone(), span);
             } else if is(symbol::GROW_METHODS, &method) {
-                let bounded =
+                // Keys written out in the code (literals, constants, enum
+                // variants, `TypeId::of::<T>()`) are a closed set: the map
+                // cannot grow past it.
+                let closed_key =
                     matches!(method.as_str(), "insert" | "entry") && call.args.first().is_some_and(is_closed_key);
                 let stores = method == "insert"
                     && matches!((call.args.first(), call.args.get(1)), (Some(key), Some(value)) if self.is_stored_value(key, value));
-                self.push(root, Op::Grow, method.clone(), span);
-                if let Some(last) = self.uses.last_mut() {
-                    last.stores = stores;
-                }
-                if bounded {
-                    // Keys written out in the code (literals, constants, enum
-                    // variants, `TypeId::of::<T>()`) are a closed set: the
-                    // map cannot grow past it.
-                    if let Some(last) = self.uses.last_mut() {
-                        last.guarded = true;
-                    }
-                }
+                let op = self.grow(&method, closed_key, stores, false);
+                self.push(root, op, method.clone(), span);
             } else if is(symbol::LOOKUP_METHODS, &method) {
-                self.push(root, Op::Lookup, method.clone(), span);
+                let op = self.lookup(&method);
+                self.push(root, op, method.clone(), span);
             } else if matches!(method.as_str(), "values_mut" | "iter_mut") {
-                // Mutable access to the values: they may be emptied there.
-                self.push(root, Op::Touch, method.clone(), span);
+                self.push(root, Op::ValuesMut, method.clone(), span);
             } else if method == "len" && self.in_condition > 0 {
                 self.len_checked.insert(root);
             }
@@ -1206,11 +673,12 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
         // growing or shrinking a value inside the map grows or shrinks the map.
         else if is(symbol::GROW_METHODS, &method) || is(symbol::SHRINK_METHODS, &method) {
             if let Some(root) = self.value_root(&call.receiver) {
-                let op = if is(symbol::SHRINK_METHODS, &method) { Op::Shrink } else { Op::Grow };
+                let op = if is(symbol::SHRINK_METHODS, &method) {
+                    Op::Shrink
+                } else {
+                    self.grow(&method, false, false, true)
+                };
                 self.push(root, op, method.clone(), call.method.span());
-                if let Some(last) = self.uses.last_mut() {
-                    last.in_value = true;
-                }
             }
         }
         // `map.entry(k).or_insert_with(..)`: a lookup that inserts on a miss.
@@ -1218,7 +686,9 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
             if let Expr::MethodCall(entry) = &*call.receiver {
                 if entry.method == "entry" {
                     if let Some(root) = self.root_of(&entry.receiver) {
-                        self.push(root, Op::Lookup, format!("entry(..).{method}"), call.method.span());
+                        let verb = format!("entry(..).{method}");
+                        let op = self.lookup(&verb);
+                        self.push(root, op, verb, call.method.span());
                     }
                 }
             }
@@ -1275,7 +745,8 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
     fn visit_expr_binary(&mut self, binary: &'ast syn::ExprBinary) {
         if matches!(binary.op, syn::BinOp::AddAssign(_)) {
             if let Some(root) = self.root_of(&binary.left) {
-                self.push(root, Op::Grow, "+=", binary.op.span());
+                let op = self.grow("+=", false, false, false);
+                self.push(root, op, "+=", binary.op.span());
             }
         }
         visit::visit_expr_binary(self, binary);
@@ -1290,7 +761,8 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
     fn visit_expr_index(&mut self, index: &'ast syn::ExprIndex) {
         if self.returning {
             if let Some(root) = self.root_of(&index.expr) {
-                self.push(root, Op::Lookup, "[..]", index.bracket_token.span.join());
+                let op = self.lookup("[..]");
+                self.push(root, op, "[..]", index.bracket_token.span.join());
             }
         }
         visit::visit_expr_index(self, index);
@@ -1300,7 +772,8 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
         if self.returning && path.qself.is_none() {
             if let Some(ident) = path.path.get_ident() {
                 if let Some(root) = self.looked_up.get(&ident.to_string()).cloned() {
-                    self.push(root, Op::Lookup, "get", ident.span());
+                    let op = self.lookup("get");
+                    self.push(root, op, "get", ident.span());
                 }
             }
         }
@@ -1324,7 +797,9 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
                 // `write!(buf, ..)` appends to `buf`.
                 if matches!(name.as_str(), "write" | "writeln") {
                     if let Some(root) = exprs.first().and_then(|first| self.root_of(first)) {
-                        self.push(root, Op::Grow, format!("{name}!"), mac.path.span());
+                        let verb = format!("{name}!");
+                        let op = self.grow(&verb, false, false, false);
+                        self.push(root, op, verb, mac.path.span());
                     }
                 }
                 for expr in &exprs {

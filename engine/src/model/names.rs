@@ -1,0 +1,151 @@
+//! Pass 2: name resolution.
+//!
+//! Indexes the types, statics and traits of the scope by name, and answers
+//! which definition a path written somewhere in the scope names: the only one
+//! of its name, or the best of several by the path's qualifier and the module
+//! and file it is written in. It also records which types of the scope
+//! implement which traits of the scope (for trait objects).
+
+use std::collections::HashMap;
+
+use syn::Ident;
+
+use super::items::{Items, TypeDef};
+use super::Scope;
+use crate::{FileId, Location};
+
+/// The name indexes of a scope.
+#[derive(Debug, Default)]
+pub(crate) struct Names {
+    type_index: HashMap<String, Vec<usize>>,
+    static_index: HashMap<String, Vec<usize>>,
+    /// Traits defined in the scope: name, and where (module, file).
+    traits: Vec<(String, Vec<String>, FileId)>,
+    trait_index: HashMap<String, Vec<usize>>,
+    /// The types of the scope implementing each trait of the scope (by index).
+    trait_impls: HashMap<usize, Vec<usize>>,
+}
+
+impl Names {
+    /// Indexes the items of pass 1.
+    pub(crate) fn build(items: &mut Items<'_>) -> Names {
+        let mut names = Names { traits: std::mem::take(&mut items.traits), ..Names::default() };
+        for (index, def) in items.types.iter().enumerate() {
+            names.type_index.entry(def.name.to_string()).or_default().push(index);
+        }
+        for (index, def) in items.statics.iter().enumerate() {
+            names.static_index.entry(def.name.to_string()).or_default().push(index);
+        }
+        for (index, (name, _, _)) in names.traits.iter().enumerate() {
+            names.trait_index.entry(name.clone()).or_default().push(index);
+        }
+        for (trait_path, path, module, file) in std::mem::take(&mut items.impl_paths) {
+            let (Some(trait_id), Some(last)) = (names.resolve_trait(trait_path, &module, file), path.segments.last())
+            else {
+                continue;
+            };
+            if let Some(target) = names.resolve_type(&items.types, path, &last.ident.to_string(), &module, file) {
+                names.trait_impls.entry(trait_id).or_default().push(target);
+            }
+        }
+        names
+    }
+
+    fn resolve_trait(&self, path: &syn::Path, here: &[String], file: FileId) -> Option<usize> {
+        let name = path.segments.last()?.ident.to_string();
+        let candidates = self.trait_index.get(&name).map_or(&[][..], Vec::as_slice);
+        best_candidate(candidates, path, here, file, |index| (&self.traits[index].1, self.traits[index].2))
+    }
+
+    fn types_named(&self, name: &str) -> &[usize] {
+        self.type_index.get(name).map_or(&[], Vec::as_slice)
+    }
+
+    fn resolve_type(
+        &self,
+        types: &[TypeDef<'_>],
+        path: &syn::Path,
+        name: &str,
+        here: &[String],
+        file: FileId,
+    ) -> Option<usize> {
+        best_candidate(self.types_named(name), path, here, file, |index| (&types[index].module, types[index].file))
+    }
+}
+
+impl Scope<'_> {
+    /// The types of the scope that implement the trait of the scope that
+    /// `path` names from module `here` of `file`, if it names one.
+    pub(crate) fn implementors(&self, path: &syn::Path, here: &[String], file: FileId) -> &[usize] {
+        self.names
+            .resolve_trait(path, here, file)
+            .and_then(|id| self.names.trait_impls.get(&id))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The type definitions named `name`.
+    pub(crate) fn types_named(&self, name: &str) -> &[usize] {
+        self.names.types_named(name)
+    }
+
+    /// The type `path` (whose last segment is `name`) names when written in
+    /// module `here` of `file`: the only type of that name, or the best of
+    /// several by the path's qualifier, then the same module, then the
+    /// longest shared module prefix, then the same file.
+    pub(crate) fn resolve_type(&self, path: &syn::Path, name: &str, here: &[String], file: FileId) -> Option<usize> {
+        self.names.resolve_type(&self.types, path, name, here, file)
+    }
+
+    /// The static `name` as seen from inside fn `from`: one declared in that fn
+    /// or an enclosing one first, then one declared outside any fn.
+    pub(crate) fn resolve_static(&self, name: &Ident, from: Option<usize>) -> Option<usize> {
+        let candidates = self.names.static_index.get(&name.to_string())?;
+        let mut scope_fn = from;
+        loop {
+            let found = candidates.iter().copied().find(|&id| self.statics[id].owner_fn == scope_fn);
+            if found.is_some() {
+                return found;
+            }
+            match scope_fn {
+                Some(id) => scope_fn = self.fns[id].parent_fn,
+                None => return None,
+            }
+        }
+    }
+
+    /// Where a static is declared.
+    pub(crate) fn static_location(&self, id: usize) -> Location {
+        Location { file: self.statics[id].file, span: self.statics[id].name.span() }
+    }
+}
+
+/// Of same-named items (`candidates`, each with its module and file), the
+/// one `path` names from module `here` of `file`: the only one, or the best
+/// by the path's qualifier, then the same module, then the longest shared
+/// module prefix, then the same file.
+fn best_candidate<'m>(
+    candidates: &[usize],
+    path: &syn::Path,
+    here: &[String],
+    file: FileId,
+    place: impl Fn(usize) -> (&'m Vec<String>, FileId),
+) -> Option<usize> {
+    if candidates.len() <= 1 {
+        return candidates.first().copied();
+    }
+    let qualifier = path
+        .segments
+        .iter()
+        .rev()
+        .nth(1)
+        .map(|segment| segment.ident.to_string())
+        .filter(|segment| !matches!(segment.as_str(), "self" | "super" | "crate" | "Self"));
+    candidates.iter().copied().max_by_key(|&index| {
+        let (module, in_file) = place(index);
+        let qualified = qualifier.as_ref().is_some_and(|qualifier| module.last() == Some(qualifier));
+        let shared = here.iter().zip(module).take_while(|(a, b)| a == b).count();
+        let same_module = module.as_slice() == here;
+        // `max_by_key` keeps the last maximum: negate the index to prefer the first.
+        (qualified, same_module, shared, in_file == file, std::cmp::Reverse(index))
+    })
+}
