@@ -100,14 +100,9 @@ pub fn check_all(project: &Project, jobs: usize, want_graph: bool, trees: Trees)
         .collect()
 }
 
-/// Reads, parses and analyses one crate on the current thread.
-#[must_use]
-pub fn check_crate(job: &CrateJob, workspace_root: &Path, want_graph: bool) -> CrateReport {
-    check_crate_keeping_trees(job, workspace_root, want_graph).0
-}
-
-/// [`check_crate`], also handing back the crate's files and syntax trees, for
-/// the caller to free when it suits it (their spans belong to this thread).
+/// Reads, parses and analyses one crate on the current thread, also handing
+/// back the crate's files and syntax trees, for the caller to free when it
+/// suits it (their spans belong to this thread).
 #[must_use]
 pub fn check_crate_keeping_trees(
     job: &CrateJob,

@@ -2,15 +2,11 @@
 //! compiler warnings (or errors), instrument counted types, and hand the item
 //! back with every user span intact.
 
-use std::collections::HashSet;
-
 use leak_audit_engine::args::{self, Args};
 use leak_audit_engine::{Config, FileId, Finding, Level, Source};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{quote, quote_spanned, ToTokens};
 use syn::visit_mut::VisitMut;
-
-use crate::{count, count_safety};
 
 pub(crate) fn leak_audit(args: TokenStream, input: TokenStream) -> TokenStream {
     let args: Args = match syn::parse2(args) {
@@ -36,25 +32,8 @@ pub(crate) fn leak_audit(args: TokenStream, input: TokenStream) -> TokenStream {
     let mut errors: Vec<syn::Error> = analysis.errors.into_iter().map(|(_, err)| err).collect();
     let warnings: TokenStream = analysis.findings.iter().map(render).collect();
 
-    // Count what can be counted without breaking the build: when the
-    // rewrite leaves a use of a counted struct that would not compile, that
-    // struct is left uncounted and the rewrite runs again.
-    // A rerun starts from a copy of the item taken up front: cloning the tree
-    // costs a few milliseconds where parsing the input again through the
-    // proc-macro bridge costs several times that (6 ms against 43 ms for the
-    // 7,400 lines of the `log` crate), and real code often needs one rerun.
-    let original = item.clone();
-    let mut uncounted = HashSet::new();
-    let instrumented = loop {
-        let instrumented = count::instrument(&mut item, &args);
-        let doubtful = count_safety::doubtful(&item);
-        if doubtful.is_empty() || doubtful.is_subset(&uncounted) || uncounted.len() > MAX_RETREATS {
-            break instrumented;
-        }
-        uncounted.extend(doubtful);
-        item = original.clone();
-        count_safety::mark_no_count(&mut item, &uncounted);
-    };
+    let options = leak_audit_count::Options { no_count: args.no_count.is_some(), assert: args.assert, helper };
+    let instrumented = leak_audit_count::instrument(&mut item, &options);
     errors.extend(instrumented.errors);
     let extra = instrumented.extra;
 
@@ -84,9 +63,16 @@ pub(crate) fn leak_audit(args: TokenStream, input: TokenStream) -> TokenStream {
     }
 }
 
-/// Structs the counting safety net may leave uncounted before it gives up
-/// checking (each retreat reruns the rewrite).
-const MAX_RETREATS: usize = 64;
+/// Reads a `#[leak_audit(..)]` helper for the counting rewrite, with the same
+/// parser as the attribute's own arguments.
+fn helper(attr: &syn::Attribute) -> Option<leak_audit_count::Helper> {
+    let args = leak_audit_engine::parse_attribute(attr)?.ok()?;
+    Some(leak_audit_count::Helper {
+        no_count: args.no_count.is_some(),
+        assert: args.assert.is_some(),
+        sets_levels: !args.levels.is_empty(),
+    })
+}
 
 const UNSUPPORTED: &str = "`#[leak_audit]` goes on an inline `mod m { .. }`, a struct, enum or union, \
      an `impl` block, a fn, a trait, or a `static`";

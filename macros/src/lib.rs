@@ -2,9 +2,6 @@
 //!
 //! The documentation of the attributes lives on their re-exports in `leak_audit`.
 
-mod const_context;
-mod count;
-mod count_safety;
 mod expand;
 mod test_attr;
 

@@ -8,7 +8,7 @@ use syn::punctuated::Punctuated;
 use syn::{parse_quote, Token};
 
 /// The name of the hidden field.
-pub(crate) const FIELD: &str = "__leak_audit";
+pub const FIELD: &str = "__leak_audit";
 
 /// Why a struct is left uncounted; only used to decide, the reasons are
 /// documented in the runtime crate.

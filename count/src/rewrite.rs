@@ -28,6 +28,7 @@ use syn::visit_mut::{self, VisitMut};
 use syn::Token;
 
 use super::structs::FIELD;
+use super::ReadHelper;
 
 /// What the first pass learnt about the item's structs and modules.
 #[derive(Default)]
@@ -46,10 +47,11 @@ impl Names {
     }
 }
 
-/// Rewrites the literals and patterns in `item`. `top_struct` is the struct
-/// the attribute is on, if it is on one (and whether it is counted).
-pub(super) fn rewrite(item: &mut syn::Item, names: &Names) {
-    let mut rewriter = Rewriter { names, scopes: Vec::new(), selves: Vec::new(), changed: false };
+/// Rewrites the literals and patterns in `item`, and adds the call guards of
+/// the fns inside it that carry a `#[leak_audit(..)]` helper (read with
+/// `helper`). When `item` is a struct, it is the scope of its own name.
+pub(super) fn rewrite(item: &mut syn::Item, names: &Names, helper: ReadHelper) {
+    let mut rewriter = Rewriter { names, scopes: Vec::new(), selves: Vec::new(), changed: false, helper };
     if let syn::Item::Struct(def) = item {
         let counted = super::is_counted(def);
         rewriter.scopes.push(Scope {
@@ -158,6 +160,8 @@ struct Rewriter<'a> {
     /// Set whenever a literal or pattern is rewritten, so that a macro's
     /// tokens are only replaced when something inside them changed.
     changed: bool,
+    /// Reads the `#[leak_audit(..)]` helpers of inner fns.
+    helper: ReadHelper,
 }
 
 /// Std macros whose arguments are expressions (or, for `matches!`, an
@@ -343,7 +347,7 @@ impl VisitMut for Rewriter<'_> {
     }
 
     fn visit_item_fn_mut(&mut self, node: &mut syn::ItemFn) {
-        super::inner_guard(&node.attrs, &node.sig, &mut node.block);
+        super::inner_guard(&node.attrs, &node.sig, &mut node.block, self.helper);
         // A fn item does not see the `Self` of an enclosing impl.
         self.selves.push(false);
         visit_mut::visit_item_fn_mut(self, node);
@@ -382,7 +386,7 @@ impl VisitMut for Rewriter<'_> {
     }
 
     fn visit_impl_item_fn_mut(&mut self, node: &mut syn::ImplItemFn) {
-        super::inner_guard(&node.attrs, &node.sig, &mut node.block);
+        super::inner_guard(&node.attrs, &node.sig, &mut node.block, self.helper);
         visit_mut::visit_impl_item_fn_mut(self, node);
     }
 
@@ -444,7 +448,7 @@ mod tests {
 
     fn rewritten(source: &str, names: &Names) -> String {
         let mut item: syn::Item = syn::parse_str(source).unwrap();
-        rewrite(&mut item, names);
+        rewrite(&mut item, names, |_| None);
         item.into_token_stream().to_string()
     }
 

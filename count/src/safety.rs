@@ -9,7 +9,7 @@
 //! shared by two structs or by an enum variant, and literals in `const`
 //! contexts (where the counting field's constructor cannot run) would break the
 //! build. Rather than follow every one of those forms, [`doubtful`] looks at the
-//! rewritten item for them and names the structs involved; the expansion then
+//! rewritten item for them and names the structs involved; [`crate::instrument`] then
 //! marks those structs `#[leak_audit(no_count)]` and runs the rewrite again, so
 //! code that compiled keeps compiling and the struct is simply not counted.
 
@@ -18,7 +18,7 @@ use std::collections::{HashMap, HashSet};
 use proc_macro2::{TokenStream, TokenTree};
 use syn::visit::{self, Visit};
 
-use crate::count::{self, FIELD};
+use crate::FIELD;
 
 /// Names of counted structs of `item` (after the rewrite) whose uses in `item`
 /// would not compile.
@@ -67,7 +67,7 @@ struct Names {
 
 impl<'ast> Visit<'ast> for Names {
     fn visit_item_struct(&mut self, def: &'ast syn::ItemStruct) {
-        self.structs.entry(def.ident.to_string()).or_default().push(count::is_counted(def));
+        self.structs.entry(def.ident.to_string()).or_default().push(crate::is_counted(def));
         visit::visit_item_struct(self, def);
     }
 
