@@ -7,8 +7,8 @@
 
 use std::fmt::Write as _;
 
+use crate::model::classify;
 use crate::model::Scope;
-use crate::reach;
 
 /// How a field holds the type it points to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -83,7 +83,7 @@ pub(crate) fn build(scope: &Scope<'_>) -> TypeGraph {
     }
     for (owner, def) in scope.types.iter().enumerate() {
         for (field_index, field) in def.fields.iter().enumerate() {
-            for reach in reach::reaches(scope, owner, field.ty) {
+            for reach in classify::reaches(scope, owner, field.ty) {
                 graph.edges.push(Edge {
                     from: owner,
                     to: reach.target,

@@ -8,13 +8,18 @@
 //!
 //! # Pipeline
 //!
-//! 1. [`model`] walks the items it is given (modules, fn bodies, impls, the
-//!    tokens of `thread_local!` and `lazy_static!`) and builds one borrowed
-//!    model of the scope: type definitions and their fields, aliases, statics
-//!    and every place a field or static is grown, shrunk or looked up. Each part
-//!    keeps the span of the user's tokens.
-//! 2. Each lint in [`lints`] reads the model and pushes [`Finding`]s.
-//! 3. Levels from the [`Config`] and from `#[leak_audit(allow(..)/deny(..))]`
+//! 1. [`model`] builds one borrowed model of the scope in passes: the items
+//!    (type definitions and their fields, aliases, statics, including the
+//!    tokens of `thread_local!` and `lazy_static!`, traits, fn bodies) with
+//!    the `#[leak_audit(..)]` settings in force at each; the names the paths
+//!    of the scope resolve to; and every place a field or static is grown,
+//!    shrunk or looked up, as a typed operation. Each part keeps the span of
+//!    the user's tokens.
+//! 2. [`graph`] builds the type reference graph (strong, weak and owning
+//!    edges) with the model's one walk over types.
+//! 3. Each lint of the registry in [`lints`] is one pass over the model and
+//!    the graph, reporting [`Finding`]s.
+//! 4. Levels from the [`Config`] and from `#[leak_audit(allow(..)/deny(..))]`
 //!    attributes in the source decide which findings are kept and how loud
 //!    they are.
 //!
@@ -42,7 +47,6 @@ pub mod graph;
 pub mod lint;
 pub mod lints;
 pub mod model;
-mod reach;
 mod symbol;
 mod types;
 

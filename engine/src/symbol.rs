@@ -33,7 +33,12 @@ pub(crate) const INTERIOR_MUTABILITY: &[&str] = &[
 ];
 
 /// Types that hold their type arguments without owning them: no edge through them.
-pub(crate) const NON_OWNING: &[&str] = &["PhantomData", "PhantomPinned", "fn", "NonNull", "Pin"];
+pub(crate) const NON_OWNING: &[&str] = &["PhantomData", "PhantomPinned", "NonNull"];
+
+/// Wrappers that own the one value they hold and do not change what it is
+/// (a `Pin<Box<T>>` owns its `T` as the `Box` does).
+pub(crate) const OWNING_WRAPPERS: &[&str] =
+    &["Box", "Option", "AssertUnwindSafe", "CachePadded", "ManuallyDrop", "Pin", "Exclusive", "SyncWrapper"];
 
 /// Lazily initialised wrappers that a static's collection may sit in.
 pub(crate) const LAZY_WRAPPERS: &[&str] =

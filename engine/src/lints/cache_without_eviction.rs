@@ -5,7 +5,7 @@ use quote::ToTokens;
 use crate::finding::{Label, Location};
 use crate::lint::declare_lint;
 use crate::lints::Cx;
-use crate::model::classify::{self, Collection};
+use crate::model::classify::{self, Collection, Place};
 use crate::model::uses::Use;
 use crate::model::{Scope, SettingsId};
 use crate::symbol::{self, is};
@@ -103,7 +103,7 @@ const HELP: &str = "bound it: an LRU cache (`lru::LruCache`, `schnellru`), a siz
 fn check_statics(cx: &mut Cx<'_, '_>) {
     let (scope, config) = (cx.scope, cx.config);
     for (id, def) in scope.statics.iter().enumerate() {
-        let Some(found) = memo_map(scope, &def.ty, config) else { continue };
+        let Some(found) = memo_map(scope, Place::of_static(scope, id), &def.ty, config) else { continue };
         let uses: Vec<&Use> = scope.uses_of_static(id).collect();
         let Some(subject) = unevicted_memo(&uses) else { continue };
         let name = &def.name;
@@ -124,11 +124,11 @@ fn check_statics(cx: &mut Cx<'_, '_>) {
 
 fn check_fields(cx: &mut Cx<'_, '_>) {
     let (scope, config) = (cx.scope, cx.config);
-    for def in &scope.types {
+    for (id, def) in scope.types.iter().enumerate() {
         let type_name = def.name.to_string();
         for field in &def.fields {
             let Some(name) = field.name else { continue };
-            let Some(found) = memo_map(scope, field.ty, config) else { continue };
+            let Some(found) = memo_map(scope, Place::of_type(scope, id), field.ty, config) else { continue };
             let field_name = name.to_string();
             let uses = scope.uses_of_field(&type_name, &field_name);
             let Some(subject) = unevicted_memo(&uses) else { continue };
@@ -149,8 +149,8 @@ fn check_fields(cx: &mut Cx<'_, '_>) {
 }
 
 /// A map that is not a known bounded cache.
-fn memo_map(scope: &Scope<'_>, ty: &syn::Type, config: &Config) -> Option<Collection> {
-    classify::find(scope, ty, &config.bounded_cache_types)
+fn memo_map<'a>(scope: &Scope<'a>, place: Place<'_>, ty: &'a syn::Type, config: &Config) -> Option<Collection> {
+    classify::find(scope, place, ty, &config.bounded_cache_types)
         .filter(|found| found.is_map && !found.bounded && !found.closed_keys)
 }
 

@@ -3,10 +3,11 @@
 //! Each lint file declares its lint with `declare_lint!` (its doc comment is
 //! at once the rustdoc of the lint's static, the text `cargo leak-audit
 //! --explain` prints and the lint's page in the documentation) and one
-//! `check` pass with the signature of [`Pass::check`]: it reads the
-//! [model](crate::model) and the [type graph](crate::graph) through a [`Cx`]
-//! and reports through [`Cx::report`]. Registering a lint is one line in
-//! [`LINTS`] and one in `PASSES`.
+//! `check` pass, `fn check(cx: &mut Cx)`: it reads the [model](crate::model)
+//! and the [type graph](crate::graph) through the context `Cx` and reports
+//! through `cx.report(location, message)`, a builder of the finding's notes,
+//! help and anchors. Registering a lint is one line in [`LINTS`] and one in
+//! `PASSES`.
 
 pub(crate) mod cache_without_eviction;
 pub(crate) mod rc_cycle;

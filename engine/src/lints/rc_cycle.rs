@@ -6,6 +6,7 @@ use crate::finding::{Label, Location};
 use crate::graph::{Edge, EdgeKind, TypeGraph};
 use crate::lint::declare_lint;
 use crate::lints::Cx;
+use crate::model::classify;
 use crate::model::Scope;
 use crate::symbol::{self, is};
 use crate::types;
@@ -355,10 +356,8 @@ fn report(cx: &mut Cx<'_, '_>, e: usize, path: &[usize]) {
         .iter()
         .filter(|&&p| graph.edges[p].kind == EdgeKind::Strong)
         .find_map(|&p| {
-            let ty = locate(p).1.ty;
-            first_named(ty, symbol::STRONG_POINTERS)
-                .or_else(|| in_alias(scope, ty, symbol::STRONG_POINTERS))
-                .or_else(|| in_wrapper(scope, ty, symbol::STRONG_POINTERS))
+            let (holder, field) = locate(p);
+            classify::first_ctor(scope, holder, field.ty, |ctor| ctor.strong)
         })
         .unwrap_or_else(|| "Rc".to_string());
     let cycle_names: HashSet<String> = path.iter().map(|&p| graph.nodes[graph.edges[p].from].name.clone()).collect();
@@ -371,10 +370,8 @@ fn report(cx: &mut Cx<'_, '_>, e: usize, path: &[usize]) {
     let mutable_via = path
         .iter()
         .find_map(|&p| {
-            let (_, f) = locate(p);
-            mutability_name(f.ty)
-                .or_else(|| in_alias(scope, f.ty, symbol::INTERIOR_MUTABILITY))
-                .or_else(|| in_wrapper(scope, f.ty, symbol::INTERIOR_MUTABILITY))
+            let (holder, field) = locate(p);
+            classify::first_ctor(scope, holder, field.ty, |ctor| ctor.cell)
         })
         .map_or_else(|| "interior mutability".to_string(), |cell| format!("`{cell}`"));
     let field_ident = field.name.map(|name| format!("{name}: ")).unwrap_or_default();
@@ -519,35 +516,6 @@ fn cycle_text(graph: &TypeGraph, edges: impl Iterator<Item = usize>) -> String {
     names.join(" -> ")
 }
 
-/// The first of `names` that an alias named in `ty` hides.
-fn in_alias(scope: &Scope<'_>, ty: &syn::Type, names: &[&str]) -> Option<String> {
-    let mut found = None;
-    for_each_segment(ty, &mut |segment| {
-        if found.is_none() {
-            if let Some(alias) = scope.aliases.get(&segment.ident.to_string()) {
-                found = first_named(alias.ty, names);
-            }
-        }
-    });
-    found
-}
-
-/// The first of `names` in the fields of a struct of the scope that `ty`
-/// names (`Arc` and `Mutex` for `Shared<App>` with `struct Shared<T>(Arc<Mutex<T>>)`).
-fn in_wrapper(scope: &Scope<'_>, ty: &syn::Type, names: &[&str]) -> Option<String> {
-    let mut found = None;
-    for_each_segment(ty, &mut |segment| {
-        if found.is_none() {
-            for &id in scope.types_named(&segment.ident.to_string()) {
-                found = found
-                    .take()
-                    .or_else(|| scope.types[id].fields.iter().find_map(|field| first_named(field.ty, names)));
-            }
-        }
-    });
-    found
-}
-
 /// "a `Car`", "an `Actor`": the article by how the name starts (`Unexpected`,
 /// `Update` take "an"; `User`, `Unit`, `Url`, `Uuid` sound like "you" and take "a").
 fn with_article(name: &str) -> String {
@@ -558,10 +526,6 @@ fn with_article(name: &str) -> String {
         _ => false,
     };
     format!("{} `{name}`", if vowel { "an" } else { "a" })
-}
-
-fn mutability_name(ty: &syn::Type) -> Option<String> {
-    first_named(ty, symbol::INTERIOR_MUTABILITY)
 }
 
 fn first_named(ty: &syn::Type, names: &[&str]) -> Option<String> {

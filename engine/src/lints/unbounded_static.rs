@@ -1,7 +1,7 @@
 use crate::finding::{Label, Location};
 use crate::lint::declare_lint;
 use crate::lints::Cx;
-use crate::model::classify::{self, Collection};
+use crate::model::classify::{self, Collection, Place};
 use crate::model::items::StaticKind;
 use crate::model::uses::{Op, Root, Use};
 use crate::model::Scope;
@@ -104,7 +104,7 @@ declare_lint! {
 /// `Logger` has a `lines: Mutex<Vec<String>>`).
 pub(crate) fn check(cx: &mut Cx<'_, '_>) {
     for (id, def) in cx.scope.statics.iter().enumerate() {
-        match classify::find(cx.scope, &def.ty, &cx.config.bounded_cache_types) {
+        match classify::find(cx.scope, Place::of_static(cx.scope, id), &def.ty, &cx.config.bounded_cache_types) {
             Some(found) => check_own(cx, id, &found),
             None => check_held_struct(cx, id),
         }
@@ -165,7 +165,8 @@ fn check_held_struct(cx: &mut Cx<'_, '_>, id: usize) {
     let type_name = scope.types[type_id].name.to_string();
     for field in &scope.types[type_id].fields {
         let Some(field_name) = field.name.map(ToString::to_string) else { continue };
-        let Some(found) = classify::find(scope, field.ty, &cx.config.bounded_cache_types) else { continue };
+        let place = Place::of_type(scope, type_id);
+        let Some(found) = classify::find(scope, place, field.ty, &cx.config.bounded_cache_types) else { continue };
         let mutable = found.mutable || through_cell || def.kind == StaticKind::StaticMut;
         if found.bounded || !mutable {
             continue;

@@ -1,11 +1,348 @@
-//! Finding the growable collection a static or field holds, through the
-//! wrappers around it (`LazyLock<Mutex<HashMap<..>>>`, `RefCell<Vec<..>>`, ...).
+//! The one walk over types: what a type holds, and how.
+//!
+//! [`Walker`] goes through a field's or a static's type layer by layer. It
+//! classifies each type constructor once ([`Ctor`]: a strong or weak pointer,
+//! a cell, a lazy wrapper, an owning wrapper, a collection, a bounded cache, a
+//! non-owning marker), expands aliases and enters generic types of the scope
+//! with their parameters bound to the arguments they were given (one
+//! substitution, by frames), resolves the paths it meets to the types of the
+//! scope, and reaches the implementors of a trait of the scope through a
+//! trait object. At each layer it tells a [`TypeVisitor`] what it met and the
+//! [`State`] of the layers above it, and the visitor says whether to go on
+//! inside.
+//!
+//! The analyses are visitors of that walk: the edges of the
+//! [type graph](crate::graph) ([`reaches`]), the growable collection behind a
+//! static or field ([`find`]), the struct a static holds ([`held_struct`]),
+//! whether a key type has a few values only ([`closed_type`]) and the names
+//! that messages quote ([`first_ctor`]).
+
+use std::collections::HashMap;
 
 use syn::Type;
 
-use crate::model::Scope;
+use super::Scope;
+use crate::graph::EdgeKind;
 use crate::symbol::{self, is};
 use crate::types;
+use crate::FileId;
+
+/// What a type constructor is to the analyses, by its name.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Ctor {
+    /// `Rc`, `Arc`, `ArcSwap`: keeps its target alive, shared.
+    pub(crate) strong: bool,
+    /// `Weak`: never keeps its target alive.
+    pub(crate) weak: bool,
+    /// `RefCell`, `Mutex`, `OnceCell`, ...: what is inside can be replaced
+    /// through a shared reference.
+    pub(crate) cell: bool,
+    /// `LazyLock`, `OnceLock`, ...: initialised once, then handed out by `&`.
+    pub(crate) lazy: bool,
+    /// `Box`, `Option`, `Pin`, ...: owns one value and does not change what it is.
+    pub(crate) wrapper: bool,
+    /// `Vec`, `HashMap`, ...: a collection that grows without limit.
+    pub(crate) collection: bool,
+    /// A keyed collection (a map or a set).
+    pub(crate) keyed: bool,
+    /// A map: keys with values.
+    pub(crate) map: bool,
+    /// Safe to grow through a shared reference on its own (`DashMap`).
+    pub(crate) concurrent: bool,
+    /// `LruCache`, moka's `Cache`, ...: a cache that bounds itself.
+    pub(crate) bounded_cache: bool,
+    /// `PhantomData`, `NonNull`: names a type without owning it.
+    pub(crate) non_owning: bool,
+}
+
+impl Ctor {
+    /// The classification of the constructor `name`; `extra_bounded` are
+    /// more names of caches that bound themselves.
+    pub(crate) fn of(name: &str, extra_bounded: &[String]) -> Ctor {
+        let bounded_cache = is(symbol::BOUNDED_CACHES, name) || extra_bounded.iter().any(|extra| extra == name);
+        Ctor {
+            strong: is(symbol::STRONG_POINTERS, name),
+            weak: is(symbol::WEAK_POINTERS, name),
+            cell: is(symbol::INTERIOR_MUTABILITY, name),
+            lazy: is(symbol::LAZY_WRAPPERS, name),
+            wrapper: is(symbol::OWNING_WRAPPERS, name),
+            collection: !bounded_cache && is(symbol::GROWABLE, name),
+            keyed: is(symbol::MAPS, name) || is(symbol::SETS, name),
+            map: is(symbol::MAPS, name),
+            concurrent: is(symbol::CONCURRENT, name),
+            bounded_cache,
+            non_owning: is(symbol::NON_OWNING, name),
+        }
+    }
+
+    /// Something a collection or a struct can sit in without changing what
+    /// it is: a cell, a lock, a lazy wrapper or an owning pointer.
+    pub(crate) fn is_wrapper(self) -> bool {
+        self.cell || self.lazy || self.wrapper || self.strong
+    }
+}
+
+/// What the layers above a point of the walk make of what is below it.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct State {
+    /// Behind a strong pointer.
+    pub(crate) strong: bool,
+    /// Behind a weak pointer.
+    pub(crate) weak: bool,
+    /// Behind a cell: replaceable after construction.
+    pub(crate) mutable: bool,
+    /// In a collection (many values, not one).
+    pub(crate) collection: bool,
+    /// Inside the fields of a generic type of the scope, and not reached
+    /// through one of its parameters: what is here belongs to that type.
+    pub(crate) inside_generic: bool,
+}
+
+/// What the walk met at one layer.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Seen<'t, 'a> {
+    /// A type of the scope, and whether it was given type arguments that its
+    /// fields can be walked with.
+    Local { id: usize, generic_args: bool },
+    /// Any other path type: its last segment's name, classified, and its
+    /// type arguments.
+    Ctor { name: &'t str, ctor: Ctor, args: &'t [&'a Type] },
+    /// An array or a slice.
+    Sequence,
+    /// A tuple of `len` elements.
+    Tuple { len: usize },
+    /// A reference.
+    Reference,
+}
+
+/// What an analysis does with the layers of a type.
+pub(crate) trait TypeVisitor<'a> {
+    /// Called at each layer with the state above it; returns whether the walk
+    /// goes on inside (into the type arguments of a constructor, the fields
+    /// of a type of the scope, the elements of a sequence or tuple, the
+    /// target of a reference).
+    fn visit(&mut self, seen: Seen<'_, 'a>, state: State) -> bool;
+}
+
+impl<'a, F: FnMut(Seen<'_, 'a>, State) -> bool> TypeVisitor<'a> for F {
+    fn visit(&mut self, seen: Seen<'_, 'a>, state: State) -> bool {
+        self(seen, state)
+    }
+}
+
+/// How deep a walk goes: types are finite, but aliases and generic types of
+/// invalid code need not be.
+const MAX_DEPTH: usize = 8;
+
+/// Where a type is written: its paths resolve from there.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Place<'p> {
+    pub(crate) module: &'p [String],
+    pub(crate) file: FileId,
+    /// The type `Self` stands for.
+    pub(crate) self_type: Option<usize>,
+}
+
+impl<'p> Place<'p> {
+    /// Inside the definition of type `id` of `scope`.
+    pub(crate) fn of_type(scope: &'p Scope<'_>, id: usize) -> Self {
+        let def = &scope.types[id];
+        Place { module: &def.module, file: def.file, self_type: Some(id) }
+    }
+
+    /// At the declaration of static `id` of `scope`.
+    pub(crate) fn of_static(scope: &'p Scope<'_>, id: usize) -> Self {
+        let def = &scope.statics[id];
+        Place { module: &def.module, file: def.file, self_type: None }
+    }
+}
+
+struct Frame<'a> {
+    params: HashMap<String, (&'a Type, usize)>,
+    self_type: Option<usize>,
+}
+
+/// The walk itself; see the module docs.
+pub(crate) struct Walker<'s, 'a, 'p, V> {
+    scope: &'s Scope<'a>,
+    place: Place<'p>,
+    extra_bounded: &'s [String],
+    frames: Vec<Frame<'a>>,
+    visitor: V,
+}
+
+impl<'s, 'a, 'p, V: TypeVisitor<'a>> Walker<'s, 'a, 'p, V> {
+    /// Walks `ty`, written at `place`, with `visitor`.
+    pub(crate) fn walk(scope: &'s Scope<'a>, place: Place<'p>, extra_bounded: &'s [String], ty: &'a Type, visitor: V) {
+        let mut walker = Walker {
+            scope,
+            place,
+            extra_bounded,
+            frames: vec![Frame { params: HashMap::new(), self_type: place.self_type }],
+            visitor,
+        };
+        walker.walk_type(ty, 0, State::default(), 0);
+    }
+
+    fn walk_type(&mut self, ty: &'a Type, frame: usize, state: State, depth: usize) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        match types::peel(ty) {
+            ty @ Type::Path(_) => self.walk_path(ty, frame, state, depth),
+            Type::Array(array) if self.visitor.visit(Seen::Sequence, state) => {
+                self.walk_type(&array.elem, frame, State { collection: true, ..state }, depth + 1);
+            }
+            Type::Slice(slice) if self.visitor.visit(Seen::Sequence, state) => {
+                self.walk_type(&slice.elem, frame, State { collection: true, ..state }, depth + 1);
+            }
+            Type::Tuple(tuple) if self.visitor.visit(Seen::Tuple { len: tuple.elems.len() }, state) => {
+                for elem in &tuple.elems {
+                    self.walk_type(elem, frame, state, depth + 1);
+                }
+            }
+            Type::Reference(reference) if self.visitor.visit(Seen::Reference, state) => {
+                self.walk_type(&reference.elem, frame, state, depth + 1);
+            }
+            // `dyn Observer` for a trait of the scope: any type of the scope
+            // that implements it.
+            Type::TraitObject(object) => {
+                for bound in &object.bounds {
+                    let syn::TypeParamBound::Trait(bound) = bound else { continue };
+                    for &target in self.scope.implementors(&bound.path, self.place.module, self.place.file) {
+                        self.visitor.visit(Seen::Local { id: target, generic_args: false }, state);
+                    }
+                }
+            }
+            // Raw pointers, `impl Trait`, fn pointers and macros cannot be
+            // seen into.
+            _ => {}
+        }
+    }
+
+    fn walk_path(&mut self, ty: &'a Type, frame: usize, state: State, depth: usize) {
+        let Some(segment) = types::segment(ty) else { return };
+        let Type::Path(path) = ty else { return };
+        let name = segment.name.as_str();
+        // A generic parameter: walk what it stands for, in its own frame.
+        if path.path.segments.len() == 1 {
+            if let Some(&(bound, bound_frame)) = self.frames[frame].params.get(name) {
+                self.walk_type(bound, bound_frame, State { inside_generic: false, ..state }, depth + 1);
+                return;
+            }
+        }
+        if name == "Self" {
+            if let Some(id) = self.frames[frame].self_type {
+                self.visitor.visit(Seen::Local { id, generic_args: false }, state);
+            }
+            return;
+        }
+        let args = segment.args;
+        let ctor = Ctor::of(name, self.extra_bounded);
+        // Pointers, cells, lazy wrappers and markers are taken for the std
+        // ones even where the scope has a type of the same name (a crate's
+        // own `Lazy<T>` is a lazy wrapper too), and a cache type the user
+        // configured as bounded is one; other names are the scope's first.
+        let configured = self.extra_bounded.iter().any(|extra| extra == name);
+        let std_first = ctor.strong || ctor.weak || ctor.cell || ctor.lazy || ctor.non_owning || configured;
+        if !std_first {
+            if let Some(alias) = self.scope.aliases.get(name) {
+                let inner = self.enter(alias.generics, &args, frame, self.frames[frame].self_type);
+                self.walk_type(alias.ty, inner, state, depth + 1);
+                return;
+            }
+            if let Some(id) = self.scope.resolve_type(&path.path, name, self.place.module, self.place.file) {
+                let def = &self.scope.types[id];
+                let generic_args = def.generics.type_params().next().is_some() && !args.is_empty();
+                if self.visitor.visit(Seen::Local { id, generic_args }, state) {
+                    let inner = self.enter(def.generics, &args, frame, Some(id));
+                    let fields: Vec<&'a Type> = def.fields.iter().map(|field| field.ty).collect();
+                    for field_ty in fields {
+                        self.walk_type(field_ty, inner, State { inside_generic: true, ..state }, depth + 1);
+                    }
+                }
+                return;
+            }
+        }
+        if !self.visitor.visit(Seen::Ctor { name, ctor, args: &args }, state) {
+            return;
+        }
+        let next = if ctor.weak {
+            State { weak: true, ..state }
+        } else if ctor.strong {
+            State { strong: true, mutable: state.mutable || ctor.cell, ..state }
+        } else if ctor.cell {
+            State { mutable: true, ..state }
+        } else if ctor.collection || args.len() > 1 {
+            State { collection: true, ..state }
+        } else {
+            state
+        };
+        for arg in args {
+            self.walk_type(arg, frame, next, depth + 1);
+        }
+    }
+
+    fn enter(
+        &mut self,
+        generics: &'a syn::Generics,
+        args: &[&'a Type],
+        outer: usize,
+        self_type: Option<usize>,
+    ) -> usize {
+        let params = generics
+            .type_params()
+            .zip(args.iter())
+            .map(|(param, &arg)| (param.ident.to_string(), (arg, outer)))
+            .collect();
+        self.frames.push(Frame { params, self_type });
+        self.frames.len() - 1
+    }
+}
+
+// === the analyses over the walk ===
+
+/// A type of the scope that a field can hold, and how.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Reach {
+    pub(crate) target: usize,
+    pub(crate) kind: EdgeKind,
+    pub(crate) mutable: bool,
+    pub(crate) collection: bool,
+}
+
+/// The types of the scope that a field of type `owner` with type `ty` can
+/// hold: the edges of the type graph. Generic types of the scope are entered
+/// with their parameters bound (`Handle<Node>` with `struct Handle<T>(Rc<RefCell<T>>)`
+/// is a strong, mutable edge to `Node`); types it cannot see into
+/// (references, raw pointers, other trait objects, associated types) give
+/// no edge.
+pub(crate) fn reaches<'a>(scope: &Scope<'a>, owner: usize, ty: &'a Type) -> Vec<Reach> {
+    let mut out = Vec::new();
+    Walker::walk(scope, Place::of_type(scope, owner), &[], ty, |seen: Seen<'_, 'a>, state: State| match seen {
+        Seen::Local { id, generic_args } => {
+            if !state.inside_generic {
+                let kind = if state.weak {
+                    EdgeKind::Weak
+                } else if state.strong {
+                    EdgeKind::Strong
+                } else {
+                    EdgeKind::Owns
+                };
+                let reach = Reach { target: id, kind, mutable: state.mutable, collection: state.collection };
+                if !out.contains(&reach) {
+                    out.push(reach);
+                }
+            }
+            generic_args
+        }
+        Seen::Ctor { ctor, .. } => !ctor.non_owning,
+        Seen::Sequence | Seen::Tuple { .. } => true,
+        // References borrow.
+        Seen::Reference => false,
+    });
+    out
+}
 
 /// The collection behind a static or field.
 #[derive(Clone, Debug)]
@@ -28,40 +365,30 @@ pub(crate) struct Collection {
     pub(crate) mutable: bool,
 }
 
-/// Wrappers the collection can sit in without changing what it is.
-const TRANSPARENT: &[&str] = &[
-    "Arc",
-    "Rc",
-    "Box",
-    "Option",
-    "AssertUnwindSafe",
-    "CachePadded",
-    "ManuallyDrop",
-    "Pin",
-    "Exclusive",
-    "SyncWrapper",
-];
-
-/// A cell, lock, lazy wrapper or owning pointer: what a collection or a
-/// struct can sit in without changing what it is.
-fn is_wrapper(name: &str) -> bool {
-    is(symbol::INTERIOR_MUTABILITY, name) || is(symbol::LAZY_WRAPPERS, name) || is(TRANSPARENT, name)
-}
-
-/// The outermost collection in `ty`, if any.
-pub(crate) fn find(scope: &Scope<'_>, ty: &Type, extra_bounded: &[String]) -> Option<Collection> {
-    walk(scope, ty, extra_bounded, false, 0)
-}
-
-fn walk(scope: &Scope<'_>, ty: &Type, extra_bounded: &[String], mutable: bool, depth: usize) -> Option<Collection> {
-    if depth > 8 {
-        return None;
-    }
-    let ty = types::peel(ty);
-    let segment = types::segment(ty)?;
-    let name = segment.name;
-    let first = segment.args.first().copied();
-    if is(symbol::BOUNDED_CACHES, &name) || extra_bounded.contains(&name) {
+/// The outermost collection in `ty` (written at `place`), through the
+/// wrappers around it (`LazyLock<Mutex<HashMap<..>>>`, `RefCell<Vec<..>>`, ...).
+pub(crate) fn find<'a>(
+    scope: &Scope<'a>,
+    place: Place<'_>,
+    ty: &'a Type,
+    extra_bounded: &[String],
+) -> Option<Collection> {
+    let mut found: Option<(String, Ctor, Vec<&'a Type>, bool)> = None;
+    Walker::walk(scope, place, extra_bounded, ty, |seen: Seen<'_, 'a>, state: State| {
+        if found.is_some() {
+            return false;
+        }
+        match seen {
+            Seen::Ctor { name, ctor, args } if ctor.bounded_cache || ctor.collection => {
+                found = Some((name.to_owned(), ctor, args.to_vec(), state.mutable));
+                false
+            }
+            Seen::Ctor { ctor, .. } => ctor.is_wrapper(),
+            _ => false,
+        }
+    });
+    let (name, ctor, args, mutable) = found?;
+    if ctor.bounded_cache {
         return Some(Collection {
             name,
             is_map: true,
@@ -71,87 +398,105 @@ fn walk(scope: &Scope<'_>, ty: &Type, extra_bounded: &[String], mutable: bool, d
             mutable: true,
         });
     }
-    if is(symbol::GROWABLE, &name) {
-        let concurrent = is(symbol::CONCURRENT, &name);
-        let keyed = is(symbol::MAPS, &name) || is(symbol::SETS, &name);
-        let element = if is(symbol::MAPS, &name) { segment.args.get(1) } else { first.as_ref() };
-        let values_grow = element.is_some_and(|element| {
-            walk(scope, element, extra_bounded, false, depth + 1).is_some_and(|inner| !inner.bounded)
-        });
-        return Some(Collection {
-            is_map: is(symbol::MAPS, &name),
-            bounded: false,
-            closed_keys: keyed && first.is_some_and(|key| closed_type(scope, key, 0)),
-            values_grow,
-            mutable: mutable || concurrent,
-            name,
-        });
-    }
-    if let Some(alias) = scope.aliases.get(&name) {
-        return walk(scope, alias.ty, extra_bounded, mutable, depth + 1);
-    }
-    let mutable = mutable || is(symbol::INTERIOR_MUTABILITY, &name);
-    if is_wrapper(&name) {
-        return walk(scope, first?, extra_bounded, mutable, depth + 1);
-    }
-    None
+    let first = args.first().copied();
+    let element = if ctor.map { args.get(1).copied() } else { first };
+    let values_grow =
+        element.is_some_and(|element| find(scope, place, element, extra_bounded).is_some_and(|inner| !inner.bounded));
+    Some(Collection {
+        is_map: ctor.map,
+        bounded: false,
+        closed_keys: ctor.keyed && first.is_some_and(|key| closed_type(scope, place, key)),
+        values_grow,
+        mutable: mutable || ctor.cell || ctor.concurrent,
+        name,
+    })
 }
 
 /// The type of the scope (by index) that static `id` holds by value through
 /// wrappers (`OnceLock<Logger>`, `LazyLock<Mutex<Registry>>`), resolved from
 /// the static's module, with whether a cell or lock on the way lets it be
-/// changed after initialisation.
+/// changed after initialisation (`OnceLock<S>` hands out `&S` only: set
+/// once, never changed after).
 pub(crate) fn held_struct(scope: &Scope<'_>, id: usize) -> Option<(usize, bool)> {
-    let def = &scope.statics[id];
-    let mut ty: &Type = &def.ty;
+    let mut found = None;
     let mut mutable = false;
-    for _ in 0..8 {
-        let peeled = types::peel(ty);
-        let segment = types::segment(peeled)?;
-        let name = segment.name;
-        if let Type::Path(path) = peeled {
-            if let Some(found) = scope.resolve_type(&path.path, &name, &def.module, def.file) {
-                return Some((found, mutable));
+    Walker::walk(scope, Place::of_static(scope, id), &[], &scope.statics[id].ty, |seen: Seen<'_, '_>, _| {
+        if found.is_some() {
+            return false;
+        }
+        match seen {
+            Seen::Local { id, .. } => {
+                found = Some((id, mutable));
+                false
             }
+            Seen::Ctor { ctor, .. } if ctor.is_wrapper() => {
+                mutable = mutable || (ctor.cell && !ctor.lazy);
+                true
+            }
+            _ => false,
         }
-        if let Some(alias) = scope.aliases.get(&name) {
-            ty = alias.ty;
-            continue;
-        }
-        // `OnceLock<S>` hands out `&S` only: set once, never changed after.
-        mutable = mutable || (is(symbol::INTERIOR_MUTABILITY, &name) && !is(symbol::LAZY_WRAPPERS, &name));
-        if !is_wrapper(&name) {
-            return None;
-        }
-        ty = segment.args.first().copied()?;
-    }
-    None
+    });
+    found
 }
 
 /// Whether every value of `ty` is one of a few known in advance, so a map
 /// keyed by it cannot outgrow them: `bool`, `()`, `TypeId` (one per type of
-/// the program), a type of the scope with no
-/// fields at all (a fieldless enum such as `enum Level { Error, Warn }`, a
-/// unit struct), or a tuple or reference of those.
-fn closed_type(scope: &Scope<'_>, ty: &Type, depth: usize) -> bool {
-    if depth > 8 {
-        return false;
-    }
-    match types::peel(ty) {
-        Type::Tuple(tuple) => tuple.elems.iter().all(|elem| closed_type(scope, elem, depth + 1)),
-        Type::Reference(reference) => closed_type(scope, &reference.elem, depth + 1),
-        ty => {
-            let Some(segment) = types::segment(ty) else { return false };
-            // `TypeId`: one per type of the program.
-            if segment.name == "bool" || segment.name == "TypeId" {
-                return true;
+/// the program), a type of the scope with no fields at all (a fieldless enum
+/// such as `enum Level { Error, Warn }`, a unit struct), or a tuple or
+/// reference of those.
+pub(crate) fn closed_type<'a>(scope: &Scope<'a>, place: Place<'_>, ty: &'a Type) -> bool {
+    // Every leaf the walk reaches must be closed, and there must be one.
+    let mut leaves = 0;
+    let mut open = false;
+    Walker::walk(scope, place, &[], ty, |seen: Seen<'_, 'a>, _| {
+        match seen {
+            // `()`: one value.
+            Seen::Tuple { len: 0 } => leaves += 1,
+            Seen::Tuple { .. } | Seen::Reference => return true,
+            Seen::Local { id, generic_args } => {
+                leaves += 1;
+                // Generic types and same-named types elsewhere: all must be closed.
+                let named = scope.types_named(&scope.types[id].name.to_string());
+                open |= generic_args || named.iter().any(|&other| !scope.types[other].fields.is_empty());
             }
-            if let Some(alias) = scope.aliases.get(&segment.name) {
-                return closed_type(scope, alias.ty, depth + 1);
+            Seen::Ctor { name, args, .. } => {
+                leaves += 1;
+                open |= !(args.is_empty() && matches!(name, "bool" | "TypeId"));
             }
-            // Generic types and same-named types elsewhere: all must be closed.
-            let named = scope.types_named(&segment.name);
-            segment.args.is_empty() && !named.is_empty() && named.iter().all(|&id| scope.types[id].fields.is_empty())
+            Seen::Sequence => {
+                leaves += 1;
+                open = true;
+            }
         }
-    }
+        false
+    });
+    leaves > 0 && !open
+}
+
+/// The name of the first constructor in `ty` (written in type `owner`) that
+/// `wanted` accepts, looking through aliases and into the fields of types of
+/// the scope it names (`Arc` and `Mutex` for `Shared<App>` with `struct
+/// Shared<T>(Arc<Mutex<T>>)`): the pointer or cell a message quotes.
+pub(crate) fn first_ctor<'a>(
+    scope: &Scope<'a>,
+    owner: usize,
+    ty: &'a Type,
+    wanted: impl Fn(Ctor) -> bool,
+) -> Option<String> {
+    let mut found = None;
+    Walker::walk(scope, Place::of_type(scope, owner), &[], ty, |seen: Seen<'_, 'a>, state: State| {
+        if found.is_some() {
+            return false;
+        }
+        match seen {
+            Seen::Ctor { name, ctor, .. } if wanted(ctor) => {
+                found = Some(name.to_owned());
+                false
+            }
+            // One level into the types of the scope, as a reader would look.
+            Seen::Local { .. } => !state.inside_generic,
+            _ => true,
+        }
+    });
+    found
 }

@@ -1,16 +1,16 @@
 //! The borrowed model of an analysed scope, built in passes with one job each:
 //!
-//! 1. [`items`]: collect the type definitions and their fields, aliases,
+//! 1. `items`: collect the type definitions and their fields, aliases,
 //!    statics (including the tokens of `thread_local!` and `lazy_static!`),
-//!    traits and fn bodies, with the `#[leak_audit(..)]` [`settings`] in
+//!    traits and fn bodies, with the `#[leak_audit(..)]` `settings` in
 //!    force at each;
-//! 2. [`names`]: index them by name and resolve the paths written in the
+//! 2. `names`: index them by name and resolve the paths written in the
 //!    scope to them;
-//! 3. [`uses`]: walk every fn body once and record each place a static or a
+//! 3. `uses`: walk every fn body once and record each place a static or a
 //!    field is grown, shrunk, looked up or handed elsewhere, as a typed
 //!    operation.
 //!
-//! [`classify`] is the one walk over types that says what a type holds and
+//! `classify` is the one walk over types that says what a type holds and
 //! how (owned, strong, weak, behind a cell, in a collection); the passes, the
 //! [type graph](crate::graph) and the lints all use it. Everything keeps the
 //! span of the user's tokens, so findings point at the user's code.
