@@ -7,7 +7,9 @@
 
 use std::fmt::Write as _;
 
-use crate::model::classify;
+use syn::Type;
+
+use crate::model::classify::{Place, Seen, State, Walker};
 use crate::model::Scope;
 
 /// How a field holds the type it points to.
@@ -83,7 +85,7 @@ pub(crate) fn build(scope: &Scope<'_>) -> TypeGraph {
     }
     for (owner, def) in scope.types.iter().enumerate() {
         for (field_index, field) in def.fields.iter().enumerate() {
-            for reach in classify::reaches(scope, owner, field.ty) {
+            for reach in reaches(scope, owner, field.ty) {
                 graph.edges.push(Edge {
                     from: owner,
                     to: reach.target,
@@ -98,6 +100,48 @@ pub(crate) fn build(scope: &Scope<'_>) -> TypeGraph {
         }
     }
     graph
+}
+
+/// A type of the scope that a field can hold, and how.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Reach {
+    target: usize,
+    kind: EdgeKind,
+    mutable: bool,
+    collection: bool,
+}
+
+/// The types of the scope that a field of type `owner` with type `ty` can
+/// hold: the edges of the type graph. Generic types of the scope are entered
+/// with their parameters bound (`Handle<Node>` with `struct Handle<T>(Rc<RefCell<T>>)`
+/// is a strong, mutable edge to `Node`); types it cannot see into
+/// (references, raw pointers, other trait objects, associated types) give
+/// no edge.
+fn reaches<'a>(scope: &Scope<'a>, owner: usize, ty: &'a Type) -> Vec<Reach> {
+    let mut out = Vec::new();
+    Walker::walk(scope, Place::of_type(scope, owner), &[], ty, |seen: Seen<'_, 'a>, state: State| match seen {
+        Seen::Local { id, generic_args } => {
+            if !state.inside_generic {
+                let kind = if state.weak {
+                    EdgeKind::Weak
+                } else if state.strong {
+                    EdgeKind::Strong
+                } else {
+                    EdgeKind::Owns
+                };
+                let reach = Reach { target: id, kind, mutable: state.mutable, collection: state.collection };
+                if !out.contains(&reach) {
+                    out.push(reach);
+                }
+            }
+            generic_args
+        }
+        Seen::Ctor { ctor, .. } => !ctor.non_owning,
+        Seen::Sequence | Seen::Tuple { .. } => true,
+        // References borrow.
+        Seen::Reference => false,
+    });
+    out
 }
 
 impl TypeGraph {

@@ -2,6 +2,7 @@ use std::collections::HashSet;
 
 use quote::ToTokens;
 
+use crate::config::Config;
 use crate::finding::{Label, Location};
 use crate::lint::declare_lint;
 use crate::lints::Cx;
@@ -9,7 +10,6 @@ use crate::model::classify::{self, Collection, Place};
 use crate::model::uses::Use;
 use crate::model::{Scope, SettingsId};
 use crate::symbol::{self, is};
-use crate::Config;
 
 declare_lint! {
     /// ### What it does

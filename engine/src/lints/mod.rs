@@ -18,11 +18,11 @@ pub use rc_cycle::RC_CYCLE;
 pub use unbounded_static::UNBOUNDED_STATIC;
 
 use crate::args::Args;
+use crate::config::Config;
 use crate::finding::{Finding, Label, Location};
 use crate::graph::TypeGraph;
 use crate::lint::{self, Level, Lint};
 use crate::model::{Scope, SettingsId};
-use crate::Config;
 
 /// Every lint leak_audit has, in the order they are documented.
 pub static LINTS: [&Lint; 3] = [&RC_CYCLE, &UNBOUNDED_STATIC, &CACHE_WITHOUT_EVICTION];

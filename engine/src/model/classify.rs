@@ -12,7 +12,7 @@
 //! inside.
 //!
 //! The analyses are visitors of that walk: the edges of the
-//! [type graph](crate::graph) ([`reaches`]), the growable collection behind a
+//! [type graph](crate::graph), the growable collection behind a
 //! static or field ([`find`]), the struct a static holds ([`held_struct`]),
 //! whether a key type has a few values only ([`closed_type`]) and the names
 //! that messages quote ([`first_ctor`]).
@@ -22,10 +22,9 @@ use std::collections::HashMap;
 use syn::Type;
 
 use super::Scope;
-use crate::graph::EdgeKind;
+use crate::finding::FileId;
 use crate::symbol::{self, is};
 use crate::types;
-use crate::FileId;
 
 /// What a type constructor is to the analyses, by its name.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -301,48 +300,6 @@ impl<'s, 'a, 'p, V: TypeVisitor<'a>> Walker<'s, 'a, 'p, V> {
 }
 
 // === the analyses over the walk ===
-
-/// A type of the scope that a field can hold, and how.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Reach {
-    pub(crate) target: usize,
-    pub(crate) kind: EdgeKind,
-    pub(crate) mutable: bool,
-    pub(crate) collection: bool,
-}
-
-/// The types of the scope that a field of type `owner` with type `ty` can
-/// hold: the edges of the type graph. Generic types of the scope are entered
-/// with their parameters bound (`Handle<Node>` with `struct Handle<T>(Rc<RefCell<T>>)`
-/// is a strong, mutable edge to `Node`); types it cannot see into
-/// (references, raw pointers, other trait objects, associated types) give
-/// no edge.
-pub(crate) fn reaches<'a>(scope: &Scope<'a>, owner: usize, ty: &'a Type) -> Vec<Reach> {
-    let mut out = Vec::new();
-    Walker::walk(scope, Place::of_type(scope, owner), &[], ty, |seen: Seen<'_, 'a>, state: State| match seen {
-        Seen::Local { id, generic_args } => {
-            if !state.inside_generic {
-                let kind = if state.weak {
-                    EdgeKind::Weak
-                } else if state.strong {
-                    EdgeKind::Strong
-                } else {
-                    EdgeKind::Owns
-                };
-                let reach = Reach { target: id, kind, mutable: state.mutable, collection: state.collection };
-                if !out.contains(&reach) {
-                    out.push(reach);
-                }
-            }
-            generic_args
-        }
-        Seen::Ctor { ctor, .. } => !ctor.non_owning,
-        Seen::Sequence | Seen::Tuple { .. } => true,
-        // References borrow.
-        Seen::Reference => false,
-    });
-    out
-}
 
 /// The collection behind a static or field.
 #[derive(Clone, Debug)]

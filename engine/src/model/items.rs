@@ -16,8 +16,9 @@ use syn::visit::Visit;
 use syn::{Ident, Token};
 
 use super::settings::{Settings, SettingsId};
+use crate::finding::FileId;
 use crate::lint::Lint;
-use crate::{FileId, Source};
+use crate::source::Source;
 
 /// A struct, enum or union of the scope.
 #[derive(Debug)]

@@ -25,8 +25,9 @@ pub(crate) mod uses;
 
 pub use settings::SettingsId;
 
+use crate::finding::FileId;
 use crate::lint::Lint;
-use crate::{FileId, Source};
+use crate::source::Source;
 use items::{Alias, FnDef, StaticDef, TypeDef};
 use names::Names;
 use settings::Settings;

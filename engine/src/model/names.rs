@@ -12,7 +12,7 @@ use syn::Ident;
 
 use super::items::{Items, TypeDef};
 use super::Scope;
-use crate::{FileId, Location};
+use crate::finding::{FileId, Location};
 
 /// The name indexes of a scope.
 #[derive(Debug, Default)]

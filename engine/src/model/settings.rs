@@ -6,8 +6,9 @@
 //! from that place's node to the first node that sets it.
 
 use crate::args::{self, Args};
+use crate::config::Config;
+use crate::finding::FileId;
 use crate::lint::{Level, Lint};
-use crate::{Config, FileId};
 
 /// Index of a `#[leak_audit(..)]` settings node: the attributes in force at a
 /// type, field, static or fn.
