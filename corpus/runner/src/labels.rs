@@ -458,6 +458,29 @@ mod tests {
     }
 
     #[test]
+    fn the_repository_labels_are_valid_and_pinned() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let labels = parse(&std::fs::read_to_string(dir.join("labels.tsv")).unwrap()).unwrap();
+        let crates = crate::manifest::read(&dir.join("crates.toml")).unwrap();
+        check_pins(&labels, &crates).unwrap();
+        assert!(labels.iter().any(|label| label.verdict == Verdict::Leak), "no known leak is labelled");
+    }
+
+    #[test]
+    fn the_repository_snapshot_is_sorted_and_every_finding_in_it_is_labelled() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let text = std::fs::read_to_string(dir.join("findings.txt")).unwrap();
+        let findings = crate::snapshot::parse(&text).unwrap();
+        assert_eq!(crate::snapshot::render(findings.clone()), text, "findings.txt is not in the runner's format");
+        let labels = parse(&std::fs::read_to_string(dir.join("labels.tsv")).unwrap()).unwrap();
+        let unlabelled: Vec<String> = score(&findings, &labels, &[])
+            .iter()
+            .flat_map(|score| score.unlabelled.iter().map(ToString::to_string))
+            .collect();
+        assert!(unlabelled.is_empty(), "findings without a label in labels.tsv:\n{}", unlabelled.join("\n"));
+    }
+
+    #[test]
     fn parse_rejects_bad_lines_with_their_number() {
         assert!(parse("a\t1.0.0\trc_cycle\tsrc/a.rs\tx\tTRUE\tr\n").unwrap_err().starts_with("line 1:"));
         assert!(parse("\na\t1.0.0\trc_cycle\tsrc/a.rs\t1\tTRUE\t \n").unwrap_err().contains("line 2: the reason"));
