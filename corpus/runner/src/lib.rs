@@ -10,10 +10,15 @@
 //!    alone and on each crate's `src/` as one scope, catching panics and timing
 //!    every analysis.
 //! 4. [`report`] prints the table and says what failed.
+//! 5. [`snapshot`] compares the findings with the checked-in snapshot
+//!    (`corpus/findings.txt`), and [`labels`] scores each lint against the
+//!    checked-in verdicts (`corpus/labels.tsv`).
 
 #![warn(missing_docs, unreachable_pub, missing_debug_implementations)]
 
 pub mod fetch;
+pub mod labels;
 pub mod manifest;
 pub mod report;
 pub mod scan;
+pub mod snapshot;

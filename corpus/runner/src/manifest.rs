@@ -33,7 +33,8 @@ impl fmt::Display for Crate {
 /// # Errors
 ///
 /// Returns a message if the file cannot be read, is not TOML, or an entry lacks
-/// `name` or `version`, has a version that is not exact, or repeats a name.
+/// `name`, `version` or `why`, has a version that is not exact, or repeats a
+/// name.
 pub fn read(path: &Path) -> Result<Vec<Crate>, String> {
     let text = std::fs::read_to_string(path).map_err(|err| format!("cannot read {}: {err}", path.display()))?;
     parse(&text).map_err(|err| format!("{}: {err}", path.display()))
@@ -60,6 +61,9 @@ pub fn parse(text: &str) -> Result<Vec<Crate>, String> {
         if crates.iter().any(|other| other.name == name) {
             return Err(format!("`{name}` is listed twice"));
         }
+        if field("why").is_none_or(|why| why.trim().is_empty()) {
+            return Err(format!("`{name}` has no `why`: say what the crate brings to the corpus"));
+        }
         let kind = field("kind").unwrap_or_default();
         crates.push(Crate { name, version, kind });
     }
@@ -73,8 +77,8 @@ mod tests {
     #[test]
     fn should_read_entries_in_order() {
         let crates = parse(
-            "[[crate]]\nname = \"b\"\nversion = \"1.2.3\"\nkind = \"k\"\n\
-             [[crate]]\nname = \"a\"\nversion = \"0.1.0\"\n",
+            "[[crate]]\nname = \"b\"\nversion = \"1.2.3\"\nkind = \"k\"\nwhy = \"w\"\n\
+             [[crate]]\nname = \"a\"\nversion = \"0.1.0\"\nwhy = \"w\"\n",
         )
         .unwrap();
         assert_eq!(crates.len(), 2);
@@ -86,8 +90,10 @@ mod tests {
     fn should_reject_ranges_and_duplicates() {
         assert!(parse("[[crate]]\nname = \"a\"\nversion = \"1\"\n").unwrap_err().contains("exact"));
         assert!(parse("[[crate]]\nname = \"a\"\nversion = \"^1.0.0\"\n").is_err());
-        let twice = "[[crate]]\nname = \"a\"\nversion = \"1.0.0\"\n[[crate]]\nname = \"a\"\nversion = \"1.0.1\"\n";
+        let twice = "[[crate]]\nname = \"a\"\nversion = \"1.0.0\"\nwhy = \"w\"\n\
+                     [[crate]]\nname = \"a\"\nversion = \"1.0.1\"\nwhy = \"w\"\n";
         assert!(parse(twice).unwrap_err().contains("twice"));
+        assert!(parse("[[crate]]\nname = \"a\"\nversion = \"1.0.0\"\n").unwrap_err().contains("no `why`"));
     }
 
     #[test]

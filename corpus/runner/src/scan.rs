@@ -20,7 +20,9 @@ pub struct Record {
     pub column: usize,
     /// The lint's name.
     pub lint: &'static str,
-    /// The finding as one line of text.
+    /// The finding's message.
+    pub message: String,
+    /// The finding as one line of text: the message, its notes and its help.
     pub text: String,
 }
 
@@ -259,6 +261,7 @@ fn record(path: &Path, finding: &Finding) -> Record {
         line: start.line,
         column: start.column + 1,
         lint: finding.lint.name,
+        message: finding.message.clone(),
         text: finding.one_line(),
     }
 }
