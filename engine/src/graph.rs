@@ -136,7 +136,10 @@ fn reaches<'a>(scope: &Scope<'a>, owner: usize, ty: &'a Type) -> Vec<Reach> {
             }
             generic_args
         }
-        Seen::Ctor { ctor, .. } => !ctor.non_owning,
+        // A type of std or another crate that the walk does not know holds
+        // no type of the scope (a handle's type argument, as in
+        // `QueueHandle<State>`, names what it dispatches to, not what it owns).
+        Seen::Ctor { ctor, elsewhere, .. } => !ctor.non_owning && (ctor.is_known() || !elsewhere),
         Seen::Sequence | Seen::Tuple { .. } => true,
         // References borrow.
         Seen::Reference => false,

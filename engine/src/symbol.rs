@@ -37,8 +37,17 @@ pub(crate) const NON_OWNING: &[&str] = &["PhantomData", "PhantomPinned", "NonNul
 
 /// Wrappers that own the one value they hold and do not change what it is
 /// (a `Pin<Box<T>>` owns its `T` as the `Box` does).
-pub(crate) const OWNING_WRAPPERS: &[&str] =
-    &["Box", "Option", "AssertUnwindSafe", "CachePadded", "ManuallyDrop", "Pin", "Exclusive", "SyncWrapper"];
+pub(crate) const OWNING_WRAPPERS: &[&str] = &[
+    "Box",
+    "Option",
+    "AssertUnwindSafe",
+    "CachePadded",
+    "ManuallyDrop",
+    "MaybeUninit",
+    "Pin",
+    "Exclusive",
+    "SyncWrapper",
+];
 
 /// Lazily initialised wrappers that a static's collection may sit in.
 pub(crate) const LAZY_WRAPPERS: &[&str] =

@@ -20,6 +20,7 @@ pub fn line(finding: &Finding) -> usize {
 }
 
 /// The text of the user's token the finding points at.
+#[allow(dead_code)] // not every test file uses it
 pub fn pointed_text(source: &str, finding: &Finding) -> String {
     let start = finding.location.span.start();
     let end = finding.location.span.end();

@@ -7,6 +7,7 @@ use crate::graph::{Edge, EdgeKind, TypeGraph};
 use crate::lint::declare_lint;
 use crate::lints::Cx;
 use crate::model::classify;
+use crate::model::names::Resolved;
 use crate::model::Scope;
 use crate::symbol::{self, is};
 use crate::types;
@@ -62,10 +63,15 @@ declare_lint! {
     ///   is always unlinked before it is dropped, a graph cleared in `Drop`, a
     ///   self-referential chain kept acyclic by `Rc::ptr_eq` checks).
     ///   Silence those with `#[leak_audit(allow(rc_cycle), reason = "..")]`.
-    /// - Names are matched by their last path segment, without name resolution:
-    ///   two types with the same name in different modules are taken to be the
-    ///   one in the same file, and a user type called `Rc` or `RefCell` is taken
-    ///   to be the std one.
+    /// - Types are resolved by their path and the `use` declarations of their
+    ///   module: a path into std or another crate (`vk::Fence` after `use
+    ///   ash::vk;`) is a foreign type, which holds no type of the scope unless
+    ///   it is a container the analysis knows (`Vec`, `HashMap`, `Rc`, ...);
+    ///   renames are followed (`use std::rc::Rc as Shared;`). A plain name that
+    ///   no `use` declares (a glob import, the prelude) is the scope's type of
+    ///   that name if there is one, preferring the same module; a pointer, cell
+    ///   or lazy wrapper named without an import (`Rc`, `RefCell`, `Lazy`) is
+    ///   taken to be the std one even where the crate defines its own.
     /// - A trait object of a trait defined in the scope (`Rc<RefCell<dyn
     ///   Observer>>`) is taken to hold any type of the scope that implements
     ///   it; trait objects of other traits (`dyn Any`, std and dependency
@@ -361,7 +367,7 @@ fn report(cx: &mut Cx<'_, '_>, e: usize, path: &[usize]) {
         })
         .unwrap_or_else(|| "Rc".to_string());
     let cycle_names: HashSet<String> = path.iter().map(|&p| graph.nodes[graph.edges[p].from].name.clone()).collect();
-    let replacement = weaken(scope, field.ty, &cycle_names, &graph.nodes[edge.from].name);
+    let replacement = weaken(scope, owner, field.ty, &cycle_names);
     let field_display = format!("`{}`", graph.field_path(e));
     let target = &graph.nodes[edge.to].name;
     // The cell that lets the cycle be closed, as written on the cycle or in
@@ -555,9 +561,10 @@ fn for_each_segment(ty: &syn::Type, f: &mut dyn FnMut(&syn::PathSegment)) {
 /// `Weak` (an `Option<Weak<T>>` collapses to `Weak<T>`, whose `Weak::new()` is
 /// already the empty case). Aliases that hide such a pointer (`type Handle =
 /// Rc<Node>`) are expanded, so the replacement shows the `Weak`.
-fn weaken(scope: &Scope<'_>, ty: &syn::Type, cycle: &HashSet<String>, self_name: &str) -> String {
+fn weaken(scope: &Scope<'_>, owner: usize, ty: &syn::Type, cycle: &HashSet<String>) -> String {
     struct Weaken<'c, 's, 'a> {
         scope: &'s Scope<'a>,
+        owner: usize,
         cycle: &'c HashSet<String>,
         self_name: &'c str,
         expansions: usize,
@@ -578,7 +585,12 @@ fn weaken(scope: &Scope<'_>, ty: &syn::Type, cycle: &HashSet<String>, self_name:
         /// pointer into the cycle.
         fn expand_alias(&self, ty: &syn::Type) -> Option<syn::Type> {
             let segment = types::segment(ty)?;
-            let alias = self.scope.aliases.get(&segment.name)?;
+            let syn::Type::Path(path) = types::peel(ty) else { return None };
+            let owner = &self.scope.types[self.owner];
+            let Resolved::Alias { id, .. } = self.scope.resolve_path(&path.path, &owner.module, owner.file) else {
+                return None;
+            };
+            let alias = &self.scope.aliases[id];
             let mut expanded = alias.ty.clone();
             let params: Vec<String> = alias.generics.type_params().map(|param| param.ident.to_string()).collect();
             Substitute { params: &params, args: &segment.args }.visit_type_mut(&mut expanded);
@@ -644,6 +656,7 @@ fn weaken(scope: &Scope<'_>, ty: &syn::Type, cycle: &HashSet<String>, self_name:
         }
     }
     let mut weakened = ty.clone();
-    Weaken { scope, cycle, self_name, expansions: 0 }.visit_type_mut(&mut weakened);
+    let self_name = &scope.types[owner].name.to_string();
+    Weaken { scope, owner, cycle, self_name, expansions: 0 }.visit_type_mut(&mut weakened);
     types::display(&weakened)
 }

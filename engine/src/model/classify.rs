@@ -21,6 +21,7 @@ use std::collections::HashMap;
 
 use syn::Type;
 
+use super::names::Resolved;
 use super::Scope;
 use crate::finding::FileId;
 use crate::symbol::{self, is};
@@ -79,6 +80,11 @@ impl Ctor {
     pub(crate) fn is_wrapper(self) -> bool {
         self.cell || self.lazy || self.wrapper || self.strong
     }
+
+    /// One of the constructors the analyses know what to make of.
+    pub(crate) fn is_known(self) -> bool {
+        self.is_wrapper() || self.weak || self.collection || self.bounded_cache || self.non_owning
+    }
 }
 
 /// What the layers above a point of the walk make of what is below it.
@@ -103,9 +109,10 @@ pub(crate) enum Seen<'t, 'a> {
     /// A type of the scope, and whether it was given type arguments that its
     /// fields can be walked with.
     Local { id: usize, generic_args: bool },
-    /// Any other path type: its last segment's name, classified, and its
-    /// type arguments.
-    Ctor { name: &'t str, ctor: Ctor, args: &'t [&'a Type] },
+    /// Any other path type: its name where it is defined (after a renaming
+    /// import), classified, its type arguments, and whether its path or an
+    /// import says it comes from std or another crate.
+    Ctor { name: &'t str, ctor: Ctor, args: &'t [&'a Type], elsewhere: bool },
     /// An array or a slice.
     Sequence,
     /// A tuple of `len` elements.
@@ -156,28 +163,34 @@ impl<'p> Place<'p> {
     }
 }
 
-struct Frame<'a> {
+struct Frame<'s, 'a> {
     params: HashMap<String, (&'a Type, usize)>,
     self_type: Option<usize>,
+    /// Where the types walked in this frame are written.
+    module: &'s [String],
+    file: FileId,
 }
 
 /// The walk itself; see the module docs.
-pub(crate) struct Walker<'s, 'a, 'p, V> {
+pub(crate) struct Walker<'s, 'a, V> {
     scope: &'s Scope<'a>,
-    place: Place<'p>,
     extra_bounded: &'s [String],
-    frames: Vec<Frame<'a>>,
+    frames: Vec<Frame<'s, 'a>>,
     visitor: V,
 }
 
-impl<'s, 'a, 'p, V: TypeVisitor<'a>> Walker<'s, 'a, 'p, V> {
+impl<'s, 'a, V: TypeVisitor<'a>> Walker<'s, 'a, V> {
     /// Walks `ty`, written at `place`, with `visitor`.
-    pub(crate) fn walk(scope: &'s Scope<'a>, place: Place<'p>, extra_bounded: &'s [String], ty: &'a Type, visitor: V) {
+    pub(crate) fn walk(scope: &'s Scope<'a>, place: Place<'s>, extra_bounded: &'s [String], ty: &'a Type, visitor: V) {
         let mut walker = Walker {
             scope,
-            place,
             extra_bounded,
-            frames: vec![Frame { params: HashMap::new(), self_type: place.self_type }],
+            frames: vec![Frame {
+                params: HashMap::new(),
+                self_type: place.self_type,
+                module: place.module,
+                file: place.file,
+            }],
             visitor,
         };
         walker.walk_type(ty, 0, State::default(), 0);
@@ -208,7 +221,9 @@ impl<'s, 'a, 'p, V: TypeVisitor<'a>> Walker<'s, 'a, 'p, V> {
             Type::TraitObject(object) => {
                 for bound in &object.bounds {
                     let syn::TypeParamBound::Trait(bound) = bound else { continue };
-                    for &target in self.scope.implementors(&bound.path, self.place.module, self.place.file) {
+                    for &target in
+                        self.scope.implementors(&bound.path, self.frames[frame].module, self.frames[frame].file)
+                    {
                         self.visitor.visit(Seen::Local { id: target, generic_args: false }, state);
                     }
                 }
@@ -237,24 +252,28 @@ impl<'s, 'a, 'p, V: TypeVisitor<'a>> Walker<'s, 'a, 'p, V> {
             return;
         }
         let args = segment.args;
-        let ctor = Ctor::of(name, self.extra_bounded);
-        // Pointers, cells, lazy wrappers and markers are taken for the std
-        // ones even where the scope has a type of the same name (a crate's
-        // own `Lazy<T>` is a lazy wrapper too), and a cache type the user
-        // configured as bounded is one; other names are the scope's first.
+        let (module, file) = (self.frames[frame].module, self.frames[frame].file);
+        let resolved = self.scope.resolve_path(&path.path, module, file);
+        // Pointers, cells, lazy wrappers and markers named without an import
+        // or a path are taken for the std ones even where the scope has a
+        // type of the same name (a crate's own `Lazy<T>` is a lazy wrapper
+        // too), and a cache type the user configured as bounded is one.
         let configured = self.extra_bounded.iter().any(|extra| extra == name);
-        let std_first = ctor.strong || ctor.weak || ctor.cell || ctor.lazy || ctor.non_owning || configured;
-        if !std_first {
-            if let Some(alias) = self.scope.aliases.get(name) {
-                let inner = self.enter(alias.generics, &args, frame, self.frames[frame].self_type);
+        let std_like = |ctor: Ctor| ctor.strong || ctor.weak || ctor.cell || ctor.lazy || ctor.non_owning;
+        let by_name_only = |explicit: bool| !explicit && (configured || std_like(Ctor::of(name, self.extra_bounded)));
+        let (name, elsewhere) = match resolved {
+            Resolved::Alias { id, explicit } if !by_name_only(explicit) => {
+                let alias = &self.scope.aliases[id];
+                let inner =
+                    self.enter(alias.generics, &args, frame, self.frames[frame].self_type, (&alias.module, alias.file));
                 self.walk_type(alias.ty, inner, state, depth + 1);
                 return;
             }
-            if let Some(id) = self.scope.resolve_type(&path.path, name, self.place.module, self.place.file) {
+            Resolved::Type { id, explicit } if !by_name_only(explicit) => {
                 let def = &self.scope.types[id];
                 let generic_args = def.generics.type_params().next().is_some() && !args.is_empty();
                 if self.visitor.visit(Seen::Local { id, generic_args }, state) {
-                    let inner = self.enter(def.generics, &args, frame, Some(id));
+                    let inner = self.enter(def.generics, &args, frame, Some(id), (&def.module, def.file));
                     let fields: Vec<&'a Type> = def.fields.iter().map(|field| field.ty).collect();
                     for field_ty in fields {
                         self.walk_type(field_ty, inner, State { inside_generic: true, ..state }, depth + 1);
@@ -262,8 +281,12 @@ impl<'s, 'a, 'p, V: TypeVisitor<'a>> Walker<'s, 'a, 'p, V> {
                 }
                 return;
             }
-        }
-        if !self.visitor.visit(Seen::Ctor { name, ctor, args: &args }, state) {
+            Resolved::Foreign { name, elsewhere } => (name, elsewhere),
+            Resolved::Alias { .. } | Resolved::Type { .. } => (name.to_owned(), false),
+        };
+        let name = name.as_str();
+        let ctor = Ctor::of(name, self.extra_bounded);
+        if !self.visitor.visit(Seen::Ctor { name, ctor, args: &args, elsewhere }, state) {
             return;
         }
         let next = if ctor.weak {
@@ -288,13 +311,14 @@ impl<'s, 'a, 'p, V: TypeVisitor<'a>> Walker<'s, 'a, 'p, V> {
         args: &[&'a Type],
         outer: usize,
         self_type: Option<usize>,
+        (module, file): (&'s [String], FileId),
     ) -> usize {
         let params = generics
             .type_params()
             .zip(args.iter())
             .map(|(param, &arg)| (param.ident.to_string(), (arg, outer)))
             .collect();
-        self.frames.push(Frame { params, self_type });
+        self.frames.push(Frame { params, self_type, module, file });
         self.frames.len() - 1
     }
 }
@@ -330,17 +354,33 @@ pub(crate) fn find<'a>(
     ty: &'a Type,
     extra_bounded: &[String],
 ) -> Option<Collection> {
+    find_nested(scope, place, ty, extra_bounded, 0)
+}
+
+/// [`find`] inside the elements of a collection `nesting` levels deep:
+/// aliases can make a collection its own element (`type C = Rc<Vec<C>>`).
+fn find_nested<'a>(
+    scope: &Scope<'a>,
+    place: Place<'_>,
+    ty: &'a Type,
+    extra_bounded: &[String],
+    nesting: usize,
+) -> Option<Collection> {
+    if nesting > MAX_DEPTH {
+        return None;
+    }
     let mut found: Option<(String, Ctor, Vec<&'a Type>, bool)> = None;
     Walker::walk(scope, place, extra_bounded, ty, |seen: Seen<'_, 'a>, state: State| {
         if found.is_some() {
             return false;
         }
         match seen {
-            Seen::Ctor { name, ctor, args } if ctor.bounded_cache || ctor.collection => {
+            Seen::Ctor { name, ctor, args, .. } if (ctor.bounded_cache || ctor.collection) && !state.inside_generic => {
                 found = Some((name.to_owned(), ctor, args.to_vec(), state.mutable));
                 false
             }
             Seen::Ctor { ctor, .. } => ctor.is_wrapper(),
+            Seen::Local { id, generic_args } => generic_args && is_own_wrapper(scope, id),
             _ => false,
         }
     });
@@ -357,8 +397,9 @@ pub(crate) fn find<'a>(
     }
     let first = args.first().copied();
     let element = if ctor.map { args.get(1).copied() } else { first };
-    let values_grow =
-        element.is_some_and(|element| find(scope, place, element, extra_bounded).is_some_and(|inner| !inner.bounded));
+    let values_grow = element.is_some_and(|element| {
+        find_nested(scope, place, element, extra_bounded, nesting + 1).is_some_and(|inner| !inner.bounded)
+    });
     Some(Collection {
         is_map: ctor.map,
         bounded: false,
@@ -367,6 +408,14 @@ pub(crate) fn find<'a>(
         mutable: mutable || ctor.cell || ctor.concurrent,
         name,
     })
+}
+
+/// Whether type `id` of the scope is the crate's own version of a wrapper the
+/// analyses know (`struct RwLock<T>(parking_lot::RwLock<T>)`, a `Lazy<T>`):
+/// generic, and named like one. Walks look through it to what its
+/// parameter stands for.
+fn is_own_wrapper(scope: &Scope<'_>, id: usize) -> bool {
+    Ctor::of(&scope.types[id].name.to_string(), &[]).is_wrapper()
 }
 
 /// The type of the scope (by index) that static `id` holds by value through
@@ -382,6 +431,7 @@ pub(crate) fn held_struct(scope: &Scope<'_>, id: usize) -> Option<(usize, bool)>
             return false;
         }
         match seen {
+            Seen::Local { id, generic_args } if generic_args && is_own_wrapper(scope, id) => true,
             Seen::Local { id, .. } => {
                 found = Some((id, mutable));
                 false

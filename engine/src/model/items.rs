@@ -7,7 +7,7 @@
 //! `#[leak_audit(..)]` settings in force there. Test-only code is left out.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::HashSet;
 
 use proc_macro2::Span;
 use syn::parse::{ParseStream, Parser};
@@ -48,8 +48,26 @@ pub(crate) struct FieldDef<'a> {
 /// A `type` alias.
 #[derive(Debug)]
 pub(crate) struct Alias<'a> {
+    pub(crate) name: &'a Ident,
     pub(crate) generics: &'a syn::Generics,
     pub(crate) ty: &'a syn::Type,
+    pub(crate) file: FileId,
+    /// The inline modules (and fn bodies) it is declared in, as for types.
+    pub(crate) module: Vec<String>,
+}
+
+/// A name a `use` declaration brings into a module: `Fence` for `use
+/// ash::vk::Fence;`, `Shared` for `use std::rc::Rc as Shared;`, `vk` for
+/// `use ash::vk;`.
+#[derive(Debug)]
+pub(crate) struct Import {
+    /// The module (and fn bodies) the declaration is in.
+    pub(crate) module: Vec<String>,
+    /// The name it is known by there.
+    pub(crate) name: String,
+    /// The path it stands for, from the declaration (`["ash", "vk", "Fence"]`,
+    /// `["std", "rc", "Rc"]`).
+    pub(crate) path: Vec<String>,
 }
 
 /// How a static is declared.
@@ -94,7 +112,10 @@ pub(crate) struct FnDef<'a> {
 #[derive(Debug)]
 pub(crate) struct Items<'a> {
     pub(crate) types: Vec<TypeDef<'a>>,
-    pub(crate) aliases: HashMap<String, Alias<'a>>,
+    pub(crate) aliases: Vec<Alias<'a>>,
+    pub(crate) imports: Vec<Import>,
+    /// The names of the modules of the scope (inline, and the files' own).
+    pub(crate) modules: HashSet<String>,
     pub(crate) statics: Vec<StaticDef<'a>>,
     pub(crate) fns: Vec<FnDef<'a>>,
     /// Traits defined in the scope: name, and where (module, file).
@@ -112,7 +133,9 @@ pub(crate) struct Items<'a> {
 pub(crate) fn collect<'a>(sources: &[Source<'a>], lints: &'static [&'static Lint]) -> Items<'a> {
     let mut items = Items {
         types: Vec::new(),
-        aliases: HashMap::new(),
+        aliases: Vec::new(),
+        imports: Vec::new(),
+        modules: HashSet::new(),
         statics: Vec::new(),
         fns: Vec::new(),
         traits: Vec::new(),
@@ -123,6 +146,7 @@ pub(crate) fn collect<'a>(sources: &[Source<'a>], lints: &'static [&'static Lint
     };
     for source in sources {
         items.module = source.module.to_vec();
+        items.modules.extend(source.module.iter().cloned());
         items.collect_items(source.items.iter(), source.file, SettingsId::ROOT, None);
     }
     items.module.clear();
@@ -194,11 +218,14 @@ impl<'a> Items<'a> {
                     module: self.module.clone(),
                 });
             }
-            syn::Item::Type(alias) => {
-                self.aliases
-                    .entry(alias.ident.to_string())
-                    .or_insert(Alias { generics: &alias.generics, ty: &alias.ty });
-            }
+            syn::Item::Type(alias) => self.aliases.push(Alias {
+                name: &alias.ident,
+                generics: &alias.generics,
+                ty: &alias.ty,
+                file,
+                module: self.module.clone(),
+            }),
+            syn::Item::Use(def) => self.collect_use(&def.tree, Vec::new()),
             syn::Item::Static(def) => {
                 let settings = self.settings(&def.attrs, file, parent);
                 let kind = match def.mutability {
@@ -227,6 +254,7 @@ impl<'a> Items<'a> {
             syn::Item::Impl(def) if is_test_only(&def.attrs) => {}
             syn::Item::Mod(def) => {
                 let settings = self.settings(&def.attrs, file, parent);
+                self.modules.insert(def.ident.to_string());
                 if let Some((_, items)) = &def.content {
                     self.module.push(def.ident.to_string());
                     self.collect_items(items, file, settings, owner_fn);
@@ -274,6 +302,44 @@ impl<'a> Items<'a> {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// The names a `use` tree brings into the current module (globs bring
+    /// names the analysis cannot list, and are left out).
+    fn collect_use(&mut self, tree: &syn::UseTree, mut prefix: Vec<String>) {
+        match tree {
+            syn::UseTree::Path(path) => {
+                prefix.push(path.ident.to_string());
+                self.collect_use(&path.tree, prefix);
+            }
+            syn::UseTree::Name(name) => {
+                let ident = name.ident.to_string();
+                // `use a::b::{self}` names the module `b`.
+                let (name, path) = if ident == "self" {
+                    (prefix.last().cloned().unwrap_or_default(), prefix)
+                } else {
+                    prefix.push(ident.clone());
+                    (ident, prefix)
+                };
+                self.imports.push(Import { module: self.module.clone(), name, path });
+            }
+            syn::UseTree::Rename(rename) => {
+                let ident = rename.ident.to_string();
+                if ident != "self" {
+                    prefix.push(ident);
+                }
+                let name = rename.rename.to_string();
+                if name != "_" {
+                    self.imports.push(Import { module: self.module.clone(), name, path: prefix });
+                }
+            }
+            syn::UseTree::Group(group) => {
+                for item in &group.items {
+                    self.collect_use(item, prefix.clone());
+                }
+            }
+            syn::UseTree::Glob(_) => {}
         }
     }
 

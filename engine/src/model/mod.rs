@@ -37,7 +37,7 @@ use uses::{Root, Use};
 #[derive(Debug)]
 pub struct Scope<'a> {
     pub(crate) types: Vec<TypeDef<'a>>,
-    pub(crate) aliases: HashMap<String, Alias<'a>>,
+    pub(crate) aliases: Vec<Alias<'a>>,
     pub(crate) statics: Vec<StaticDef<'a>>,
     pub(crate) fns: Vec<FnDef<'a>>,
     pub(crate) uses: Vec<Use>,

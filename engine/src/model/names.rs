@@ -14,10 +14,30 @@ use super::items::{Items, TypeDef};
 use super::Scope;
 use crate::finding::{FileId, Location};
 
+/// What a path written in the scope names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Resolved {
+    /// A type of the scope; `explicit` when an import or a qualified path
+    /// says so, not only its name.
+    Type { id: usize, explicit: bool },
+    /// A `type` alias of the scope, likewise.
+    Alias { id: usize, explicit: bool },
+    /// Something the scope does not define, by the name it has where it is
+    /// defined (`Rc` for `Shared` after `use std::rc::Rc as Shared;`);
+    /// `elsewhere` when the path or an import says it is from std or another
+    /// crate, not only that no type of the scope has its name.
+    Foreign { name: String, elsewhere: bool },
+}
+
 /// The name indexes of a scope.
 #[derive(Debug, Default)]
 pub(crate) struct Names {
     type_index: HashMap<String, Vec<usize>>,
+    alias_index: HashMap<String, Vec<usize>>,
+    /// `use` declarations: (module, name) to the path it stands for.
+    imports: HashMap<(Vec<String>, String), Vec<String>>,
+    /// Names of the modules of the scope.
+    modules: std::collections::HashSet<String>,
     static_index: HashMap<String, Vec<usize>>,
     /// Traits defined in the scope: name, and where (module, file).
     traits: Vec<(String, Vec<String>, FileId)>,
@@ -29,7 +49,17 @@ pub(crate) struct Names {
 impl Names {
     /// Indexes the items of pass 1.
     pub(crate) fn build(items: &mut Items<'_>) -> Names {
-        let mut names = Names { traits: std::mem::take(&mut items.traits), ..Names::default() };
+        let mut names = Names {
+            traits: std::mem::take(&mut items.traits),
+            modules: std::mem::take(&mut items.modules),
+            ..Names::default()
+        };
+        for (index, alias) in items.aliases.iter().enumerate() {
+            names.alias_index.entry(alias.name.to_string()).or_default().push(index);
+        }
+        for import in std::mem::take(&mut items.imports) {
+            names.imports.entry((import.module, import.name)).or_insert(import.path);
+        }
         for (index, def) in items.types.iter().enumerate() {
             names.type_index.entry(def.name.to_string()).or_default().push(index);
         }
@@ -61,6 +91,24 @@ impl Names {
         self.type_index.get(name).map_or(&[], Vec::as_slice)
     }
 
+    /// The path `name` stands for in module `here` by a `use` declaration
+    /// there, or in the module around a fn body it is in (items in a fn body
+    /// see the names of their module).
+    fn import(&self, here: &[String], name: &str) -> Option<&Vec<String>> {
+        let mut module = here.to_vec();
+        loop {
+            if let Some(path) = self.imports.get(&(module.clone(), name.to_owned())) {
+                return Some(path);
+            }
+            match module.last() {
+                Some(last) if last.starts_with("fn ") => {
+                    module.pop();
+                }
+                _ => return None,
+            }
+        }
+    }
+
     fn resolve_type(
         &self,
         types: &[TypeDef<'_>],
@@ -88,12 +136,45 @@ impl Scope<'_> {
         self.names.types_named(name)
     }
 
-    /// The type `path` (whose last segment is `name`) names when written in
-    /// module `here` of `file`: the only type of that name, or the best of
-    /// several by the path's qualifier, then the same module, then the
-    /// longest shared module prefix, then the same file.
-    pub(crate) fn resolve_type(&self, path: &syn::Path, name: &str, here: &[String], file: FileId) -> Option<usize> {
-        self.names.resolve_type(&self.types, path, name, here, file)
+    /// What `path`, written in module `here` of `file`, names: a `use`
+    /// declaration of its first segment is followed (renames included); a
+    /// path into std, `core`, `alloc` or a crate that is not a module of the
+    /// scope is foreign; a path through `crate`, `self`, `super` or a module
+    /// of the scope, or a plain name, is the scope's type or alias of that
+    /// name (the best of several: by the path's qualifier, then the same
+    /// module, then the longest shared module prefix, then the same file), if it
+    /// has one.
+    pub(crate) fn resolve_path(&self, path: &syn::Path, here: &[String], file: FileId) -> Resolved {
+        let written: Vec<String> = path.segments.iter().map(|segment| segment.ident.to_string()).collect();
+        let Some(last) = written.last() else { return Resolved::Foreign { name: String::new(), elsewhere: false } };
+        if path.leading_colon.is_some() {
+            return Resolved::Foreign { name: last.clone(), elsewhere: true };
+        }
+        let imported = self.names.import(here, &written[0]);
+        let full: Vec<String> = match imported {
+            Some(target) => target.iter().chain(&written[1..]).cloned().collect(),
+            None => written.clone(),
+        };
+        let name = full.last().cloned().unwrap_or_default();
+        let local = full.len() == 1
+            || matches!(full[0].as_str(), "crate" | "self" | "super")
+            || (!matches!(full[0].as_str(), "std" | "core" | "alloc") && self.names.modules.contains(&full[0]));
+        if !local {
+            return Resolved::Foreign { name, elsewhere: true };
+        }
+        let explicit = imported.is_some() || written.len() > 1;
+        // Qualified by the module the path names (`model::Node`), as written.
+        let qualified: syn::Path = syn::parse_str(&full.join("::")).unwrap_or_else(|_| path.clone());
+        let aliases = self.names.alias_index.get(&name).map_or(&[][..], Vec::as_slice);
+        if let Some(id) = best_candidate(aliases, &qualified, here, file, |index| {
+            (&self.aliases[index].module, self.aliases[index].file)
+        }) {
+            return Resolved::Alias { id, explicit };
+        }
+        match self.names.resolve_type(&self.types, &qualified, &name, here, file) {
+            Some(id) => Resolved::Type { id, explicit },
+            None => Resolved::Foreign { name, elsewhere: explicit },
+        }
     }
 
     /// The static `name` as seen from inside fn `from`: one declared in that fn
