@@ -58,6 +58,14 @@ impl Args {
             if duplicate {
                 return Err(meta.error(format!("duplicate `{name}` argument")));
             }
+            if name != "allow_running_tasks" && !meta.input.peek(syn::Token![=]) {
+                let form = match name.as_str() {
+                    "flavor" => "flavor = \"multi_thread\"",
+                    "worker_threads" => "worker_threads = N",
+                    _ => "start_paused = true",
+                };
+                return Err(meta.error(format!("`{name}` takes a value: `{form}`")));
+            }
             match name.as_str() {
                 "flavor" => {
                     let flavor: syn::LitStr = meta.value()?.parse()?;
@@ -219,7 +227,7 @@ mod tests {
             (quote!(flavor = "multi"), "unknown runtime flavor `multi`"),
             (quote!(worker_threads = 2), "`worker_threads` needs the multi-thread runtime"),
             (quote!(flavor = "multi_thread", worker_threads = 0), "`worker_threads` must be at least 1"),
-            (quote!(start_paused), "expected `=`"),
+            (quote!(start_paused), "`start_paused` takes a value: `start_paused = true`"),
             (quote!(allow_running_tasks = true), "`allow_running_tasks` takes no value"),
             (quote!(flavor = "current_thread", flavor = "current_thread"), "duplicate `flavor` argument"),
             (quote!(crate = "tokio"), "unknown argument"),
