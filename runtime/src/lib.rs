@@ -171,6 +171,13 @@
 //! test also list its leaked values grouped by the line that created them, as
 //! tracemalloc does (debug builds).
 //!
+//! What a test's other threads create is the test's too when they run inside
+//! its scope: threads started with [`thread::spawn`] or
+//! [`thread::spawn_scoped`], or that entered a [`thread::TestScope`]. For
+//! async tests, `#[leak_audit::tokio_test]` (feature `tokio`) runs the test on
+//! a tokio runtime whose worker and blocking threads are all in the test's
+//! scope, and fails the test if tasks it spawned are still running at its end.
+//!
 //! The counters are global, like the allocator dhat measures: a test that
 //! asserts exact [`count`]s should run in its own integration-test binary (or
 //! use [`#[leak_audit::test]`](test), which only looks at the test's own values).
@@ -328,7 +335,7 @@ pub use leak_audit_macros::test;
 /// `spawn_blocking` calls still running fail the test:
 ///
 /// ```text
-/// leak_audit: test `ws::connections_close` leaked 1 task still running at the end of the test (after waiting 1001ms for them to finish)
+/// leak_audit: test `ws::connections_close` leaked 1 task still running at the end of the test (after waiting 1001ms for tasks to finish)
 ///          1  spawned task
 /// note: build with `RUSTFLAGS="--cfg tokio_unstable"` to see where the tasks were spawned (tokio's task hooks need it)
 /// note: a test that leaves tasks running on purpose can say so: `#[leak_audit::tokio_test(allow_running_tasks)]`

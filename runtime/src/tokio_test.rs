@@ -173,7 +173,7 @@ fn task_report(
     let total = tasks + blocking;
     let mut report = format!(
         "leak_audit: test `{name}` leaked {total} task{} still running at the end of the test (after waiting {}ms for \
-         them to finish)\n",
+         tasks to finish)\n",
         if total == 1 { "" } else { "s" },
         waited.as_millis(),
     );
