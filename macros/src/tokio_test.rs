@@ -36,7 +36,7 @@ const EXPECTED: &str =
 struct Args {
     multi_thread: Option<(bool, Span)>,
     worker_threads: Option<(usize, Span)>,
-    start_paused: Option<bool>,
+    start_paused: Option<(bool, Span)>,
     allow_running_tasks: Option<Span>,
 }
 
@@ -94,7 +94,7 @@ impl Args {
                 }
                 "start_paused" => {
                     let paused: syn::LitBool = meta.value()?.parse()?;
-                    args.start_paused = Some(paused.value);
+                    args.start_paused = Some((paused.value, span));
                 }
                 _ => {
                     if !meta.input.is_empty() && !meta.input.peek(syn::Token![,]) {
@@ -114,6 +114,14 @@ impl Args {
                 ));
             }
         }
+        if let Some((true, span)) = args.start_paused {
+            if args.multi_thread.is_some_and(|(multi_thread, _)| multi_thread) {
+                return Err(syn::Error::new(
+                    span,
+                    "`start_paused` needs the current-thread runtime: tokio pauses the clock only there",
+                ));
+            }
+        }
         Ok(args)
     }
 
@@ -128,7 +136,7 @@ impl Args {
             Some((workers, _)) => quote!(::core::option::Option::Some(#workers)),
             None => quote!(::core::option::Option::None),
         };
-        let start_paused = self.start_paused.unwrap_or(false);
+        let start_paused = self.start_paused.is_some_and(|(paused, _)| paused);
         let check_tasks = self.allow_running_tasks.is_none();
         quote! {
             ::leak_audit::__private::TokioTestConfig {
@@ -156,6 +164,18 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
     }
     if !function.sig.inputs.is_empty() {
         let err = syn::Error::new_spanned(&function.sig.inputs, "a test fn cannot take arguments").to_compile_error();
+        return quote!(#err #function);
+    }
+    let runtime_attribute = function.attrs.iter().find(|attr| {
+        let segments = &attr.path().segments;
+        segments.len() > 1 && segments.last().is_some_and(|segment| segment.ident == "test")
+    });
+    if let Some(attr) = runtime_attribute {
+        let err = syn::Error::new_spanned(
+            attr,
+            format!("`{ATTRIBUTE}` builds the test's runtime itself: remove this attribute"),
+        )
+        .to_compile_error();
         return quote!(#err #function);
     }
     let (args, error) = match Args::parse(args) {
@@ -212,12 +232,14 @@ mod tests {
 
     #[test]
     fn should_take_tokio_tests_arguments_and_the_opt_out() {
-        let output =
-            expand_str(quote!(flavor = "multi_thread", worker_threads = 2, start_paused = true, allow_running_tasks));
+        let output = expand_str(quote!(flavor = "multi_thread", worker_threads = 2, allow_running_tasks));
         assert!(output.contains("TokioFlavor :: MultiThread"), "{output}");
         assert!(output.contains("Option :: Some (2usize)"), "{output}");
-        assert!(output.contains("start_paused : true"), "{output}");
         assert!(output.contains("check_tasks : false"), "{output}");
+        assert!(!output.contains("compile_error"), "{output}");
+        let output = expand_str(quote!(flavor = "current_thread", start_paused = true));
+        assert!(output.contains("TokioFlavor :: CurrentThread"), "{output}");
+        assert!(output.contains("start_paused : true"), "{output}");
         assert!(!output.contains("compile_error"), "{output}");
     }
 
@@ -231,6 +253,7 @@ mod tests {
             (quote!(allow_running_tasks = true), "`allow_running_tasks` takes no value"),
             (quote!(flavor = "current_thread", flavor = "current_thread"), "duplicate `flavor` argument"),
             (quote!(crate = "tokio"), "unknown argument"),
+            (quote!(flavor = "multi_thread", start_paused = true), "`start_paused` needs the current-thread runtime"),
         ] {
             let output = expand_str(args);
             assert!(output.contains("compile_error") && output.contains(message), "{message}: {output}");

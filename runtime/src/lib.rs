@@ -319,8 +319,8 @@ pub use leak_audit_macros::test;
 ///
 /// - `flavor = "current_thread"` (the default) or `flavor = "multi_thread"`;
 /// - `worker_threads = N` (multi-thread only; by default one per core);
-/// - `start_paused = true`: the clock starts paused and auto-advances, as
-///   `tokio::time::pause` makes it;
+/// - `start_paused = true` (current-thread only): the clock starts paused and
+///   auto-advances, as `tokio::time::pause` makes it;
 /// - `allow_running_tasks`: do not fail the test for tasks it leaves
 ///   running (they are dropped with the runtime, and their values with them).
 ///

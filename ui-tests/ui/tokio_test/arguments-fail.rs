@@ -28,4 +28,7 @@ async fn unknown_argument() {}
 #[leak_audit::tokio_test(allow_running_task)]
 async fn misspelt_opt_out() {}
 
+#[leak_audit::tokio_test(flavor = "multi_thread", start_paused = true)]
+async fn paused_on_multi_thread() {}
+
 fn main() {}

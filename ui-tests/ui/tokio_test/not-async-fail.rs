@@ -1,4 +1,5 @@
-// `#[leak_audit::tokio_test]` goes on an `async fn` without arguments.
+// `#[leak_audit::tokio_test]` goes on an `async fn` without arguments, and
+// builds the runtime itself.
 
 #[leak_audit::tokio_test]
 fn not_async() {}
@@ -10,5 +11,9 @@ async fn with_arguments(port: u16) {
 
 #[leak_audit::tokio_test]
 struct NotAFn;
+
+#[leak_audit::tokio_test]
+#[tokio::test]
+async fn two_runtimes() {}
 
 fn main() {}
