@@ -32,7 +32,7 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
         Err(tokens) => return tokens,
     };
     let body = function.block.clone();
-    guarded_test(function, TokenStream::new(), |_guard| body.into_token_stream())
+    guarded_test(function, &TokenStream::new(), |_guard| body.into_token_stream())
 }
 
 /// The test fn under `#[attribute]`; if it is not one, the error and the
@@ -56,7 +56,7 @@ pub(crate) fn parse_test_fn(input: TokenStream, attribute: &str) -> Result<syn::
 /// inside the test's scope.
 pub(crate) fn guarded_test(
     mut function: syn::ItemFn,
-    items: TokenStream,
+    items: &TokenStream,
     result: impl FnOnce(&syn::Ident) -> TokenStream,
 ) -> TokenStream {
     let name = function.sig.ident.to_string();

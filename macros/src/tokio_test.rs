@@ -132,10 +132,10 @@ impl Args {
         } else {
             quote!(CurrentThread)
         };
-        let workers = match self.worker_threads {
-            Some((workers, _)) => quote!(::core::option::Option::Some(#workers)),
-            None => quote!(::core::option::Option::None),
-        };
+        let workers = self.worker_threads.map_or_else(
+            || quote!(::core::option::Option::None),
+            |(workers, _)| quote!(::core::option::Option::Some(#workers)),
+        );
         let start_paused = self.start_paused.is_some_and(|(paused, _)| paused);
         let check_tasks = self.allow_running_tasks.is_none();
         quote! {
@@ -197,7 +197,7 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
     let config = args.config();
     let test = test_attr::guarded_test(
         function,
-        items,
+        &items,
         |guard| quote!(::leak_audit::__private::run_tokio_test(&#guard, #config, #body_fn())),
     );
     quote!(#error #test)

@@ -226,8 +226,8 @@ impl TestGuard {
     /// Fails the test at its end with `report`, followed by the value check's
     /// report if values leaked too.
     #[cfg(feature = "tokio")]
-    pub(crate) fn fail(&self, report: String) {
-        self.earlier.borrow_mut().push_str(&report);
+    pub(crate) fn fail(&self, report: &str) {
+        self.earlier.borrow_mut().push_str(report);
     }
 }
 

@@ -121,7 +121,7 @@ pub fn run<F: Future>(test: &TestGuard, config: Config, body: F) -> F::Output {
     // Relaxed: see the start hook.
     let blocking = if config.check_tasks { threads.load(Ordering::Relaxed) } else { 0 };
     if tasks > 0 || blocking > 0 {
-        test.fail(task_report(test.name(), tasks, &sites, blocking, ended.elapsed()));
+        test.fail(&task_report(test.name(), tasks, &sites, blocking, ended.elapsed()));
     }
     output
 }
