@@ -205,7 +205,7 @@ async fn never_ending_tasks() {
     }
     tokio::task::spawn_blocking(|| {
         let frame = model::frame(1);
-        thread::sleep(Duration::from_secs(4));
+        thread::sleep(Duration::from_secs(8));
         drop(frame);
     });
 }

@@ -126,9 +126,9 @@ pub fn run<F: Future>(test: &TestGuard, config: Config, body: F) -> F::Output {
     output
 }
 
-/// The number of the runtime's tasks still alive once they have stopped
-/// finishing: re-checked, while the runtime drives them, with pauses that
-/// grow up to 100ms, for [`WAIT`] in all.
+/// The number of the runtime's tasks still alive after up to [`WAIT`] for
+/// them to finish: re-checked, while the runtime drives them, with pauses
+/// that grow to 100ms.
 async fn alive_tasks(metrics: &RuntimeMetrics) -> usize {
     let start = Instant::now();
     let mut pause = Duration::from_millis(1);
