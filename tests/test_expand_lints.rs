@@ -1,4 +1,5 @@
-//! The code `#[leak_audit]` and `#[leak_audit::test]` generate stays clean
+//! The code `#[leak_audit]`, `#[leak_audit::test]` and
+//! `#[leak_audit::tokio_test]` generate stays clean
 //! under strict lints: a user crate that denies them still compiles.
 
 #![deny(
@@ -72,5 +73,17 @@ fn should_compile_generated_code_under_strict_lints() {
     let car = model::car(&owner, &label);
     assert_eq!(model::name_of(&owner.borrow()), "Ada");
     assert!(format!("{car:?}").starts_with("Car { owner: "));
+    assert_eq!(guarded(), 3);
+}
+
+#[leak_audit::tokio_test(flavor = "multi_thread", worker_threads = 1)]
+async fn should_compile_tokio_test_code_under_strict_lints() -> Result<(), String> {
+    let name = tokio::task::spawn_blocking(|| model::Person::new("Ada").name).await.map_err(|err| err.to_string())?;
+    assert_eq!(name, "Ada");
+    Ok(())
+}
+
+#[leak_audit::tokio_test(start_paused = true, allow_running_tasks)]
+async fn should_compile_a_tokio_test_without_await_under_strict_lints() {
     assert_eq!(guarded(), 3);
 }

@@ -4,10 +4,13 @@
 //! static are. `#[should_panic]`, `#[ignore]` and `Result` tests keep working.
 
 use std::panic;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::AtomicUsize;
 use std::sync::Mutex;
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+mod support;
+use support::{panic_message, rendezvous};
 
 #[leak_audit::leak_audit]
 mod model {
@@ -110,24 +113,6 @@ fn should_drop_tail_expression_temporaries_before_checking() {
 }
 
 static WORKERS: AtomicUsize = AtomicUsize::new(0);
-
-/// Waits until `n` threads have arrived (or two seconds passed, so that the
-/// ignored workers still finish when run on their own).
-fn rendezvous(arrived: &AtomicUsize, n: usize) {
-    arrived.fetch_add(1, Ordering::SeqCst);
-    let deadline = Instant::now() + Duration::from_secs(2);
-    while arrived.load(Ordering::SeqCst) < n && Instant::now() < deadline {
-        thread::yield_now();
-    }
-}
-
-fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
-    payload
-        .downcast_ref::<String>()
-        .cloned()
-        .or_else(|| payload.downcast_ref::<&str>().map(|text| (*text).to_owned()))
-        .unwrap_or_default()
-}
 
 #[test]
 fn should_judge_each_test_on_its_own_values_while_others_run() {

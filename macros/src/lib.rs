@@ -4,6 +4,7 @@
 
 mod expand;
 mod test_attr;
+mod tokio_test;
 
 use proc_macro::TokenStream;
 
@@ -17,4 +18,10 @@ pub fn leak_audit(args: TokenStream, input: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn test(args: TokenStream, input: TokenStream) -> TokenStream {
     test_attr::expand(args.into(), input.into()).into()
+}
+
+/// See `leak_audit::tokio_test`.
+#[proc_macro_attribute]
+pub fn tokio_test(args: TokenStream, input: TokenStream) -> TokenStream {
+    tokio_test::expand(args.into(), input.into()).into()
 }

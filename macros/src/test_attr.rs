@@ -27,18 +27,39 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
         let err = syn::Error::new_spanned(args, "`#[leak_audit::test]` takes no arguments").to_compile_error();
         return quote!(#err #[test] #input);
     }
+    let function = match parse_test_fn(input, "#[leak_audit::test]") {
+        Ok(function) => function,
+        Err(tokens) => return tokens,
+    };
+    let body = function.block.clone();
+    guarded_test(function, &TokenStream::new(), |_guard| body.into_token_stream())
+}
+
+/// The test fn under `#[attribute]`; if it is not one, the error and the
+/// item unchanged.
+pub(crate) fn parse_test_fn(input: TokenStream, attribute: &str) -> Result<syn::ItemFn, TokenStream> {
     let original = input.clone();
-    let Ok(mut function) = syn::parse2::<syn::ItemFn>(input) else {
-        let err = syn::Error::new(Span::call_site(), "`#[leak_audit::test]` goes on a test fn").to_compile_error();
-        return quote!(#err #original);
+    let Ok(function) = syn::parse2::<syn::ItemFn>(input) else {
+        let err = syn::Error::new(Span::call_site(), format!("`{attribute}` goes on a test fn")).to_compile_error();
+        return Err(quote!(#err #original));
     };
     if let Some(constness) = &function.sig.constness {
-        let err = syn::Error::new_spanned(constness, "a `#[leak_audit::test]` fn cannot be `const`").to_compile_error();
-        return quote!(#err #function);
+        let err =
+            syn::Error::new_spanned(constness, format!("a `{attribute}` fn cannot be `const`")).to_compile_error();
+        return Err(quote!(#err #function));
     }
+    Ok(function)
+}
 
+/// `function` as a test whose body is `items` (placed first) and then the
+/// test's result, computed by `result` (given the name of the test's guard)
+/// inside the test's scope.
+pub(crate) fn guarded_test(
+    mut function: syn::ItemFn,
+    items: &TokenStream,
+    result: impl FnOnce(&syn::Ident) -> TokenStream,
+) -> TokenStream {
     let name = function.sig.ident.to_string();
-    let body = &function.block;
     // A bare `#[should_panic]` test that returns fails anyway; its leak check
     // must not supply the panic it expects (with `expected = ".."`, the
     // harness tells the leak report from the test's own panic).
@@ -46,11 +67,14 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
         matches!(&attr.meta, syn::Meta::Path(path) if path.segments.last().is_some_and(|segment| segment.ident == "should_panic"))
     });
     let open = if expects_panic { quote!(expecting_panic) } else { quote!(new) };
+    let guard = syn::Ident::new("__leak_audit_test", Span::call_site());
+    let result = result(&guard);
     let block: syn::Block = syn::parse_quote! {{
-        let __leak_audit_test = ::leak_audit::__private::TestGuard::#open(
+        #items
+        let #guard = ::leak_audit::__private::TestGuard::#open(
             ::core::concat!(::core::module_path!(), "::", #name),
         );
-        let __leak_audit_result = #body;
+        let __leak_audit_result = #result;
         // Unreachable when the body diverges (`panic!`, `loop {}`).
         #[allow(unreachable_code, clippy::needless_return)]
         return __leak_audit_result;

@@ -171,6 +171,13 @@
 //! test also list its leaked values grouped by the line that created them, as
 //! tracemalloc does (debug builds).
 //!
+//! What a test's other threads create is the test's too when they run inside
+//! its scope: threads started with [`thread::spawn`] or
+//! [`thread::spawn_scoped`], or that entered a [`thread::TestScope`]. For
+//! async tests, `#[leak_audit::tokio_test]` (feature `tokio`) runs the test on
+//! a tokio runtime whose worker and blocking threads are all in the test's
+//! scope, and fails the test if tasks it spawned are still running at its end.
+//!
 //! The counters are global, like the allocator dhat measures: a test that
 //! asserts exact [`count`]s should run in its own integration-test binary (or
 //! use [`#[leak_audit::test]`](test), which only looks at the test's own values).
@@ -193,6 +200,9 @@ mod shard;
 mod sites;
 mod stats;
 mod sync;
+pub mod thread;
+#[cfg(feature = "tokio")]
+mod tokio_test;
 
 pub use stats::{Growth, GrowthEntry, Snapshot, SnapshotDiff, TypeDiff, TypeStats};
 
@@ -262,6 +272,16 @@ pub use leak_audit_macros::leak_audit;
 /// check. It also works the other way round, with the check inside the async
 /// body (values still held by the runtime's tasks then count as alive).
 ///
+/// It judges the values created on the test's own thread (and on threads
+/// started with [`thread::spawn`] or that entered its [`thread::TestScope`]).
+/// On a multi-threaded runtime (`#[tokio::test(flavor = "multi_thread")]`),
+/// tasks run on the runtime's worker threads and `spawn_blocking` work on its
+/// blocking threads, which are in no test: what they create is not checked,
+/// so a leak made there passes (on the current-thread runtime, spawned tasks
+/// run on the test's thread and are checked, but `spawn_blocking` work is
+/// not), and a task still running at the end is dropped silently with the
+/// runtime. `#[leak_audit::tokio_test]` (feature `tokio`) checks all of these.
+///
 /// The failure message lists the leaked types with their counts:
 ///
 /// ```text
@@ -290,6 +310,81 @@ pub use leak_audit_macros::leak_audit;
 /// }
 /// ```
 pub use leak_audit_macros::test;
+
+/// Runs an async test on a tokio runtime whose threads all count into the
+/// test, fails it if tasks it spawned are still running at its end, then
+/// checks its values as [`#[leak_audit::test]`](test) does. Feature `tokio`.
+///
+/// Use it instead of `#[tokio::test]`; it takes the same arguments, plus one:
+///
+/// - `flavor = "current_thread"` (the default) or `flavor = "multi_thread"`;
+/// - `worker_threads = N` (multi-thread only; by default one per core);
+/// - `start_paused = true` (current-thread only): the clock starts paused and
+///   auto-advances, as `tokio::time::pause` makes it;
+/// - `allow_running_tasks`: do not fail the test for tasks it leaves
+///   running (they are dropped with the runtime, and their values with them).
+///
+/// Values created by the test's tasks are the test's, on whichever thread of
+/// its runtime they run: the runtime's worker and blocking threads run inside
+/// the test's scope from their start to their stop. Tests running in parallel
+/// each have their own runtime and are judged apart.
+///
+/// When the body returns, the runtime keeps running the tasks still alive
+/// for up to about a second (until none is left); then it is shut down, which
+/// waits up to about a second for `spawn_blocking` work. Tasks and
+/// `spawn_blocking` calls still running fail the test:
+///
+/// ```text
+/// leak_audit: test `ws::connections_close` leaked 1 task still running at the end of the test (after waiting 1001ms for tasks to finish)
+///          1  spawned task
+/// note: build with `RUSTFLAGS="--cfg tokio_unstable"` to see where the tasks were spawned (tokio's task hooks need it)
+/// note: a test that leaves tasks running on purpose can say so: `#[leak_audit::tokio_test(allow_running_tasks)]`
+/// ```
+///
+/// Built with `--cfg tokio_unstable`, the report lists where each task was
+/// spawned (tokio's task hooks and spawn locations exist only then). Names
+/// given with `tokio::task::Builder::name` cannot be shown: tokio hands them
+/// only to tracing. Then the values are checked, with the usual report.
+///
+/// # Examples
+///
+/// ```
+/// #[leak_audit::leak_audit]
+/// mod model {
+///     use std::sync::{Arc, Mutex, Weak};
+///     pub struct Parent { pub children: Mutex<Vec<Arc<Child>>> }
+///     pub struct Child { pub parent: Mutex<Weak<Parent>> }
+///
+///     pub fn family() -> Arc<Parent> {
+///         let parent = Arc::new(Parent { children: Mutex::new(Vec::new()) });
+///         let child = Arc::new(Child { parent: Mutex::new(Arc::downgrade(&parent)) });
+///         parent.children.lock().unwrap().push(child);
+///         parent
+///     }
+/// }
+///
+/// # /*
+/// #[leak_audit::tokio_test(flavor = "multi_thread", worker_threads = 2)]
+/// # */
+/// async fn families_are_freed() {
+///     let task = tokio::spawn(async { model::family().children.lock().unwrap().len() });
+///     assert_eq!(task.await.unwrap(), 1);
+///     let blocking = tokio::task::spawn_blocking(|| drop(model::family()));
+///     blocking.await.unwrap();
+/// }
+/// # // What the attribute does around the body.
+/// # let test = leak_audit::__private::TestGuard::new("families_are_freed");
+/// # let config = leak_audit::__private::TokioTestConfig {
+/// #     flavor: leak_audit::__private::TokioFlavor::MultiThread,
+/// #     worker_threads: Some(2),
+/// #     start_paused: false,
+/// #     check_tasks: true,
+/// # };
+/// # leak_audit::__private::run_tokio_test(&test, config, families_are_freed());
+/// # drop(test);
+/// ```
+#[cfg(feature = "tokio")]
+pub use leak_audit_macros::tokio_test;
 
 /// Implemented by `#[leak_audit]` for every struct it counts; lets
 /// [`count`] and [`Snapshot::get`] find the type's counter.

@@ -2,6 +2,7 @@
 //!
 //! Not public API: no semver guarantee covers anything in here.
 
+use core::cell::RefCell;
 use core::cmp::Ordering;
 use core::fmt;
 use core::hash::{Hash, Hasher};
@@ -10,8 +11,12 @@ use std::time::Duration;
 
 pub use crate::counter::Counter;
 use crate::registry;
+#[cfg(feature = "tokio")]
+use crate::scope::Handle;
 use crate::scope::Scope;
 use crate::shard::{self, Slot};
+#[cfg(feature = "tokio")]
+pub use crate::tokio_test::{run as run_tokio_test, Config as TokioTestConfig, Flavor as TokioFlavor};
 pub use crate::Counted;
 #[cfg(debug_assertions)]
 use crate::{epoch, sites};
@@ -188,19 +193,41 @@ pub struct TestGuard {
     /// A bare `#[should_panic]` test: if its body returns, the harness fails
     /// it, and the leak check must not panic in its place.
     expects_panic: bool,
+    /// What the test left behind besides values (tasks still running),
+    /// reported with the value check.
+    earlier: RefCell<String>,
 }
 
 impl TestGuard {
     /// Opens the test's scope on the current thread.
     #[must_use]
     pub fn new(name: &'static str) -> Self {
-        TestGuard { name, scope: Some(Scope::enter()), expects_panic: false }
+        TestGuard { name, scope: Some(Scope::enter()), expects_panic: false, earlier: RefCell::default() }
     }
 
     /// Opens the scope of a bare `#[should_panic]` test.
     #[must_use]
     pub fn expecting_panic(name: &'static str) -> Self {
-        TestGuard { name, scope: Some(Scope::enter()), expects_panic: true }
+        TestGuard { name, scope: Some(Scope::enter()), expects_panic: true, earlier: RefCell::default() }
+    }
+
+    /// A handle that lets other threads run in the test's scope.
+    #[cfg(feature = "tokio")]
+    pub(crate) fn scope_handle(&self) -> Option<Handle> {
+        self.scope.as_ref().map(Scope::handle)
+    }
+
+    /// The test's path.
+    #[cfg(feature = "tokio")]
+    pub(crate) fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// Fails the test at its end with `report`, followed by the value check's
+    /// report if values leaked too.
+    #[cfg(feature = "tokio")]
+    pub(crate) fn fail(&self, report: &str) {
+        self.earlier.borrow_mut().push_str(report);
     }
 }
 
@@ -223,11 +250,14 @@ impl Drop for TestGuard {
             pause = (pause * 2).min(Duration::from_millis(100));
             live = outstanding(&scope);
         }
-        if live.is_empty() {
+        let mut report = self.earlier.take();
+        if live.is_empty() && report.is_empty() {
             finish(scope);
             return;
         }
-        let report = leak_report(self.name, &scope, &live, waited);
+        if !live.is_empty() {
+            report.push_str(&leak_report(self.name, &scope, &live, waited));
+        }
         finish(scope);
         panic!("{report}");
     }

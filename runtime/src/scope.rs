@@ -18,7 +18,15 @@
 //! (values sent to another thread and dropped there are not leaks). Without a
 //! stored tag (release builds, `#[repr(C)]` and `#[repr(transparent)]` types),
 //! a drop is charged to the scope running on the dropping thread, if any.
+//!
+//! A scope can run on more than one thread: a [`Handle`] to it lets another
+//! thread [`enter`](Handle::enter) it (the threads of a `tokio_test` runtime,
+//! `leak_audit::thread::spawn`). The slot stays taken while the scope or any
+//! handle to it is alive (`HOLDERS`), so that no thread can still carry a tag
+//! when the next scope in its slot starts: a creation under a stale tag would
+//! otherwise reset the new scope's entry (see `record_create`).
 
+use core::marker::PhantomData;
 use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 
 use crate::counter::{Counter, Shards};
@@ -32,6 +40,8 @@ const SLOT_BITS: u32 = 6;
 static TAKEN: AtomicU64 = AtomicU64::new(0);
 /// The generation of the latest scope in each slot.
 static GENERATIONS: [AtomicU32; SLOTS] = [const { AtomicU32::new(0) }; SLOTS];
+/// What keeps each taken slot: its [`Scope`] and every [`Handle`] to it.
+static HOLDERS: [AtomicU32; SLOTS] = [const { AtomicU32::new(0) }; SLOTS];
 
 fn slot_of(tag: u32) -> usize {
     (tag & ((1 << SLOT_BITS) - 1)) as usize
@@ -104,6 +114,8 @@ impl Scope {
     /// [`SLOTS`] scopes are already open.
     pub(crate) fn enter() -> Scope {
         let slot = claim_slot();
+        // Relaxed: the slot is ours, nobody else holds it yet.
+        HOLDERS[slot].store(1, Ordering::Relaxed);
         // Relaxed: the slot is ours (Acquire CAS in `claim_slot`); the
         // generation only has to differ from the previous one.
         let generation =
@@ -135,14 +147,87 @@ impl Scope {
     pub(crate) fn tag(&self) -> u32 {
         self.tag
     }
+
+    /// A handle that lets other threads enter this scope.
+    #[cfg(feature = "tokio")]
+    pub(crate) fn handle(&self) -> Handle {
+        Handle::hold(self.tag)
+    }
 }
 
 impl Drop for Scope {
     fn drop(&mut self) {
         shard::replace_tag(self.previous);
-        // Release: our reads of the slot's entries are done before the next
-        // scope in this slot starts writing them.
-        TAKEN.fetch_and(!(1 << slot_of(self.tag)), Ordering::Release);
+        release(self.tag);
+    }
+}
+
+/// Lets go of one hold on the slot of `tag`, freeing the slot with the last.
+fn release(tag: u32) {
+    let slot = slot_of(tag);
+    // AcqRel: every holder's writes happen before the last one frees the slot.
+    if HOLDERS[slot].fetch_sub(1, Ordering::AcqRel) == 1 {
+        // Release: the holders' reads and writes of the slot's entries are
+        // done before the next scope in this slot starts writing them.
+        TAKEN.fetch_and(!(1 << slot), Ordering::Release);
+    }
+}
+
+/// A hold on an open scope, which other threads can [`enter`](Handle::enter):
+/// values created there are the scope's. The scope's slot stays taken while
+/// a handle is alive, even after the scope itself has closed.
+#[derive(Debug)]
+pub(crate) struct Handle {
+    tag: u32,
+}
+
+impl Handle {
+    /// The scope running on the current thread, if any.
+    pub(crate) fn current() -> Option<Handle> {
+        let tag = shard::tag();
+        // The scope or handle that put the tag on this thread holds the slot,
+        // so it cannot be freed under us.
+        (tag != 0).then(|| Handle::hold(tag))
+    }
+
+    fn hold(tag: u32) -> Handle {
+        // Relaxed: the caller already holds the slot (see `release`).
+        HOLDERS[slot_of(tag)].fetch_add(1, Ordering::Relaxed);
+        Handle { tag }
+    }
+
+    /// Runs the scope on the current thread until the guard is dropped.
+    pub(crate) fn enter(&self) -> Entered {
+        let previous = shard::replace_tag(self.tag);
+        Entered { _handle: self.clone(), previous, not_send: PhantomData }
+    }
+}
+
+impl Clone for Handle {
+    fn clone(&self) -> Handle {
+        Handle::hold(self.tag)
+    }
+}
+
+impl Drop for Handle {
+    fn drop(&mut self) {
+        release(self.tag);
+    }
+}
+
+/// A scope entered on the current thread; dropping it restores the scope that
+/// ran before.
+#[derive(Debug)]
+pub(crate) struct Entered {
+    _handle: Handle,
+    previous: u32,
+    /// The tag is the thread's: the guard must be dropped where it was made.
+    not_send: PhantomData<*const ()>,
+}
+
+impl Drop for Entered {
+    fn drop(&mut self) {
+        shard::replace_tag(self.previous);
     }
 }
 
