@@ -46,6 +46,12 @@ pub struct Cli {
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub graph: Option<GraphFormat>,
 
+    /// A method-name pattern (`*` for any text, such as `watch_*`) of calls
+    /// that register a callback on their receiver, besides the built-in
+    /// `connect_*`, `on_*`, `subscribe*`, ...; repeatable.
+    #[arg(long = "callback-registrar", value_name = "PATTERN")]
+    pub callback_registrars: Vec<String>,
+
     /// Set a lint to `warn`.
     #[arg(short = 'W', long = "warn", value_name = "LINT")]
     pub warn: Vec<String>,

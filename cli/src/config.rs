@@ -5,6 +5,7 @@
 //! [workspace.metadata.leak-audit]     # or [package.metadata.leak-audit]
 //! lints = { rc_cycle = "deny", cache_without_eviction = "allow" }
 //! bounded-cache-types = ["BoundedMap", "my_crate::cache::Lru"]
+//! callback-registrars = ["watch_*", "bind"]
 //! ```
 //!
 //! Settings are applied in this order, the last one winning: the lint's
@@ -17,7 +18,7 @@ use leak_audit_engine::{Config, Level, Lint};
 use serde_json::Value;
 
 /// The keys of a `[*.metadata.leak-audit]` table.
-const KEYS: [&str; 2] = ["lints", "bounded-cache-types"];
+const KEYS: [&str; 3] = ["lints", "bounded-cache-types", "callback-registrars"];
 
 /// Where a lint's level was set.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -40,6 +41,7 @@ pub struct Settings {
     levels: BTreeMap<&'static str, (Level, Origin)>,
     /// Extra cache types that bound themselves (last path segments).
     bounded_cache_types: Vec<String>,
+    callback_registrars: Vec<String>,
     /// `-D warnings`: every warning becomes an error.
     pub deny_warnings: bool,
 }
@@ -80,6 +82,12 @@ impl Settings {
                             self.bounded_cache_types.push(last);
                         }
                     }
+                }
+                "callback-registrars" => {
+                    let patterns = value.as_array().filter(|names| names.iter().all(Value::is_string)).ok_or_else(|| {
+                        format!("`{table}.callback-registrars` must be an array of method-name patterns, such as [\"watch_*\"]")
+                    })?;
+                    self.add_callback_registrars(patterns.iter().filter_map(Value::as_str));
                 }
                 other => {
                     let hint = leak_audit_engine::lint::suggest(other, KEYS)
@@ -126,6 +134,17 @@ impl Settings {
         Config {
             levels: self.levels.iter().map(|(&name, &(level, _))| (name, level)).collect(),
             bounded_cache_types: self.bounded_cache_types.clone(),
+            callback_registrars: self.callback_registrars.clone(),
+        }
+    }
+
+    /// Adds method-name patterns of calls that register a callback on their
+    /// receiver (`--callback-registrar`, `callback-registrars`).
+    pub fn add_callback_registrars<'p>(&mut self, patterns: impl IntoIterator<Item = &'p str>) {
+        for pattern in patterns {
+            if !self.callback_registrars.iter().any(|known| known == pattern) {
+                self.callback_registrars.push(pattern.to_owned());
+            }
         }
     }
 
@@ -184,6 +203,12 @@ mod tests {
         assert_eq!(config.levels["rc_cycle"], Level::Warn);
         assert_eq!(config.levels["unbounded_static"], Level::Deny);
         assert_eq!(config.bounded_cache_types, ["BoundedMap"]);
+        assert!(config.callback_registrars.is_empty());
+        let mut with_registrars = Settings::default();
+        let table = json!({ "leak-audit": { "callback-registrars": ["watch_*"] } });
+        with_registrars.apply_metadata(&table, "package.metadata.leak-audit").unwrap();
+        with_registrars.add_callback_registrars(["bind", "watch_*"]);
+        assert_eq!(with_registrars.engine_config().callback_registrars, ["watch_*", "bind"]);
         let rc_cycle = find_lint("rc_cycle").unwrap();
         assert_eq!(
             settings.level_note(rc_cycle, Level::Warn),

@@ -75,6 +75,7 @@ pub fn load(cli: &Cli) -> Result<Project, String> {
             .apply_metadata(&package.metadata, "package.metadata.leak-audit")
             .map_err(|error| format!("{error}\n  --> {}", manifest_display(&metadata, &package.manifest_path)))?;
         settings.apply_flags(&cli.levels)?;
+        settings.add_callback_registrars(cli.callback_registrars.iter().map(String::as_str));
         for target in &package.targets {
             if is_selected(target, cli.all_targets) {
                 crates.push(CrateJob { package: package.clone(), target: target.clone(), settings: settings.clone() });

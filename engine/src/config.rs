@@ -15,6 +15,10 @@ pub struct Config {
     /// More type names (last path segment, such as `BoundedMap`) to treat as
     /// caches that bound themselves, besides the built-in list.
     pub bounded_cache_types: Vec<String>,
+    /// More method-name patterns (`*` for any text, such as `watch_*`) of
+    /// calls that register a callback on their receiver and keep it there,
+    /// besides the built-in list ([`CALLBACK_REGISTRARS`](crate::CALLBACK_REGISTRARS)).
+    pub callback_registrars: Vec<String>,
 }
 
 impl Config {

@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 
 use syn::Type;
 
-use crate::model::classify::{Place, Seen, State, Walker};
+use crate::model::classify::{self, Place, Seen, State, Walker};
 use crate::model::Scope;
 
 /// How a field holds the type it points to.
@@ -33,11 +33,15 @@ impl EdgeKind {
     }
 }
 
-/// A type of the scope.
+/// A type of the scope, or a closure slot of one.
 #[derive(Clone, Debug)]
 pub struct Node {
-    /// The type's name as written in its definition.
+    /// The type's name as written in its definition; for a closure slot,
+    /// `Type.field (closure)`.
     pub name: String,
+    /// A field that holds closures (`Box<dyn Fn()>`, `Closure<dyn FnMut()>`):
+    /// its edges are what the closures stored in it capture strongly.
+    pub closure: bool,
 }
 
 /// A field through which one type can hold another.
@@ -48,10 +52,12 @@ pub struct Edge {
     /// Index of the held type in [`TypeGraph::nodes`].
     pub to: usize,
     /// The index of the field among the holding type's fields (an enum's
-    /// fields are those of its variants, in order).
+    /// fields are those of its variants, in order); for an edge out of a
+    /// closure slot, the slot's own field.
     pub field: usize,
     /// The field: `cars` for a named field, `0` for a tuple field, `Cons.1`
-    /// for a field of an enum variant.
+    /// for a field of an enum variant; for an edge out of a closure slot,
+    /// the captured variable.
     pub field_label: String,
     /// How the field holds the target.
     pub kind: EdgeKind,
@@ -81,7 +87,26 @@ pub struct TypeGraph {
 pub(crate) fn build(scope: &Scope<'_>) -> TypeGraph {
     let mut graph = TypeGraph::default();
     for def in &scope.types {
-        graph.nodes.push(Node { name: def.name.to_string() });
+        graph.nodes.push(Node { name: def.name.to_string(), closure: false });
+    }
+    // Closure slots: a node each, after the types, held by their type.
+    let mut slots = std::collections::HashMap::new();
+    for (owner, def) in scope.types.iter().enumerate() {
+        for (field_index, field) in def.fields.iter().enumerate() {
+            let Some(state) = classify::closure_slot(scope, owner, field.ty) else { continue };
+            slots.insert((owner, field_index), graph.nodes.len());
+            graph.nodes.push(Node { name: format!("{}.{} (closure)", def.name, field.label), closure: true });
+            graph.edges.push(Edge {
+                from: owner,
+                to: graph.nodes.len() - 1,
+                field: field_index,
+                field_label: field.label.clone(),
+                kind: if state.strong { EdgeKind::Strong } else { EdgeKind::Owns },
+                mutable: state.mutable,
+                collection: state.collection,
+                in_cycle: false,
+            });
+        }
     }
     for (owner, def) in scope.types.iter().enumerate() {
         for (field_index, field) in def.fields.iter().enumerate() {
@@ -97,6 +122,38 @@ pub(crate) fn build(scope: &Scope<'_>) -> TypeGraph {
                     in_cycle: false,
                 });
             }
+        }
+    }
+    // What the closures stored in each slot capture strongly.
+    for store in &scope.stores {
+        let Some(&slot) = store.slot.field.as_ref().and_then(|field| slots.get(field)) else { continue };
+        let def = &scope.fns[store.fn_id];
+        let place = Place { module: &def.module, file: def.file, self_type: None };
+        for capture in &store.captures {
+            let (Some(ty), false) = (&capture.ty, capture.hold == crate::model::flows::Hold::Weak) else { continue };
+            Walker::walk(scope, place, &[], ty, |seen: Seen<'_, '_>, state: State| match seen {
+                Seen::Local { id, generic_args } => {
+                    if !state.inside_generic && !state.weak {
+                        let edge = Edge {
+                            from: slot,
+                            to: id,
+                            field: store.slot.field.map_or(0, |(_, field)| field),
+                            field_label: capture.name.clone(),
+                            kind: if state.strong { EdgeKind::Strong } else { EdgeKind::Owns },
+                            mutable: state.mutable,
+                            collection: state.collection,
+                            in_cycle: false,
+                        };
+                        if !graph.edges.iter().any(|known| known.from == edge.from && known.to == edge.to) {
+                            graph.edges.push(edge);
+                        }
+                    }
+                    generic_args
+                }
+                Seen::Ctor { ctor, elsewhere, .. } => !ctor.non_owning && !ctor.weak && (ctor.is_known() || !elsewhere),
+                Seen::Sequence | Seen::Tuple { .. } => true,
+                Seen::Reference | Seen::Callable => false,
+            });
         }
     }
     graph
@@ -141,10 +198,73 @@ fn reaches<'a>(scope: &Scope<'a>, owner: usize, ty: &'a Type) -> Vec<Reach> {
         // `QueueHandle<State>`, names what it dispatches to, not what it owns).
         Seen::Ctor { ctor, elsewhere, .. } => !ctor.non_owning && (ctor.is_known() || !elsewhere),
         Seen::Sequence | Seen::Tuple { .. } => true,
-        // References borrow.
-        Seen::Reference => false,
+        // References borrow; closures are opaque to the type graph (their
+        // captures are found in the code that stores them).
+        Seen::Reference | Seen::Callable => false,
     });
     out
+}
+
+/// The shortest way a value of type `ty` (written at `place`) holds a value
+/// of type `owner` of the scope, through owning and strong edges, passing at
+/// least one strong pointer: the graph edges after the first hop (empty when
+/// `ty` points to `owner` itself).
+pub(crate) fn strong_path<'a>(
+    scope: &Scope<'a>,
+    graph: &TypeGraph,
+    place: Place<'_>,
+    ty: &'a Type,
+    owner: usize,
+) -> Option<Vec<usize>> {
+    // The first hop: the types of the scope `ty` holds, and how.
+    let mut starts: Vec<(usize, bool)> = Vec::new();
+    Walker::walk(scope, place, &[], ty, |seen: Seen<'_, 'a>, state: State| match seen {
+        Seen::Local { id, generic_args } => {
+            if !state.inside_generic && !state.weak {
+                starts.push((id, state.strong));
+            }
+            generic_args
+        }
+        Seen::Ctor { ctor, elsewhere, .. } => !ctor.non_owning && !ctor.weak && (ctor.is_known() || !elsewhere),
+        Seen::Sequence | Seen::Tuple { .. } => true,
+        Seen::Reference | Seen::Callable => false,
+    });
+    // Breadth first over (node, passed a strong pointer yet).
+    let n = graph.nodes.len();
+    let state = |node: usize, strong: bool| node * 2 + usize::from(strong);
+    let mut came_by: Vec<Option<(usize, usize)>> = vec![None; n * 2];
+    let mut seen = vec![false; n * 2];
+    let mut queue = std::collections::VecDeque::new();
+    for (node, strong) in starts {
+        if node < n && !seen[state(node, strong)] {
+            seen[state(node, strong)] = true;
+            queue.push_back((node, strong));
+        }
+    }
+    while let Some((node, strong)) = queue.pop_front() {
+        if node == owner && strong {
+            let mut path = Vec::new();
+            let mut at = state(node, strong);
+            while let Some((edge, previous)) = came_by[at] {
+                path.push(edge);
+                at = previous;
+            }
+            path.reverse();
+            return Some(path);
+        }
+        for (e, edge) in graph.edges.iter().enumerate() {
+            if edge.from != node || edge.kind == EdgeKind::Weak || graph.nodes[edge.to].closure {
+                continue;
+            }
+            let next = state(edge.to, strong || edge.kind == EdgeKind::Strong);
+            if !seen[next] {
+                seen[next] = true;
+                came_by[next] = Some((e, state(node, strong)));
+                queue.push_back((edge.to, strong || edge.kind == EdgeKind::Strong));
+            }
+        }
+    }
+    None
 }
 
 impl TypeGraph {
@@ -186,7 +306,8 @@ impl TypeGraph {
     /// indented by `indent`.
     fn write_dot_body(&self, out: &mut String, prefix: &str, indent: &str) {
         for (index, node) in self.nodes.iter().enumerate() {
-            let _ = writeln!(out, "{indent}{prefix}n{index} [label=\"{}\"];", escape(&node.name));
+            let shape = if node.closure { ", shape=ellipse" } else { "" };
+            let _ = writeln!(out, "{indent}{prefix}n{index} [label=\"{}\"{shape}];", escape(&node.name));
         }
         for edge in &self.edges {
             let style = match edge.kind {

@@ -57,6 +57,7 @@ pub use finding::{FileId, Finding, Label, Location};
 pub use graph::TypeGraph;
 pub use lint::{Level, Lint};
 pub use lints::{find_lint, lookup_lint, parse_attribute, LINTS};
+pub use model::flows::CALLBACK_REGISTRARS;
 pub use source::{module_path_of_file, Source};
 
 /// Everything one analysis produced.
@@ -74,7 +75,7 @@ pub struct Analysis {
 /// Analyses the given sources together, as one scope: a cycle between types in
 /// two files is found.
 pub fn analyze(sources: &[Source<'_>], config: &Config) -> Analysis {
-    let scope = model::Scope::build(sources, &LINTS);
+    let scope = model::Scope::build(sources, &LINTS, &config.callback_registrars);
     let mut graph = graph::build(&scope);
     let (mut findings, cycle_edges) = lints::run(&scope, &graph, config);
     for edge in cycle_edges {

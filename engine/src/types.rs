@@ -71,6 +71,9 @@ pub(crate) fn tidy(text: &str) -> String {
         ("[ ", "["),
         (" ]", "]"),
         (" ;", ";"),
+        ("Fn (", "Fn("),
+        ("FnMut (", "FnMut("),
+        ("FnOnce (", "FnOnce("),
     ] {
         out = out.replace(from, to);
     }

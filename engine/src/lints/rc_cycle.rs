@@ -6,8 +6,10 @@ use crate::finding::{Label, Location};
 use crate::graph::{Edge, EdgeKind, TypeGraph};
 use crate::lint::declare_lint;
 use crate::lints::Cx;
-use crate::model::classify;
+use crate::model::classify::{self, Place};
+use crate::model::flows::{self, Capture, Hold, Store};
 use crate::model::names::Resolved;
+use crate::model::uses::Op;
 use crate::model::Scope;
 use crate::symbol::{self, is};
 use crate::types;
@@ -44,6 +46,54 @@ declare_lint! {
     /// pub struct Car { pub owner: RefCell<Weak<Person>> }
     /// ```
     ///
+    /// **Closures that own their owner.** A closure stored in a slot (a field
+    /// holding `Box<dyn Fn()>`, `Rc<dyn Fn(&Event)>`, wasm-bindgen's
+    /// `Closure<dyn FnMut()>`, inside `Option`, `Vec`, maps and cells; a
+    /// shared `Rc<RefCell<Option<..>>>`; or a callback registered on a
+    /// receiver) that captures a strong clone of the value holding the slot
+    /// is the leak callback-based code reports most:
+    ///
+    /// ```rust,no_run
+    /// use std::{cell::RefCell, rc::Rc};
+    ///
+    /// pub struct Widget { on_click: RefCell<Option<Box<dyn Fn()>>>, clicks: RefCell<u32> }
+    ///
+    /// pub fn wire(widget: &Rc<Widget>) {
+    ///     let w = widget.clone();
+    ///     *widget.on_click.borrow_mut() = Some(Box::new(move || *w.clicks.borrow_mut() += 1));
+    /// }
+    /// ```
+    ///
+    /// Use instead:
+    /// ```rust,no_run
+    /// # use std::{cell::RefCell, rc::Rc};
+    /// # pub struct Widget { on_click: RefCell<Option<Box<dyn Fn()>>>, clicks: RefCell<u32> }
+    /// pub fn wire(widget: &Rc<Widget>) {
+    ///     let weak = Rc::downgrade(widget);
+    ///     *widget.on_click.borrow_mut() = Some(Box::new(move || {
+    ///         if let Some(w) = weak.upgrade() {
+    ///             *w.clicks.borrow_mut() += 1;
+    ///         }
+    ///     }));
+    /// }
+    /// ```
+    ///
+    /// The lint follows what the code shows: assignments, `push`, `insert`,
+    /// `set`, `replace` and `Some(..)`/`Box::new(..)`/`Closure::new(..)`
+    /// wrappers, a closure held in a local first, a method of the scope whose
+    /// body stores its parameter in a field of `self` (one level of calls),
+    /// and calls whose name registers a callback on a receiver the scope does
+    /// not define (`connect_*`, `on_*`, `add_*listener`, `subscribe*`,
+    /// `set_on_*`, `register*`, ...; more with `--callback-registrar` or
+    /// `callback-registrars` in `[package.metadata.leak-audit]`). A capture
+    /// closes the cycle when it is a clone (`x.clone()`, `Rc::clone(&x)`,
+    /// glib's `@strong x`/`#[strong] x`) of the value the slot is reached
+    /// from, or when its type holds the slot's owner through strong pointers
+    /// (`Emitter.listeners -> closure -> Rc<Subscriber> -> Subscriber.emitter
+    /// -> Emitter`). `Weak` captures (`Rc::downgrade`, `@weak`, `#[weak]`)
+    /// and closures without `move` (which borrow, so cannot be kept) close
+    /// nothing.
+    ///
     /// Self-cycles are reported too: a node type that holds mutable strong pointers
     /// to its own type (`enum List { Cons(i32, RefCell<Rc<List>>), Nil }`, a graph
     /// node with `RefCell<Vec<Rc<Node>>>` neighbours). A type that also holds a
@@ -75,9 +125,18 @@ declare_lint! {
     /// - A trait object of a trait defined in the scope (`Rc<RefCell<dyn
     ///   Observer>>`) is taken to hold any type of the scope that implements
     ///   it; trait objects of other traits (`dyn Any`, std and dependency
-    ///   traits), closures (`Box<dyn Fn()>` capturing an `Rc`), type
-    ///   parameters left generic and associated types are opaque: cycles
-    ///   through them are not seen.
+    ///   traits), type parameters left generic and associated types are
+    ///   opaque: cycles through them are not seen.
+    /// - Closures: a closure slot that code in the scope empties by hand (`=
+    ///   None`, `take()`, `clear()`, `remove(..)`) is taken to be emptied
+    ///   before its owner is dropped, and is not reported. The type of a
+    ///   captured variable is known only from what the fn shows (parameters,
+    ///   `let` annotations, `Rc::new`/`RefCell::new`/struct literals,
+    ///   constructors of the scope, clones); a clone of a value of another
+    ///   crate is taken to share it (toolkit objects are reference-counted),
+    ///   a clone of a plain struct of the scope to copy it. Captures through
+    ///   a second level of calls, closures returned from fns, and callbacks
+    ///   registered through names that match no pattern are not seen.
     /// - Only types in the analysed scope are known: the attribute sees the item
     ///   it is on; `cargo leak-audit` sees the whole crate but not dependencies.
     pub RC_CYCLE, rc_cycle, Warn, "types that can keep each other alive through strong `Rc`/`Arc` pointers"
@@ -86,11 +145,23 @@ declare_lint! {
 /// How many fields of a cycle a finding names (and labels) at most.
 const MAX_SHOWN: usize = 8;
 
-/// Reports the leaking cycles of the scope's type graph.
+/// Reports the leaking cycles of the scope's type graph, and the closures
+/// that keep their owner alive.
 pub(crate) fn check(cx: &mut Cx<'_, '_>) {
+    check_types(cx);
+    check_closures(cx);
+}
+
+/// Reports the leaking cycles of the scope's type graph.
+fn check_types(cx: &mut Cx<'_, '_>) {
     let graph = cx.graph;
     let n = graph.nodes.len();
-    let mut active: Vec<bool> = graph.edges.iter().map(|edge| edge.kind != EdgeKind::Weak).collect();
+    // Closure slots are checked from the code that fills them (`check_closures`).
+    let mut active: Vec<bool> = graph
+        .edges
+        .iter()
+        .map(|edge| edge.kind != EdgeKind::Weak && !graph.nodes[edge.from].closure && !graph.nodes[edge.to].closure)
+        .collect();
     let mut weak_pairs: HashSet<(usize, usize)> =
         graph.edges.iter().filter(|edge| edge.kind == EdgeKind::Weak).map(|edge| (edge.from, edge.to)).collect();
 
@@ -659,4 +730,122 @@ fn weaken(scope: &Scope<'_>, owner: usize, ty: &syn::Type, cycle: &HashSet<Strin
     let self_name = &scope.types[owner].name.to_string();
     Weaken { scope, owner, cycle, self_name, expansions: 0 }.visit_type_mut(&mut weakened);
     types::display(&weakened)
+}
+
+// === closures that own their owner ===
+
+/// Reports each stored closure that captures a strong pointer to what keeps
+/// the closure: a clone of the value the slot is reached from, or a value
+/// whose type holds the slot's owner through strong pointers.
+fn check_closures(cx: &mut Cx<'_, '_>) {
+    let scope = cx.scope;
+    for store in &scope.stores {
+        if emptied(scope, store) {
+            continue;
+        }
+        let Some((capture, (cycle, pointer))) =
+            store.captures.iter().find_map(|capture| closes(cx, store, capture).map(|found| (capture, found)))
+        else {
+            continue;
+        };
+        let def = &scope.fns[store.fn_id];
+        let slot = match store.slot.field {
+            Some((owner, field)) => format!("`{}.{}`", scope.types[owner].name, scope.types[owner].fields[field].label),
+            None => format!("`{}`", store.slot.written.text()),
+        };
+        let name = &capture.name;
+        let (weak_help, upgrade) = if pointer == "Arc" {
+            (format!("let weak = Arc::downgrade(&{name});"), "weak.upgrade()")
+        } else {
+            (format!("let weak = Rc::downgrade(&{name});"), "weak.upgrade()")
+        };
+        let mut finding = cx
+            .report(
+                Location { file: def.file, span: capture.span },
+                format!("closure stored in {slot} captures `{name}` strongly, and `{name}` keeps {slot} alive: `{cycle}`"),
+            )
+            .labels([Label {
+                location: Location { file: def.file, span: store.at },
+                message: format!("the closure is stored here (`{}`)", store.verb),
+            }])
+            .note(format!(
+                "the closure keeps a strong `{pointer}` in `{name}`, and through it the value that holds the closure: neither is ever dropped, however many other handles are"
+            ))
+            .help(format!(
+                "capture a `Weak` instead: `{weak_help}` before the closure, and `if let Some({name}) = {upgrade} {{ .. }}` inside it (with glib's `clone!`, `#[weak] {name}`)"
+            ))
+            .anchor(def.settings);
+        if let Some((owner, field)) = store.slot.field {
+            finding = finding.anchor(scope.types[owner].fields[field].settings).anchor(scope.types[owner].settings);
+        }
+        finding.emit();
+    }
+}
+
+/// Whether code in the scope empties the field `store` puts its closure in
+/// (`= None`, `take()`, `clear()`, `remove(..)`), other than by storing
+/// another closure: the cycle is then broken by hand, as the crate intends.
+fn emptied(scope: &Scope<'_>, store: &Store) -> bool {
+    let Some((owner, field)) = store.slot.field else { return false };
+    let position = |span: proc_macro2::Span| (span.start().line, span.start().column);
+    let stored_at: HashSet<(usize, usize)> = scope
+        .stores
+        .iter()
+        .filter(|other| other.slot.field == store.slot.field)
+        .map(|other| position(other.at))
+        .collect();
+    let def = &scope.types[owner];
+    scope
+        .uses_of_field(&def.name.to_string(), &def.fields[field].label)
+        .iter()
+        .any(|u| matches!(u.op, Op::Shrink) && !stored_at.contains(&position(u.span)))
+}
+
+/// Whether `capture` closes a cycle through the closure of `store`: the
+/// cycle's text and the strong pointer's name.
+fn closes(cx: &Cx<'_, '_>, store: &Store, capture: &Capture) -> Option<(String, String)> {
+    let scope = cx.scope;
+    let def = &scope.fns[store.fn_id];
+    let place = Place { module: &def.module, file: def.file, self_type: None };
+    let shares = capture.ty.as_ref().map(|ty| classify::shares(scope, place, ty));
+    let pointer = capture
+        .ty
+        .as_ref()
+        .and_then(|ty| classify::first_ctor_at(scope, place, ty, |ctor| ctor.strong))
+        .unwrap_or_else(|| "Rc".to_owned());
+    // The value the capture holds: a clone of a place, or the variable itself.
+    let held = match &capture.hold {
+        Hold::Weak => return None,
+        Hold::CloneOf(origin) => Some(origin.clone()),
+        Hold::Own => Some(flows::Place { root: capture.name.clone(), path: Vec::new() }),
+    };
+    // The closure holds (a clone of) a shared value its slot is reached from.
+    let same_value = held.as_ref().is_some_and(|held| {
+        store.slot.place.starts_with(held)
+            && shares != Some(false)
+            && (capture.hold != Hold::Own || shares == Some(true))
+    });
+    // Its type holds the slot's owner through strong pointers.
+    let typed = match (store.slot.field, &capture.ty) {
+        (Some((owner, _)), Some(ty)) => crate::graph::strong_path(scope, cx.graph, place, ty, owner),
+        _ => None,
+    };
+    if !same_value && typed.is_none() {
+        return None;
+    }
+    let captured = capture.ty.as_ref().map_or_else(|| capture.name.clone(), types::display);
+    let mut text = match store.slot.field {
+        Some((owner, field)) => format!("{}.{}", scope.types[owner].name, scope.types[owner].fields[field].label),
+        None => store.slot.written.text(),
+    };
+    text.push_str(&format!(" -> closure -> {captured}"));
+    for e in typed.iter().flatten() {
+        text.push_str(&format!(" -> {}", cx.graph.field_path(*e)));
+    }
+    match (store.slot.field, held) {
+        (Some((owner, _)), _) => text.push_str(&format!(" -> {}", scope.types[owner].name)),
+        (None, Some(held)) => text.push_str(&format!(" -> {}", held.text())),
+        (None, None) => {}
+    }
+    Some((text, pointer))
 }

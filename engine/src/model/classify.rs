@@ -119,6 +119,8 @@ pub(crate) enum Seen<'t, 'a> {
     Tuple { len: usize },
     /// A reference.
     Reference,
+    /// Something callable that can capture values: `dyn Fn*`, `impl Fn*`.
+    Callable,
 }
 
 /// What an analysis does with the layers of a type.
@@ -219,6 +221,9 @@ impl<'s, 'a, V: TypeVisitor<'a>> Walker<'s, 'a, V> {
             // `dyn Observer` for a trait of the scope: any type of the scope
             // that implements it.
             Type::TraitObject(object) => {
+                if object.bounds.iter().any(is_fn_bound) {
+                    self.visitor.visit(Seen::Callable, state);
+                }
                 for bound in &object.bounds {
                     let syn::TypeParamBound::Trait(bound) = bound else { continue };
                     for &target in
@@ -228,8 +233,11 @@ impl<'s, 'a, V: TypeVisitor<'a>> Walker<'s, 'a, V> {
                     }
                 }
             }
-            // Raw pointers, `impl Trait`, fn pointers and macros cannot be
-            // seen into.
+            Type::ImplTrait(object) if object.bounds.iter().any(is_fn_bound) => {
+                self.visitor.visit(Seen::Callable, state);
+            }
+            // Raw pointers, other `impl Trait`, fn pointers (which capture
+            // nothing) and macros cannot be seen into.
             _ => {}
         }
     }
@@ -321,6 +329,12 @@ impl<'s, 'a, V: TypeVisitor<'a>> Walker<'s, 'a, V> {
         self.frames.push(Frame { params, self_type, module, file });
         self.frames.len() - 1
     }
+}
+
+/// `Fn(..)`, `FnMut(..)`, `FnOnce(..)` (maybe with a path), as a bound.
+fn is_fn_bound(bound: &syn::TypeParamBound) -> bool {
+    matches!(bound, syn::TypeParamBound::Trait(bound)
+        if bound.path.segments.last().is_some_and(|last| matches!(last.ident.to_string().as_str(), "Fn" | "FnMut" | "FnOnce")))
 }
 
 // === the analyses over the walk ===
@@ -470,7 +484,7 @@ pub(crate) fn closed_type<'a>(scope: &Scope<'a>, place: Place<'_>, ty: &'a Type)
                 leaves += 1;
                 open |= !(args.is_empty() && matches!(name, "bool" | "TypeId"));
             }
-            Seen::Sequence => {
+            Seen::Sequence | Seen::Callable => {
                 leaves += 1;
                 open = true;
             }
@@ -490,8 +504,18 @@ pub(crate) fn first_ctor<'a>(
     ty: &'a Type,
     wanted: impl Fn(Ctor) -> bool,
 ) -> Option<String> {
+    first_ctor_at(scope, Place::of_type(scope, owner), ty, wanted)
+}
+
+/// [`first_ctor`] for a type written at `place`.
+pub(crate) fn first_ctor_at<'a>(
+    scope: &Scope<'a>,
+    place: Place<'_>,
+    ty: &'a Type,
+    wanted: impl Fn(Ctor) -> bool,
+) -> Option<String> {
     let mut found = None;
-    Walker::walk(scope, Place::of_type(scope, owner), &[], ty, |seen: Seen<'_, 'a>, state: State| {
+    Walker::walk(scope, place, &[], ty, |seen: Seen<'_, 'a>, state: State| {
         if found.is_some() {
             return false;
         }
@@ -503,6 +527,53 @@ pub(crate) fn first_ctor<'a>(
             // One level into the types of the scope, as a reader would look.
             Seen::Local { .. } => !state.inside_generic,
             _ => true,
+        }
+    });
+    found
+}
+
+/// Whether a clone of a value of type `ty` (written at `place`) shares what
+/// it points to with the original: a strong pointer, a handle type of the
+/// scope with a strong pointer in a field, or a type of another crate the
+/// analysis does not know (toolkit objects are reference-counted handles).
+/// A plain struct or a std value is copied.
+pub(crate) fn shares<'a>(scope: &Scope<'a>, place: Place<'_>, ty: &'a Type) -> bool {
+    let (mut strong, mut unknown) = (false, false);
+    Walker::walk(scope, place, &[], ty, |seen: Seen<'_, 'a>, state: State| match seen {
+        Seen::Ctor { ctor, .. } if ctor.strong => {
+            strong = true;
+            false
+        }
+        Seen::Ctor { ctor, .. } if ctor.is_wrapper() => true,
+        Seen::Ctor { ctor, .. } => {
+            unknown |= !state.inside_generic && !ctor.is_known();
+            false
+        }
+        Seen::Local { .. } => !state.inside_generic,
+        _ => false,
+    });
+    strong || unknown
+}
+
+/// Whether a field of type `owner` with type `ty` holds something callable
+/// that can capture values (a closure slot: `Box<dyn Fn()>`,
+/// `RefCell<Vec<Rc<dyn Fn(&Event)>>>`, wasm-bindgen's `Closure<dyn FnMut()>`),
+/// and the state of the layers above the first one.
+pub(crate) fn closure_slot<'a>(scope: &Scope<'a>, owner: usize, ty: &'a Type) -> Option<State> {
+    let mut found = None;
+    Walker::walk(scope, Place::of_type(scope, owner), &[], ty, |seen: Seen<'_, 'a>, state: State| {
+        if found.is_some() {
+            return false;
+        }
+        match seen {
+            Seen::Callable if !state.inside_generic && !state.weak => {
+                found = Some(state);
+                false
+            }
+            Seen::Ctor { ctor, .. } => !ctor.non_owning && !ctor.weak,
+            Seen::Local { generic_args, .. } => generic_args,
+            Seen::Sequence | Seen::Tuple { .. } => true,
+            _ => false,
         }
     });
     found

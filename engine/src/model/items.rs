@@ -106,6 +106,8 @@ pub(crate) struct FnDef<'a> {
     pub(crate) file: FileId,
     pub(crate) settings: SettingsId,
     pub(crate) parent_fn: Option<usize>,
+    /// The inline modules (and fn bodies) it is declared in, as for types.
+    pub(crate) module: Vec<String>,
 }
 
 /// Everything pass 1 collects.
@@ -355,7 +357,8 @@ impl<'a> Items<'a> {
         parent_fn: Option<usize>,
     ) {
         let id = self.fns.len();
-        self.fns.push(FnDef { name: &sig.ident, sig, attrs, self_ty, body, file, settings, parent_fn });
+        let module = self.module.clone();
+        self.fns.push(FnDef { name: &sig.ident, sig, attrs, self_ty, body, file, settings, parent_fn, module });
         let mut nested = BodyItems::default();
         nested.visit_block(body);
         self.module.push(format!("fn {}", sig.ident));

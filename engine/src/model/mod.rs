@@ -8,7 +8,9 @@
 //!    scope to them;
 //! 3. `uses`: walk every fn body once and record each place a static or a
 //!    field is grown, shrunk, looked up or handed elsewhere, as a typed
-//!    operation.
+//!    operation;
+//! 4. `flows`: record each closure stored in a slot (a field, a cell, a
+//!    callback registered on a receiver) and the variables it captures.
 //!
 //! `classify` is the one walk over types that says what a type holds and
 //! how (owned, strong, weak, behind a cell, in a collection); the passes, the
@@ -18,6 +20,7 @@
 use std::collections::HashMap;
 
 pub(crate) mod classify;
+pub(crate) mod flows;
 pub(crate) mod items;
 pub(crate) mod names;
 pub(crate) mod settings;
@@ -47,12 +50,14 @@ pub struct Scope<'a> {
     uses_by_static: HashMap<usize, Vec<usize>>,
     /// Indices into `uses` by (field name, owner type or `None` when unknown).
     uses_by_field: HashMap<(String, Option<String>), Vec<usize>>,
+    /// The closures stored in slots, with what they capture.
+    pub(crate) stores: Vec<flows::Store>,
 }
 
 impl<'a> Scope<'a> {
     /// Builds the model of `sources`, whose `#[leak_audit(..)]` attributes
     /// name lints of `lints`.
-    pub(crate) fn build(sources: &[Source<'a>], lints: &'static [&'static Lint]) -> Scope<'a> {
+    pub(crate) fn build(sources: &[Source<'a>], lints: &'static [&'static Lint], registrars: &[String]) -> Scope<'a> {
         let mut items = items::collect(sources, lints);
         let names = Names::build(&mut items);
         let mut scope = Scope {
@@ -66,8 +71,12 @@ impl<'a> Scope<'a> {
             names,
             uses_by_static: HashMap::new(),
             uses_by_field: HashMap::new(),
+            stores: Vec::new(),
         };
         scope.uses = uses::collect(&scope);
+        let registrars: Vec<String> =
+            flows::CALLBACK_REGISTRARS.iter().map(ToString::to_string).chain(registrars.iter().cloned()).collect();
+        scope.stores = flows::collect(&scope, &registrars);
         for (index, found) in scope.uses.iter().enumerate() {
             match &found.root {
                 Root::Static(id) => scope.uses_by_static.entry(*id).or_default().push(index),
