@@ -582,3 +582,100 @@ pub mod middleware {
     let linked = source.replace("impl crate::middleware::Service for Mounted", "impl Service for Mounted");
     assert_eq!(rc_cycles(&linked).len(), 1, "{:#?}", rc_cycles(&linked));
 }
+
+#[test]
+fn should_not_warn_cycle_that_a_drop_of_its_holder_tears_down() {
+    // The service users hold is not on the cycle; dropping it empties the pool.
+    let source = "
+use std::{cell::RefCell, rc::Rc};
+pub struct AppState { pool: RequestPool }
+pub struct RequestPool { requests: RefCell<Vec<Rc<Request>>> }
+impl RequestPool { pub fn clear(&self) { self.requests.borrow_mut().clear(); } }
+pub struct Request { state: Rc<AppState> }
+pub struct Service { state: Rc<AppState> }
+impl Service { fn pool(&self) -> &RequestPool { &self.state.pool } }
+impl Drop for Service {
+    fn drop(&mut self) { self.pool().clear(); }
+}
+";
+    assert!(rc_cycles(source).is_empty(), "{:#?}", rc_cycles(source));
+}
+
+#[test]
+fn should_warn_cycle_whose_only_drop_is_on_a_member() {
+    // A `Drop` on a member never runs while the cycle keeps it alive.
+    let source = "
+use std::{cell::RefCell, rc::Rc};
+pub struct AppState { pool: RequestPool }
+pub struct RequestPool { requests: RefCell<Vec<Rc<Request>>> }
+pub struct Request { state: Rc<AppState> }
+impl Drop for AppState {
+    fn drop(&mut self) { self.pool.requests.borrow_mut().clear(); }
+}
+";
+    assert_eq!(rc_cycles(source).len(), 1, "{:#?}", rc_cycles(source));
+}
+
+#[test]
+fn should_not_warn_link_only_ever_filled_with_new_values() {
+    // Every write stores a menu made right there: a submenu never points up.
+    let source = "
+use std::sync::{Arc, RwLock};
+pub struct MenuState { sub_menu: Option<(u64, Arc<RwLock<MenuState>>)>, pos: f32 }
+impl MenuState {
+    pub fn new(pos: f32) -> Self { Self { sub_menu: None, pos } }
+    pub fn open_submenu(&mut self, id: u64, pos: f32) {
+        self.sub_menu = Some((id, Arc::new(RwLock::new(Self::new(pos)))));
+    }
+}
+";
+    assert!(rc_cycles(source).is_empty(), "{:#?}", rc_cycles(source));
+}
+
+#[test]
+fn should_warn_link_filled_with_an_existing_value() {
+    let source = "
+use std::sync::{Arc, RwLock};
+pub struct MenuState { sub_menu: Option<(u64, Arc<RwLock<MenuState>>)>, pos: f32 }
+impl MenuState {
+    pub fn new(pos: f32) -> Self { Self { sub_menu: None, pos } }
+    pub fn open_submenu(&mut self, id: u64, pos: f32) {
+        self.sub_menu = Some((id, Arc::new(RwLock::new(Self::new(pos)))));
+    }
+    pub fn adopt(&mut self, id: u64, menu: Arc<RwLock<MenuState>>) {
+        self.sub_menu = Some((id, menu));
+    }
+}
+";
+    assert_eq!(rc_cycles(source).len(), 1, "{:#?}", rc_cycles(source));
+}
+
+#[test]
+fn should_warn_new_value_built_from_a_clone_of_the_owner() {
+    let source = "
+use std::{cell::RefCell, rc::Rc};
+pub struct Node { child: RefCell<Option<Rc<Node>>>, parent: Option<Rc<Node>> }
+impl Node {
+    pub fn add_child(self: &Rc<Self>) {
+        *self.child.borrow_mut() = Some(Rc::new(Node { child: RefCell::new(None), parent: Some(self.clone()) }));
+    }
+}
+";
+    assert!(!rc_cycles(source).is_empty(), "{:#?}", rc_cycles(source));
+}
+
+#[test]
+fn should_not_warn_link_filled_with_new_values_and_emptied() {
+    let source = "
+use std::sync::{Arc, RwLock};
+pub struct MenuState { sub_menu: Option<(u64, Arc<RwLock<MenuState>>)>, pos: f32 }
+impl MenuState {
+    pub fn new(pos: f32) -> Self { Self { sub_menu: None, pos } }
+    pub fn open_submenu(&mut self, id: u64, pos: f32) {
+        self.sub_menu = Some((id, Arc::new(RwLock::new(Self::new(pos)))));
+    }
+    pub fn close(&mut self) { self.sub_menu = None; }
+}
+";
+    assert!(rc_cycles(source).is_empty(), "{:#?}", rc_cycles(source));
+}

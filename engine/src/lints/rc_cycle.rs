@@ -166,6 +166,7 @@ fn check_types(cx: &mut Cx<'_, '_>) {
         graph.edges.iter().filter(|edge| edge.kind == EdgeKind::Weak).map(|edge| (edge.from, edge.to)).collect();
 
     let adjacency = Adjacency::new(graph);
+    let teardowns = flows::emptied_by_drop(cx.scope);
     let mut holders = Holders::default();
 
     // Each round takes the strongly connected components of the remaining
@@ -221,6 +222,12 @@ fn check_types(cx: &mut Cx<'_, '_>) {
                 let Some(path) = cycle_through(graph, &adjacency, &active, &component_of, index, e) else {
                     continue;
                 };
+                if only_fresh_values(cx.scope, edge) || torn_down(graph, &path, &teardowns) {
+                    // A `Drop` on a value outside the cycle unlinks it.
+                    active[e] = false;
+                    progress = true;
+                    continue;
+                }
                 cx.mark_cycle(&path);
                 report(cx, e, &path);
                 active[e] = false;
@@ -232,6 +239,78 @@ fn check_types(cx: &mut Cx<'_, '_>) {
             break;
         }
     }
+}
+
+/// Whether every write into the edge's field after construction (there is at
+/// least one) stores a value made right there: a new value of the edge's
+/// target type (`Self::new(pos)`, `Node { .. }`, in `Arc::new`, `Some`, a
+/// tuple), built without `self` or a clone, or a value that names no
+/// variable (`None`). A new value cannot already hold the one it is stored
+/// in, so the field never closes the cycle.
+fn only_fresh_values(scope: &Scope<'_>, edge: &Edge) -> bool {
+    let mut writes = scope.writes.iter().filter(|write| write.field == (edge.from, edge.field)).peekable();
+    writes.peek().is_some() && writes.all(|write| is_fresh(scope, write.value, edge.from, edge.to))
+}
+
+fn is_fresh(scope: &Scope<'_>, value: &syn::Expr, owner: usize, target: usize) -> bool {
+    struct Check<'s> {
+        target: &'s str,
+        self_is_target: bool,
+        builds_target: bool,
+        shares: bool,
+        variables: bool,
+    }
+    impl<'ast> syn::visit::Visit<'ast> for Check<'_> {
+        fn visit_expr_path(&mut self, path: &'ast syn::ExprPath) {
+            self.shares |= path.path.is_ident("self");
+            self.variables |=
+                path.path.get_ident().is_some_and(|ident| ident.to_string().starts_with(char::is_lowercase));
+            syn::visit::visit_expr_path(self, path);
+        }
+        fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+            self.shares |= call.method == "clone";
+            syn::visit::visit_expr_method_call(self, call);
+        }
+        fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
+            if let syn::Expr::Path(path) = &*call.func {
+                let names: Vec<String> = path.path.segments.iter().map(|s| s.ident.to_string()).collect();
+                if let [.., owner, last] = names.as_slice() {
+                    self.shares |= last == "clone";
+                    self.builds_target |= owner == self.target || (owner == "Self" && self.self_is_target);
+                }
+            }
+            syn::visit::visit_expr_call(self, call);
+        }
+        fn visit_expr_struct(&mut self, literal: &'ast syn::ExprStruct) {
+            let name = literal.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+            self.builds_target |= name == self.target || (name == "Self" && self.self_is_target);
+            syn::visit::visit_expr_struct(self, literal);
+        }
+        fn visit_macro(&mut self, _mac: &'ast syn::Macro) {
+            // What a macro does with its tokens is not known.
+            self.shares = true;
+        }
+    }
+    let target_name = scope.types[target].name.to_string();
+    let mut check = Check {
+        target: &target_name,
+        self_is_target: owner == target,
+        builds_target: false,
+        shares: false,
+        variables: false,
+    };
+    syn::visit::Visit::visit_expr(&mut check, value);
+    // `None`, `Vec::new()`: a value that names no variable empties the field.
+    !check.shares && (check.builds_target || !check.variables)
+}
+
+/// Whether a `Drop` impl of a type that is not on the cycle empties a value
+/// of a type that is (`impl Drop for Service { fn drop(&mut self) {
+/// self.pool.clear() } }` with the pool on the cycle): the cycle is torn down
+/// when the value users hold goes.
+fn torn_down(graph: &TypeGraph, path: &[usize], teardowns: &[(usize, usize)]) -> bool {
+    let members: HashSet<usize> = path.iter().map(|&e| graph.edges[e].from).collect();
+    teardowns.iter().any(|(dropped, emptied)| !members.contains(dropped) && members.contains(emptied))
 }
 
 /// Outgoing edges of each node, and the nodes that contain each one by value.

@@ -88,6 +88,16 @@ pub(crate) struct Store {
     pub(crate) captures: Vec<Capture>,
 }
 
+/// A value written into a field of a type of the scope after construction:
+/// `x.field = value`, `*x.field.borrow_mut() = value`, `x.field.set(value)`,
+/// `x.field.push(value)`.
+#[derive(Clone, Debug)]
+pub(crate) struct FieldWrite<'a> {
+    /// The type of the scope and the index of its field.
+    pub(crate) field: (usize, usize),
+    pub(crate) value: &'a Expr,
+}
+
 /// Method names that register a callback on their receiver, by default
 /// (`*` stands for any text).
 pub const CALLBACK_REGISTRARS: &[&str] = &[
@@ -145,13 +155,71 @@ const ACCESS: &[&str] = &[
     "deref_mut",
 ];
 
+/// The types of the scope whose values a `Drop` impl empties, with the type
+/// the `Drop` is for: `(dropped, emptied)` for `impl Drop for Service { fn
+/// drop(&mut self) { self.pool.clear() } }` when `pool` is a `Pool` of the
+/// scope. Emptying is a shrinking method (`clear`, `take`, `drain`,
+/// `remove`, ...), `mem::take`/`mem::replace`, or assigning `None`.
+pub(crate) fn emptied_by_drop(scope: &Scope<'_>) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for (id, def) in scope.fns.iter().enumerate() {
+        let (Some(self_ty), true) = (&def.self_ty, def.name == "drop" && def.sig.inputs.len() == 1) else { continue };
+        let Some(&dropped) = scope.types_named(self_ty).first() else { continue };
+        let flows = Flows::new(scope, id, &[], None);
+        let mut emptied = Emptied { flows: &flows, found: Vec::new() };
+        emptied.visit_block(def.body);
+        out.extend(emptied.found.into_iter().map(|ty| (dropped, ty)));
+    }
+    out
+}
+
+/// The expressions a `drop` body empties, by the scope type they have.
+struct Emptied<'f, 's, 'a> {
+    flows: &'f Flows<'s, 'a>,
+    found: Vec<usize>,
+}
+
+impl Emptied<'_, '_, '_> {
+    fn empties(&mut self, expr: &Expr) {
+        if let Some(id) = self.flows.type_of(expr).and_then(|ty| self.flows.scope_type(&ty)) {
+            self.found.push(id);
+        }
+    }
+}
+
+impl<'ast> Visit<'ast> for Emptied<'_, '_, '_> {
+    fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+        if crate::symbol::is(crate::symbol::SHRINK_METHODS, &call.method.to_string()) {
+            self.empties(&call.receiver);
+        }
+        visit::visit_expr_method_call(self, call);
+    }
+
+    fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
+        let reset = matches!(&*call.func, Expr::Path(path) if path.path.segments.last().is_some_and(|last| crate::symbol::is(crate::symbol::RESET_FUNCTIONS, &last.ident.to_string())));
+        if reset {
+            for arg in &call.args {
+                self.empties(arg);
+            }
+        }
+        visit::visit_expr_call(self, call);
+    }
+
+    fn visit_expr_assign(&mut self, assign: &'ast syn::ExprAssign) {
+        if matches!(&*assign.right, Expr::Path(path) if path.path.is_ident("None")) {
+            self.empties(&assign.left);
+        }
+        visit::visit_expr_assign(self, assign);
+    }
+}
+
 /// Methods of the scope that store a parameter in a field of `self`: (method
 /// name, parameter index) to the `self` type and the field's path.
 type StoringMethods = HashMap<(String, usize), (Option<String>, Vec<String>)>;
 
 /// Every closure store of `scope`, with `registrars` the name patterns of
 /// calls that register a callback on their receiver.
-pub(crate) fn collect(scope: &Scope<'_>, registrars: &[String]) -> Vec<Store> {
+pub(crate) fn collect<'a>(scope: &Scope<'a>, registrars: &[String]) -> (Vec<Store>, Vec<FieldWrite<'a>>) {
     // Methods of the scope that store a parameter in a field of `self`:
     // (method name, parameter index) to the field path.
     let mut storing = StoringMethods::new();
@@ -180,13 +248,14 @@ pub(crate) fn collect(scope: &Scope<'_>, registrars: &[String]) -> Vec<Store> {
             }
         }
     }
-    let mut stores = Vec::new();
+    let (mut stores, mut writes) = (Vec::new(), Vec::new());
     for id in 0..scope.fns.len() {
         let mut walker = Flows::new(scope, id, registrars, Some(&storing));
         walker.visit_block(scope.fns[id].body);
         stores.extend(walker.stores);
+        writes.extend(walker.writes);
     }
-    stores
+    (stores, writes)
 }
 
 /// What the fn knows of a local variable.
@@ -209,6 +278,7 @@ struct Flows<'s, 'a> {
     closure_params: HashSet<String>,
     param_stores: Vec<(String, Place)>,
     stores: Vec<Store>,
+    writes: Vec<FieldWrite<'a>>,
 }
 
 /// A closure value: the closure itself, or `clone!`'s tokens.
@@ -230,6 +300,7 @@ impl<'s, 'a> Flows<'s, 'a> {
             closure_params: HashSet::new(),
             param_stores: Vec::new(),
             stores: Vec::new(),
+            writes: Vec::new(),
         };
         for input in &scope.fns[fn_id].sig.inputs {
             match input {
@@ -377,6 +448,12 @@ impl<'s, 'a> Flows<'s, 'a> {
                 if call.args.is_empty() && matches!(call.method.to_string().as_str(), "clone" | "to_owned") =>
             {
                 self.type_of(&call.receiver).map(strip_reference)
+            }
+            // An accessor of the scope: `self.app_state.pool()`.
+            Expr::MethodCall(call) if call.args.is_empty() => {
+                let owner = self.scope_type(&self.type_of(&call.receiver)?)?;
+                let owner = self.scope.types[owner].name.to_string();
+                self.constructor_type(&owner, &call.method.to_string()).map(strip_reference)
             }
             Expr::Struct(literal) => {
                 let path = &literal.path;
@@ -557,6 +634,9 @@ impl<'a> Visit<'a> for Flows<'_, 'a> {
     }
 
     fn visit_expr_assign(&mut self, assign: &'a syn::ExprAssign) {
+        if let Some(field) = self.raw_place(&assign.left).and_then(|place| self.slot_field(&place)) {
+            self.writes.push(FieldWrite { field, value: &assign.right });
+        }
         if let Some(place) = self.raw_place(&assign.left) {
             if let Some(param) = self.param_of(&assign.right) {
                 self.param_stores.push((param, self.canonical(place.clone())));

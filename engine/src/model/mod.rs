@@ -52,6 +52,8 @@ pub struct Scope<'a> {
     uses_by_field: HashMap<(String, Option<String>), Vec<usize>>,
     /// The closures stored in slots, with what they capture.
     pub(crate) stores: Vec<flows::Store>,
+    /// The values written into fields after construction.
+    pub(crate) writes: Vec<flows::FieldWrite<'a>>,
 }
 
 impl<'a> Scope<'a> {
@@ -72,11 +74,12 @@ impl<'a> Scope<'a> {
             uses_by_static: HashMap::new(),
             uses_by_field: HashMap::new(),
             stores: Vec::new(),
+            writes: Vec::new(),
         };
         scope.uses = uses::collect(&scope);
         let registrars: Vec<String> =
             flows::CALLBACK_REGISTRARS.iter().map(ToString::to_string).chain(registrars.iter().cloned()).collect();
-        scope.stores = flows::collect(&scope, &registrars);
+        (scope.stores, scope.writes) = flows::collect(&scope, &registrars);
         for (index, found) in scope.uses.iter().enumerate() {
             match &found.root {
                 Root::Static(id) => scope.uses_by_static.entry(*id).or_default().push(index),
