@@ -53,10 +53,18 @@ pub(super) fn instrument(item: &mut syn::ItemStruct) -> Result<TokenStream, Skip
     };
     let name = item.ident.unraw_string();
     let ident = &item.ident;
+    // A non-generic struct's counter also keeps how the cycle walk starts
+    // from one of its values (see the runtime's `trace` module).
+    let traced = item.generics.params.is_empty().then(|| {
+        quote!(.traced(|| {
+            use ::leak_audit::__private::{HasRoot as _, NoRoot as _};
+            (&::leak_audit::__private::RootOf::<#ident>::NEW).__root()
+        }))
+    });
     let counter = quote! {
         const __LEAK_AUDIT_COUNTER: &'static ::leak_audit::__private::Counter = {
             static COUNTER: ::leak_audit::__private::Counter =
-                ::leak_audit::__private::Counter::new(#name, ::core::module_path!());
+                ::leak_audit::__private::Counter::new(#name, ::core::module_path!())#traced;
             &COUNTER
         };
     };

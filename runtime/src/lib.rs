@@ -185,6 +185,7 @@
 #![warn(missing_docs, unreachable_pub, missing_debug_implementations)]
 
 mod counter;
+mod growth_runs;
 // Snapshot epochs need the per-instance data that only debug builds keep.
 #[doc(hidden)]
 #[path = "private.rs"]
@@ -203,8 +204,13 @@ mod sync;
 pub mod thread;
 #[cfg(feature = "tokio")]
 mod tokio_test;
+mod trace;
+mod watch;
 
+pub use growth_runs::{assert_no_growth, growth_per_run, GrowthRuns};
 pub use stats::{Growth, GrowthEntry, Snapshot, SnapshotDiff, TypeDiff, TypeStats};
+pub use trace::CyclePath;
+pub use watch::{find_cycle, watch, Watch, Watchable};
 
 /// Checks code for memory leaks and counts the live instances of its structs.
 ///
