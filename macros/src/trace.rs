@@ -16,8 +16,9 @@
 //! Each field goes through the `Field` probe, whose method resolves by autoref
 //! to the walk (the field's type implements `Trace`) or to a note that the walk
 //! cannot see into it (any other type: a closure, a type outside annotated
-//! items, a generic parameter), so no field type can make the impl fail to
-//! compile. Fields whose type obviously holds no strong pointer (`u64`,
+//! items), so no field type can make the impl fail to compile. A generic
+//! type's impl asks its type parameters to be traced too (`T: Trace +
+//! 'static`): `Node<u32>` is walked, `Node<Foreign>` is opaque. Fields whose type obviously holds no strong pointer (`u64`,
 //! `String`, `Vec<String>`, `RefCell<Weak<T>>`) are left out to keep the code
 //! small. Types the tracer cannot describe (packed structs, whose fields
 //! cannot be borrowed; unions) get no impl. The impls add no field and no
@@ -119,7 +120,10 @@ fn tracer(item: &syn::Item) -> Option<TokenStream> {
         };
     let cfgs = cfgs(attrs);
     let mut bounded = generics.clone();
+    // The walk keeps clones of the pointers it meets (`'static`), and goes
+    // into fields of a parameter's type only where the parameter is traced.
     for param in bounded.type_params_mut() {
+        param.bounds.push(syn::parse_quote!(::leak_audit::__private::Trace));
         param.bounds.push(syn::parse_quote!('static));
     }
     let (impl_generics, _, _) = bounded.split_for_impl();
@@ -254,7 +258,7 @@ mod tests {
     }
 
     #[test]
-    fn should_bound_type_parameters_by_static_and_skip_packed_structs() {
+    fn should_bound_type_parameters_and_skip_packed_structs() {
         let output = expand(quote!(
             struct Node<T: Clone>
             where
