@@ -11,6 +11,7 @@ use std::sync::{Arc, Barrier, Mutex};
 use std::thread;
 
 #[leak_audit::leak_audit]
+#[allow(dead_code)]
 mod ui {
     pub struct Dialog {
         pub title: String,

@@ -231,9 +231,9 @@ pub struct Root {
 /// Picks, by autoref, [`HasRoot`] for a type that implements [`Trace`] and
 /// [`NoRoot`] for any other.
 #[derive(Debug)]
-pub struct RootOf<T>(core::marker::PhantomData<fn() -> T>);
+pub struct RootOf<T: ?Sized>(core::marker::PhantomData<*const T>);
 
-impl<T> RootOf<T> {
+impl<T: ?Sized> RootOf<T> {
     /// The probe (generated code).
     pub const NEW: Self = RootOf(core::marker::PhantomData);
 }
@@ -262,7 +262,7 @@ pub trait NoRoot {
     fn __root(&self) -> Option<Root>;
 }
 
-impl<T> NoRoot for &RootOf<T> {
+impl<T: ?Sized> NoRoot for &RootOf<T> {
     fn __root(&self) -> Option<Root> {
         None
     }
