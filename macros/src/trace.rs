@@ -270,7 +270,8 @@ mod tests {
         ));
         assert!(
             output.contains(
-                "impl < T : Clone + 'static > :: leak_audit :: __private :: Trace for Node < T > where T : Default"
+                "impl < T : Clone + :: leak_audit :: __private :: Trace + 'static > :: leak_audit :: __private :: Trace \
+                 for Node < T > where T : Default ,"
             ),
             "{output}"
         );
