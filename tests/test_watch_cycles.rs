@@ -23,6 +23,7 @@ mod graph {
     #[derive(Default)]
     pub struct Hub {
         pub name: String,
+        #[allow(clippy::redundant_allocation)] // the walk goes through a `Box`
         pub boxed: RefCell<Option<Box<Rc<Hub>>>>,
         pub list: RefCell<Vec<Rc<Hub>>>,
         pub queue: RefCell<VecDeque<Rc<Hub>>>,
@@ -115,7 +116,9 @@ fn cycles_through_each_container() {
     let b = hub("b");
     b.list.borrow_mut().push(a.clone());
 
-    let cases: Vec<(&str, Box<dyn Fn()>, &str)> = vec![
+    /// The container, how to link `a` to `b` through it, the cycle found.
+    type Case<'a> = (&'a str, Box<dyn Fn() + 'a>, &'a str);
+    let cases: Vec<Case<'_>> = vec![
         (
             "Box",
             Box::new(|| *a.boxed.borrow_mut() = Some(Box::new(b.clone()))),
