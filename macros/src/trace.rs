@@ -23,6 +23,12 @@
 //! small. Types the tracer cannot describe (packed structs, whose fields
 //! cannot be borrowed; unions) get no impl. The impls add no field and no
 //! code to any other path: the runtime only calls them from the walk.
+//!
+//! The impls and the walk's starting points go through the runtime's
+//! `__if_cycles!`/`__cycle_root!` macros, which keep them only when its
+//! `cycles` feature is on: the counter of every counted type points to its
+//! tracer, so the compiler generates code for every tracer, and a build that
+//! never walks should not pay for that.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
@@ -129,7 +135,10 @@ fn tracer(item: &syn::Item) -> Option<TokenStream> {
     let (impl_generics, _, _) = bounded.split_for_impl();
     let (_, ty_generics, where_clause) = generics.split_for_impl();
     let walk = if body.is_empty() { quote!(_) } else { quote!(w) };
+    // Kept only with the runtime's `cycles` feature (the tracers cost build
+    // time, and normal builds never walk).
     Some(quote! {
+        ::leak_audit::__if_cycles! {
         #(#cfgs)*
         #[automatically_derived]
         #[allow(deprecated)]
@@ -139,6 +148,7 @@ fn tracer(item: &syn::Item) -> Option<TokenStream> {
                 use ::leak_audit::__private::{Field as F, Opaque as _, Traced as _};
                 #body
             }
+        }
         }
     })
 }

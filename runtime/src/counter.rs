@@ -133,8 +133,8 @@ impl Counter {
     /// The same counter, with the tracer a cycle walk starts from for a value
     /// of its type (read only by the walk, never when counting).
     #[must_use]
-    pub const fn traced(mut self, root: fn() -> Option<Root>) -> Self {
-        self.root = Some(root);
+    pub const fn traced(mut self, root: Option<fn() -> Option<Root>>) -> Self {
+        self.root = root;
         self
     }
 

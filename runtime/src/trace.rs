@@ -383,14 +383,12 @@ struct Visited {
 /// alive by the caller for the whole walk.
 pub(crate) fn walk_from(address: usize, type_name: &'static str) -> Outcome {
     let Some(root) = Root::of(type_name) else {
-        return Outcome {
-            cycle: None,
-            notes: vec![format!(
-                "cannot see inside `{}`: the walk starts from values of non-generic structs counted by \
-                 `#[leak_audit]`",
-                short_name(type_name)
-            )],
+        let why = if cfg!(feature = "cycles") {
+            "the walk starts from values of non-generic structs counted by `#[leak_audit]`"
+        } else {
+            "the field tracer is off: enable the `cycles` feature of `leak_audit` (in `[dev-dependencies]`)"
         };
+        return Outcome { cycle: None, notes: vec![format!("cannot see inside `{}`: {why}", short_name(type_name))] };
     };
     walk(Box::new(Start { address, root }))
 }
