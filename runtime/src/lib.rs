@@ -234,6 +234,15 @@
 //! value it cannot see into (a closure, a type outside annotated items). It
 //! starts from values of non-generic counted structs.
 //!
+//! The attribute generates the field tracer only when this crate's `cycles`
+//! feature is on (the tracers cost build time, and only the walk uses them):
+//! enable it for tests, and normal builds pay nothing.
+//!
+//! ```toml
+//! [dev-dependencies]
+//! leak_audit = { version = "0.1", features = ["cycles"] }
+//! ```
+//!
 //! Growth runs count the values the scenario creates on the calling thread,
 //! in a scope of their own, so parallel tests do not disturb each other's
 //! verdicts; that needs the per-value data of debug builds, and release
@@ -398,6 +407,13 @@ pub use leak_audit_macros::leak_audit;
 /// See the [crate documentation](crate#tests) for how values dropped on other
 /// threads are handled.
 ///
+/// `#[leak_audit::test(repeat = N)]` runs the body 2 warm-up times, then `N`
+/// measured times (`warmup = W` changes the warm-up), and fails the test if a
+/// counted type grew on every measured run, as [`assert_no_growth`] does: the
+/// growth rule alone, so values the warm-up runs created may stay alive (a
+/// cache filled on first use). The body must return `()` and not be `async`.
+/// Malformed arguments are compile errors at their span.
+///
 /// # Examples
 ///
 /// ```
@@ -412,6 +428,16 @@ pub use leak_audit_macros::leak_audit;
 /// fn people_are_dropped() {
 ///     let ada = model::person("Ada");
 ///     std::thread::spawn(move || drop(ada)).join().unwrap();
+/// }
+///
+/// // Passes: one person is kept by the warm-up runs, none by the measured ones.
+/// #[leak_audit::test(repeat = 5, warmup = 1)]
+/// fn a_cache_filled_once_is_not_a_leak() {
+///     static CACHE: std::sync::Mutex<Vec<model::Person>> = std::sync::Mutex::new(Vec::new());
+///     let mut cache = CACHE.lock().unwrap();
+///     if cache.is_empty() {
+///         cache.push(model::person("cached"));
+///     }
 /// }
 /// ```
 pub use leak_audit_macros::test;

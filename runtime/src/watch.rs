@@ -137,6 +137,9 @@ pub fn watch<P: Watchable>(pointer: &P) -> Watch {
 /// It starts from values of non-generic structs that `#[leak_audit]` counts
 /// (any type can be on the path).
 ///
+/// The walk needs the field tracers that `#[leak_audit]` generates with this
+/// crate's `cycles` feature; without it, `find_cycle` returns `None`.
+///
 /// # Examples
 ///
 /// ```
