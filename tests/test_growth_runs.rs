@@ -172,6 +172,22 @@ fn parallel_scenarios_do_not_disturb_each_other() {
     }
 }
 
+#[test]
+#[cfg_attr(not(debug_assertions), ignore = "release builds use process-wide counts")]
+fn values_made_on_threads_started_inside_the_scenario_count() {
+    let kept = Mutex::new(Vec::new());
+    let runs = leak_audit::growth_per_run(1, 3, || {
+        let button = leak_audit::thread::spawn(|| ui::button("from a worker")).join().unwrap();
+        kept.lock().unwrap().push(button);
+        // A thread outside the scenario's scope: its value is not the scenario's.
+        let other = thread::spawn(|| ui::dialog("not counted")).join().unwrap();
+        kept.lock().unwrap().push(ui::button("kept"));
+        drop(other);
+    });
+    assert_eq!(runs.deltas::<ui::Button>(), [2, 2, 2]);
+    assert_eq!(runs.deltas::<ui::Dialog>(), [0, 0, 0]);
+}
+
 static SESSION_CACHE: Mutex<Vec<ui::Dialog>> = Mutex::new(Vec::new());
 static LEAKED: Mutex<Vec<ui::Button>> = Mutex::new(Vec::new());
 

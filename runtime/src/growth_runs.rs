@@ -46,8 +46,9 @@ impl fmt::Debug for GrowthRuns {
 /// each other's results. That needs the per-value data of debug builds; in
 /// release builds the counts are process-wide (live values of each type,
 /// whoever made them), so run growth checks there in a test binary of their
-/// own. Values the scenario creates on threads it spawns are counted only in
-/// release builds' process-wide counts.
+/// own. In debug builds, values the scenario creates on a thread it starts
+/// with `std::thread::spawn` are not its own; start the thread with
+/// [`leak_audit::thread::spawn`](crate::thread::spawn) to count them.
 ///
 /// # Examples
 ///
