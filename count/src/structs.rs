@@ -53,10 +53,14 @@ pub(super) fn instrument(item: &mut syn::ItemStruct) -> Result<TokenStream, Skip
     };
     let name = item.ident.unraw_string();
     let ident = &item.ident;
+    // A non-generic struct's counter also keeps how the cycle walk starts
+    // from one of its values (see the runtime's `trace` module); the
+    // runtime's macro leaves it out without its `cycles` feature.
+    let traced = item.generics.params.is_empty().then(|| quote!(.traced(::leak_audit::__cycle_root!(#ident))));
     let counter = quote! {
         const __LEAK_AUDIT_COUNTER: &'static ::leak_audit::__private::Counter = {
             static COUNTER: ::leak_audit::__private::Counter =
-                ::leak_audit::__private::Counter::new(#name, ::core::module_path!());
+                ::leak_audit::__private::Counter::new(#name, ::core::module_path!())#traced;
             &COUNTER
         };
     };

@@ -8,6 +8,8 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{quote, quote_spanned, ToTokens};
 use syn::visit_mut::VisitMut;
 
+use crate::trace;
+
 pub(crate) fn leak_audit(args: TokenStream, input: TokenStream) -> TokenStream {
     let args: Args = match syn::parse2(args) {
         Ok(args) => args,
@@ -38,6 +40,7 @@ pub(crate) fn leak_audit(args: TokenStream, input: TokenStream) -> TokenStream {
     let extra = instrumented.extra;
 
     StripHelperAttrs.visit_item_mut(&mut item);
+    let tracers = trace::tracers(&mut item);
     let errors: TokenStream = errors.iter().map(syn::Error::to_compile_error).collect();
     // A fn may be a method in an `impl` or a trait, where no `const _` item can
     // stand beside it: its warnings go inside its body, where items always can.
@@ -58,6 +61,7 @@ pub(crate) fn leak_audit(args: TokenStream, input: TokenStream) -> TokenStream {
     quote! {
         #item
         #extra
+        #tracers
         #warnings
         #errors
     }

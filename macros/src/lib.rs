@@ -5,6 +5,7 @@
 mod expand;
 mod test_attr;
 mod tokio_test;
+mod trace;
 
 use proc_macro::TokenStream;
 

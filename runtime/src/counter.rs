@@ -39,6 +39,7 @@ use crate::lockfree;
 use crate::registry;
 use crate::scope;
 use crate::shard::{self, Slot, OWNED};
+use crate::trace::Root;
 
 /// One shard: counts written by a single owning thread (or, for the shared
 /// shard, by atomic read-modify-writes). Aligned to 128 bytes so that two
@@ -107,6 +108,9 @@ pub struct Counter {
     /// (`repr(C)`, `repr(transparent)`), which keeps no creation epoch.
     #[cfg(debug_assertions)]
     untracked: AtomicBool,
+    /// How the cycle walk starts from a value of the type (see
+    /// [`trace`](crate::trace)); set for non-generic structs.
+    root: Option<fn() -> Option<Root>>,
 }
 
 // === impl Counter ===
@@ -122,7 +126,21 @@ impl Counter {
             next: AtomicPtr::new(ptr::null_mut()),
             #[cfg(debug_assertions)]
             untracked: AtomicBool::new(false),
+            root: None,
         }
+    }
+
+    /// The same counter, with the tracer a cycle walk starts from for a value
+    /// of its type (read only by the walk, never when counting).
+    #[must_use]
+    pub const fn traced(mut self, root: Option<fn() -> Option<Root>>) -> Self {
+        self.root = root;
+        self
+    }
+
+    /// The tracer of the counted type, if it has one.
+    pub(crate) fn root(&self) -> Option<Root> {
+        self.root.and_then(|root| root())
     }
 
     /// Marks the type as one whose values keep no creation epoch.

@@ -181,10 +181,78 @@
 //! The counters are global, like the allocator dhat measures: a test that
 //! asserts exact [`count`]s should run in its own integration-test binary (or
 //! use [`#[leak_audit::test]`](test), which only looks at the test's own values).
+//!
+//! # Does it grow every time, and what keeps it alive?
+//!
+//! - [`growth_per_run`] runs a scenario a few times to warm up, then a few
+//!   measured times, and records each counted type's net change per measured
+//!   run; [`assert_no_growth`] panics when a type grew on *every* measured run
+//!   (CPython's refleak rule: `[1, 1, 1]` and `[5, 5, 6]` leak, a cache
+//!   filled once, `[3, 0, 0]`, or noise such as `[8, -8, 1]` do not).
+//!   `#[leak_audit::test(repeat = 5)]` does the same with a test's body (2
+//!   warm-up runs by default, `warmup = N` to change it).
+//! - [`watch`] keeps a `Weak` to an `Rc` or `Arc`; [`Watch::assert_dropped`]
+//!   waits briefly for drops on other threads, then panics with the type, its
+//!   counts and the cycle that keeps it alive.
+//! - [`find_cycle`] returns that cycle: the shortest strong path from the
+//!   value back to itself, through the fields of the structs and enums
+//!   `#[leak_audit]` sees (it generates a field tracer for them, which adds
+//!   no field and is only run by the walk).
+//!
+//! A dialog whose OK button holds it strongly, so that closing it leaks both:
+//!
+//! ```
+//! #[leak_audit::leak_audit(allow(rc_cycle), reason = "the leak the example finds")]
+//! mod ui {
+//!     use std::{cell::RefCell, rc::Rc};
+//!
+//!     pub struct Dialog { pub title: String, pub buttons: RefCell<Vec<Rc<Button>>> }
+//!     pub struct Button { pub label: String, pub dialog: RefCell<Option<Rc<Dialog>>> }
+//!
+//!     pub fn open(title: &str) -> Rc<Dialog> {
+//!         let dialog = Rc::new(Dialog { title: title.into(), buttons: RefCell::new(Vec::new()) });
+//!         let ok = Rc::new(Button { label: "OK".into(), dialog: RefCell::new(Some(dialog.clone())) });
+//!         dialog.buttons.borrow_mut().push(ok);
+//!         dialog
+//!     }
+//! }
+//!
+//! let runs = leak_audit::growth_per_run(2, 5, || drop(ui::open("Save changes?")));
+//! assert_eq!(runs.deltas::<ui::Button>(), [1, 1, 1, 1, 1]);
+//! assert!(runs.to_string().starts_with("`Button` grew on every run: [1, 1, 1, 1, 1] (after 2 warm-up runs)"));
+//!
+//! let dialog = ui::open("Save changes?");
+//! let cycle = leak_audit::find_cycle(&dialog).unwrap();
+//! assert_eq!(cycle.to_string(), "Dialog#1.buttons[0] -> Button#1.dialog -> Dialog#1");
+//! ```
+//!
+//! The fix is the one `rc_cycle` suggests at compile time: make the back
+//! pointer `dialog: RefCell<Weak<Dialog>>`. The walk goes through `Rc`,
+//! `Arc`, `Box`, `Option`, `Vec`, `VecDeque`, maps' values, tuples, arrays,
+//! `RefCell`, `Mutex` and `RwLock`, never waits on a borrowed or locked cell
+//! (it says it skipped it), does not follow `Weak`, and says when it met a
+//! value it cannot see into (a closure, a type outside annotated items). It
+//! starts from values of non-generic counted structs.
+//!
+//! The attribute generates the field tracer only when this crate's `cycles`
+//! feature is on (the tracers cost build time, and only the walk uses them):
+//! enable it for tests, and normal builds pay nothing.
+//!
+//! ```toml
+//! [dev-dependencies]
+//! leak_audit = { version = "0.1", features = ["cycles"] }
+//! ```
+//!
+//! Growth runs count the values the scenario creates on the calling thread,
+//! in a scope of their own, so parallel tests do not disturb each other's
+//! verdicts; that needs the per-value data of debug builds, and release
+//! builds use process-wide counts instead (run such checks in a test binary
+//! of their own there).
 
 #![warn(missing_docs, unreachable_pub, missing_debug_implementations)]
 
 mod counter;
+mod growth_runs;
 // Snapshot epochs need the per-instance data that only debug builds keep.
 #[doc(hidden)]
 #[path = "private.rs"]
@@ -203,8 +271,54 @@ mod sync;
 pub mod thread;
 #[cfg(feature = "tokio")]
 mod tokio_test;
+mod trace;
+mod watch;
 
+pub use growth_runs::{assert_no_growth, growth_per_run, GrowthRuns};
+
+/// Keeps the field tracers `#[leak_audit]` generates when the `cycles`
+/// feature is on, and drops them unexpanded when it is off (generated code).
+#[doc(hidden)]
+#[cfg(feature = "cycles")]
+#[macro_export]
+macro_rules! __if_cycles {
+    ($($item:tt)*) => { $($item)* };
+}
+
+/// See the `cycles` version.
+#[doc(hidden)]
+#[cfg(not(feature = "cycles"))]
+#[macro_export]
+macro_rules! __if_cycles {
+    ($($item:tt)*) => {};
+}
+
+/// The start of cycle walks kept by the counter of the non-generic counted
+/// struct `$ty` (generated code); `None` without the `cycles` feature.
+#[doc(hidden)]
+#[cfg(feature = "cycles")]
+#[macro_export]
+macro_rules! __cycle_root {
+    ($ty:ident) => {
+        ::core::option::Option::Some(|| {
+            use $crate::__private::{HasRoot as _, NoRoot as _};
+            (&$crate::__private::RootOf::<$ty>::NEW).__root()
+        })
+    };
+}
+
+/// See the `cycles` version.
+#[doc(hidden)]
+#[cfg(not(feature = "cycles"))]
+#[macro_export]
+macro_rules! __cycle_root {
+    ($ty:ident) => {
+        ::core::option::Option::None
+    };
+}
 pub use stats::{Growth, GrowthEntry, Snapshot, SnapshotDiff, TypeDiff, TypeStats};
+pub use trace::CyclePath;
+pub use watch::{find_cycle, watch, Watch, Watchable};
 
 /// Checks code for memory leaks and counts the live instances of its structs.
 ///
@@ -293,6 +407,13 @@ pub use leak_audit_macros::leak_audit;
 /// See the [crate documentation](crate#tests) for how values dropped on other
 /// threads are handled.
 ///
+/// `#[leak_audit::test(repeat = N)]` runs the body 2 warm-up times, then `N`
+/// measured times (`warmup = W` changes the warm-up), and fails the test if a
+/// counted type grew on every measured run, as [`assert_no_growth`] does: the
+/// growth rule alone, so values the warm-up runs created may stay alive (a
+/// cache filled on first use). The body must return `()` and not be `async`.
+/// Malformed arguments are compile errors at their span.
+///
 /// # Examples
 ///
 /// ```
@@ -307,6 +428,16 @@ pub use leak_audit_macros::leak_audit;
 /// fn people_are_dropped() {
 ///     let ada = model::person("Ada");
 ///     std::thread::spawn(move || drop(ada)).join().unwrap();
+/// }
+///
+/// // Passes: one person is kept by the warm-up runs, none by the measured ones.
+/// #[leak_audit::test(repeat = 5, warmup = 1)]
+/// fn a_cache_filled_once_is_not_a_leak() {
+///     static CACHE: std::sync::Mutex<Vec<model::Person>> = std::sync::Mutex::new(Vec::new());
+///     let mut cache = CACHE.lock().unwrap();
+///     if cache.is_empty() {
+///         cache.push(model::person("cached"));
+///     }
 /// }
 /// ```
 pub use leak_audit_macros::test;

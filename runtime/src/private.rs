@@ -10,6 +10,7 @@ use core::marker::PhantomData;
 use std::time::Duration;
 
 pub use crate::counter::Counter;
+pub use crate::growth_runs::repeat_test;
 use crate::registry;
 #[cfg(feature = "tokio")]
 use crate::scope::Handle;
@@ -17,6 +18,7 @@ use crate::scope::Scope;
 use crate::shard::{self, Slot};
 #[cfg(feature = "tokio")]
 pub use crate::tokio_test::{run as run_tokio_test, Config as TokioTestConfig, Flavor as TokioFlavor};
+pub use crate::trace::{Field, HasRoot, NoRoot, Opaque, Root, RootOf, Trace, Traced, Walk};
 pub use crate::Counted;
 #[cfg(debug_assertions)]
 use crate::{epoch, sites};
@@ -184,6 +186,19 @@ token_impls!(TokenZst);
 /// before it reports a leak (goleak's bounded retries).
 const WAIT: Duration = Duration::from_secs(1);
 
+/// Waits until `done` (checked first without waiting), with pauses doubling
+/// from 1ms up to 100ms, for [`WAIT`] at most; returns how long it waited.
+pub(crate) fn wait_for(mut done: impl FnMut() -> bool) -> Duration {
+    let mut waited = Duration::ZERO;
+    let mut pause = Duration::from_millis(1);
+    while !done() && waited < WAIT {
+        std::thread::sleep(pause);
+        waited += pause;
+        pause = (pause * 2).min(Duration::from_millis(100));
+    }
+    waited
+}
+
 /// Opened by `#[leak_audit::test]` at the start of the test body; when dropped
 /// at the end of a test that did not panic, fails the test if values created
 /// during the test are still alive.
@@ -242,14 +257,10 @@ impl Drop for TestGuard {
             return;
         }
         let mut live = outstanding(&scope);
-        let mut waited = Duration::ZERO;
-        let mut pause = Duration::from_millis(1);
-        while !live.is_empty() && waited < WAIT {
-            std::thread::sleep(pause);
-            waited += pause;
-            pause = (pause * 2).min(Duration::from_millis(100));
+        let waited = wait_for(|| {
             live = outstanding(&scope);
-        }
+            live.is_empty()
+        });
         let mut report = self.earlier.take();
         if live.is_empty() && report.is_empty() {
             finish(scope);

@@ -67,4 +67,31 @@ fn main() {
 
     println!("{} request(s) seen", history::handle("GET /"));
     println!("2 + 3 = {}", calculator::Calculator::default().add(2, 3));
+
+    // Does it grow every time? Five measured runs after two warm-up runs.
+    println!("\ngrowth over repeated runs of `person_with_car`:");
+    print!("{}", leak_audit::growth_per_run(2, 5, || drop(model::person_with_car())));
+
+    // What keeps a dropped person alive?
+    let person = model::person_with_car();
+    let watch = leak_audit::watch(&person);
+    if let Some(cycle) = leak_audit::find_cycle(&person) {
+        println!("\nthe cycle that keeps a person alive: {cycle}");
+    }
+    drop(person);
+    println!("\nwhat `Watch::assert_dropped` says about the dropped person:");
+    println!("{}", assert_dropped_message(&watch));
+}
+
+/// The message `watch.assert_dropped()` panics with, printed instead of
+/// ending the demo.
+fn assert_dropped_message(watch: &leak_audit::Watch) -> String {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| watch.assert_dropped()));
+    std::panic::set_hook(hook);
+    match result {
+        Ok(()) => "the person was dropped".to_owned(),
+        Err(payload) => payload.downcast_ref::<String>().cloned().unwrap_or_default(),
+    }
 }
