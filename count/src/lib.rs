@@ -107,6 +107,10 @@ const MAX_RETREATS: usize = 64;
 /// assert!(leak_audit_count::is_counted(person));
 /// ```
 pub fn instrument(item: &mut syn::Item, options: &Options) -> Instrumented {
+    if options.no_count {
+        // Nothing is counted, so nothing can need a rerun: no copy of the tree.
+        return instrument_once(item, options);
+    }
     // Count what can be counted without breaking the build: when the
     // rewrite leaves a use of a counted struct that would not compile, that
     // struct is left uncounted and the rewrite runs again.
@@ -144,7 +148,12 @@ fn instrument_once(item: &mut syn::Item, options: &Options) -> Instrumented {
     }
 
     let excluded = exclude::excluded_names(item);
-    let mut adder = AddFields { excluded: &excluded, names: rewrite::Names::default(), helper: options.helper };
+    let mut adder = AddFields {
+        excluded: &excluded,
+        names: rewrite::Names::default(),
+        helper: options.helper,
+        shared: structs::Shared::new(),
+    };
     if let syn::Item::Struct(def) = item {
         if !has_no_count(&def.attrs, options.helper) {
             if let Some(extra) = adder.instrument_struct(def) {
@@ -197,6 +206,7 @@ struct AddFields<'a> {
     excluded: &'a HashSet<String>,
     names: rewrite::Names,
     helper: ReadHelper,
+    shared: structs::Shared,
 }
 
 impl AddFields<'_> {
@@ -205,7 +215,7 @@ impl AddFields<'_> {
         let result = if self.excluded.contains(&name) || has_no_count(&def.attrs, self.helper) {
             None
         } else {
-            structs::instrument(def).ok()
+            structs::instrument(def, &self.shared).ok()
         };
         let entry = self.names.structs.entry(name).or_insert((0, 0));
         if result.is_some() {
