@@ -27,3 +27,30 @@ macro_rules! visit_const_contexts {
     };
 }
 pub(crate) use visit_const_contexts;
+
+/// Implements `visit_item_fn` and `visit_impl_item_fn` for a visitor with an
+/// `in_const` method and an `in_const: usize` depth: a `const fn` is a const
+/// context, and the body of any other fn item runs at run time even inside a
+/// `const` initializer.
+macro_rules! visit_const_fns {
+    () => {
+        fn visit_item_fn(&mut self, item: &'ast syn::ItemFn) {
+            if item.sig.constness.is_some() {
+                self.in_const(|this| syn::visit::visit_item_fn(this, item));
+            } else {
+                let outer = std::mem::take(&mut self.in_const);
+                syn::visit::visit_item_fn(self, item);
+                self.in_const = outer;
+            }
+        }
+
+        fn visit_impl_item_fn(&mut self, item: &'ast syn::ImplItemFn) {
+            if item.sig.constness.is_some() {
+                self.in_const(|this| syn::visit::visit_impl_item_fn(this, item));
+            } else {
+                syn::visit::visit_impl_item_fn(self, item);
+            }
+        }
+    };
+}
+pub(crate) use visit_const_fns;

@@ -35,6 +35,7 @@
 
 mod const_context;
 mod exclude;
+mod rerun;
 mod rewrite;
 mod safety;
 mod structs;
@@ -44,10 +45,10 @@ use std::collections::HashSet;
 use proc_macro2::{Span, TokenStream};
 use syn::visit_mut::{self, VisitMut};
 
-/// What the attribute on the item asks of the rewrite, and how to read the
-/// `#[leak_audit(..)]` helpers inside it.
+/// What the attribute on the item asks of the rewrite, how to read the
+/// `#[leak_audit(..)]` helpers inside it, and where the item came from.
 #[derive(Clone, Copy, Debug)]
-pub struct Options {
+pub struct Options<'a> {
     /// `no_count`: count nothing (the call guard of `assert` is not added either).
     pub no_count: bool,
     /// `assert`, where it was written: on a fn, the call guard panics on growth.
@@ -55,6 +56,11 @@ pub struct Options {
     /// Reads one attribute: `Some` for a well-formed `#[leak_audit(..)]`
     /// helper, `None` for any other attribute (or a malformed helper).
     pub helper: ReadHelper,
+    /// The tokens the item was parsed from. With them, the copy of the tree
+    /// that a rerun of the rewrite starts from is only made when a rerun is
+    /// possible, and an unforeseen rerun parses the tokens again; without
+    /// them, the copy is always made.
+    pub source: Option<&'a TokenStream>,
 }
 
 /// Reads a `#[leak_audit(..)]` helper attribute; see [`Options::helper`].
@@ -99,7 +105,7 @@ const MAX_RETREATS: usize = 64;
 ///         pub fn person() -> Person { Person { name: String::new() } }
 ///     }
 /// };
-/// let options = Options { no_count: false, assert: None, helper: |_| None };
+/// let options = Options { no_count: false, assert: None, helper: |_| None, source: None };
 /// let instrumented = instrument(&mut item, &options);
 /// assert!(instrumented.errors.is_empty());
 /// let syn::Item::Mod(module) = &item else { unreachable!() };
@@ -107,14 +113,23 @@ const MAX_RETREATS: usize = 64;
 /// assert!(leak_audit_count::is_counted(person));
 /// ```
 pub fn instrument(item: &mut syn::Item, options: &Options) -> Instrumented {
+    if options.no_count {
+        // Nothing is counted, so nothing can need a rerun: no copy of the tree.
+        return instrument_once(item, options);
+    }
     // Count what can be counted without breaking the build: when the
     // rewrite leaves a use of a counted struct that would not compile, that
     // struct is left uncounted and the rewrite runs again.
-    // A rerun starts from a copy of the item taken up front: cloning the tree
-    // costs a few milliseconds where parsing the input again through the
-    // proc-macro bridge costs several times that (6 ms against 43 ms for the
-    // 7,400 lines of the `log` crate), and real code often needs one rerun.
-    let original = item.clone();
+    // A rerun starts from a copy of the item taken up front when one is
+    // possible: cloning the tree costs a few milliseconds where parsing the
+    // input again through the proc-macro bridge costs several times that (6 ms
+    // against 43 ms for the 7,400 lines of the `log` crate), and real code
+    // often needs one rerun. Where none is possible (`rerun::possible`), no
+    // copy is made, and the tokens are parsed again if one is needed after all.
+    let copy = match options.source {
+        Some(_) if !rerun::possible(item) => None,
+        _ => Some(item.clone()),
+    };
     let mut uncounted = HashSet::new();
     loop {
         let instrumented = instrument_once(item, options);
@@ -122,8 +137,17 @@ pub fn instrument(item: &mut syn::Item, options: &Options) -> Instrumented {
         if doubtful.is_empty() || doubtful.is_subset(&uncounted) || uncounted.len() > MAX_RETREATS {
             return instrumented;
         }
+        let original = match (&copy, options.source) {
+            (Some(copy), _) => copy.clone(),
+            (None, Some(source)) => match syn::parse2(source.clone()) {
+                Ok(original) => original,
+                // Cannot happen for the tokens the item was parsed from.
+                Err(_) => return instrumented,
+            },
+            (None, None) => return instrumented,
+        };
         uncounted.extend(doubtful);
-        *item = original.clone();
+        *item = original;
         safety::mark_no_count(item, &uncounted);
     }
 }
@@ -144,7 +168,12 @@ fn instrument_once(item: &mut syn::Item, options: &Options) -> Instrumented {
     }
 
     let excluded = exclude::excluded_names(item);
-    let mut adder = AddFields { excluded: &excluded, names: rewrite::Names::default(), helper: options.helper };
+    let mut adder = AddFields {
+        excluded: &excluded,
+        names: rewrite::Names::default(),
+        helper: options.helper,
+        shared: structs::Shared::new(),
+    };
     if let syn::Item::Struct(def) = item {
         if !has_no_count(&def.attrs, options.helper) {
             if let Some(extra) = adder.instrument_struct(def) {
@@ -197,6 +226,7 @@ struct AddFields<'a> {
     excluded: &'a HashSet<String>,
     names: rewrite::Names,
     helper: ReadHelper,
+    shared: structs::Shared,
 }
 
 impl AddFields<'_> {
@@ -205,7 +235,7 @@ impl AddFields<'_> {
         let result = if self.excluded.contains(&name) || has_no_count(&def.attrs, self.helper) {
             None
         } else {
-            structs::instrument(def).ok()
+            structs::instrument(def, &self.shared).ok()
         };
         let entry = self.names.structs.entry(name).or_insert((0, 0));
         if result.is_some() {

@@ -257,19 +257,19 @@ impl Rewriter<'_> {
             None
         };
         if let Some(tokens) = tokens {
-            if self.changed {
-                mac.tokens = tokens;
-            }
+            mac.tokens = tokens;
         }
         self.changed |= changed_before;
     }
 
+    /// The rewritten arguments of an expression macro, or `None` when nothing
+    /// in them changed (then they are not printed again).
     fn rewrite_expr_args(&mut self, tokens: TokenStream) -> Option<TokenStream> {
         if let Ok(mut args) = Punctuated::<syn::Expr, Token![,]>::parse_terminated.parse2(tokens.clone()) {
             for arg in &mut args {
                 self.visit_expr_mut(arg);
             }
-            return Some(args.into_token_stream());
+            return self.changed.then(|| args.into_token_stream());
         }
         // `vec![elem; n]`
         let (mut elem, semi, mut len) = (|input: ParseStream<'_>| {
@@ -279,9 +279,11 @@ impl Rewriter<'_> {
         .ok()?;
         self.visit_expr_mut(&mut elem);
         self.visit_expr_mut(&mut len);
-        Some(quote!(#elem #semi #len))
+        self.changed.then(|| quote!(#elem #semi #len))
     }
 
+    /// The rewritten arguments of `matches!`-like macros, or `None` when
+    /// nothing in them changed.
     fn rewrite_matches_args(&mut self, tokens: TokenStream) -> Option<TokenStream> {
         type Guard = Option<(Token![if], syn::Expr)>;
         let parsed = (|input: ParseStream<'_>| {
@@ -299,6 +301,9 @@ impl Rewriter<'_> {
         self.visit_pat_mut(&mut pat);
         if let Some((_, guard)) = &mut guard {
             self.visit_expr_mut(guard);
+        }
+        if !self.changed {
+            return None;
         }
         let guard = guard.map(|(if_token, guard)| quote!(#if_token #guard));
         Some(quote!(#expr #comma #pat #guard #rest))

@@ -241,23 +241,5 @@ impl<'ast> Visit<'ast> for Uses<'_> {
     }
 
     crate::const_context::visit_const_contexts!();
-
-    fn visit_item_fn(&mut self, item: &'ast syn::ItemFn) {
-        if item.sig.constness.is_some() {
-            self.in_const(|this| visit::visit_item_fn(this, item));
-        } else {
-            // A fn body inside a `const` initializer runs at run time.
-            let outer = std::mem::take(&mut self.in_const);
-            visit::visit_item_fn(self, item);
-            self.in_const = outer;
-        }
-    }
-
-    fn visit_impl_item_fn(&mut self, item: &'ast syn::ImplItemFn) {
-        if item.sig.constness.is_some() {
-            self.in_const(|this| visit::visit_impl_item_fn(this, item));
-        } else {
-            visit::visit_impl_item_fn(self, item);
-        }
-    }
+    crate::const_context::visit_const_fns!();
 }

@@ -35,9 +35,56 @@ enum Token {
 const KNOWN_DERIVES: &[&str] =
     &["Clone", "Default", "Debug", "PartialEq", "Eq", "Hash", "PartialOrd", "Ord", "Serialize", "Deserialize"];
 
+/// The tokens every counted struct's items share, built once per expansion
+/// and copied into each: building a token is a call into the compiler for a
+/// proc macro, and a module can hold hundreds of counted structs.
+pub(super) struct Shared {
+    /// `::leak_audit::__private::Counter`.
+    counter: TokenStream,
+    /// `::leak_audit::__private::Counted`.
+    counted: TokenStream,
+    /// `::leak_audit::__private::Token` and `TokenZst`.
+    token: TokenStream,
+    token_zst: TokenStream,
+    /// `::core::module_path!()`.
+    module_path: TokenStream,
+    /// `#[automatically_derived]`.
+    automatically_derived: TokenStream,
+    /// `#[allow(deprecated)]`.
+    allow_deprecated: TokenStream,
+    /// `#[doc(hidden)]` and the `#[allow(..)]` of the hidden field.
+    field_attrs: [syn::Attribute; 2],
+    /// `pub(crate)`.
+    field_vis: syn::Visibility,
+}
+
+impl Shared {
+    pub(super) fn new() -> Self {
+        Shared {
+            counter: quote!(::leak_audit::__private::Counter),
+            counted: quote!(::leak_audit::__private::Counted),
+            token: quote!(::leak_audit::__private::Token),
+            token_zst: quote!(::leak_audit::__private::TokenZst),
+            module_path: quote!(::core::module_path!()),
+            automatically_derived: quote!(#[automatically_derived]),
+            allow_deprecated: quote!(#[allow(deprecated)]),
+            field_attrs: [
+                outer_attr("doc", quote!(hidden)),
+                outer_attr("allow", quote!(dead_code, clippy::pub_underscore_fields)),
+            ],
+            field_vis: syn::Visibility::Restricted(syn::VisRestricted {
+                pub_token: Token![pub](Span::call_site()),
+                paren_token: syn::token::Paren::default(),
+                in_token: None,
+                path: Box::new(syn::Ident::new("crate", Span::call_site()).into()),
+            }),
+        }
+    }
+}
+
 /// Adds the hidden field to `item` and returns the items to emit next to it,
 /// or why it cannot be counted.
-pub(super) fn instrument(item: &mut syn::ItemStruct) -> Result<TokenStream, Skip> {
+pub(super) fn instrument(item: &mut syn::ItemStruct, shared: &Shared) -> Result<TokenStream, Skip> {
     let plan = plan(item)?;
     // The items that go with the struct exist exactly when it does.
     let cfgs: Vec<syn::Attribute> = item.attrs.iter().filter(|attr| attr.path().is_ident("cfg")).cloned().collect();
@@ -47,9 +94,10 @@ pub(super) fn instrument(item: &mut syn::ItemStruct) -> Result<TokenStream, Skip
         remove_derive(&mut item.attrs, "Debug");
     }
 
+    let Shared { counter, counted, module_path, automatically_derived, allow_deprecated, .. } = shared;
     let token = match plan.token {
-        Token::Tagged => quote!(::leak_audit::__private::Token),
-        Token::Zst => quote!(::leak_audit::__private::TokenZst),
+        Token::Tagged => &shared.token,
+        Token::Zst => &shared.token_zst,
     };
     let name = item.ident.unraw_string();
     let ident = &item.ident;
@@ -57,10 +105,9 @@ pub(super) fn instrument(item: &mut syn::ItemStruct) -> Result<TokenStream, Skip
     // from one of its values (see the runtime's `trace` module); the
     // runtime's macro leaves it out without its `cycles` feature.
     let traced = item.generics.params.is_empty().then(|| quote!(.traced(::leak_audit::__cycle_root!(#ident))));
-    let counter = quote! {
-        const __LEAK_AUDIT_COUNTER: &'static ::leak_audit::__private::Counter = {
-            static COUNTER: ::leak_audit::__private::Counter =
-                ::leak_audit::__private::Counter::new(#name, ::core::module_path!())#traced;
+    let counter_const = quote! {
+        const __LEAK_AUDIT_COUNTER: &'static #counter = {
+            static COUNTER: #counter = #counter::new(#name, #module_path)#traced;
             &COUNTER
         };
     };
@@ -72,9 +119,9 @@ pub(super) fn instrument(item: &mut syn::ItemStruct) -> Result<TokenStream, Skip
     let (marker, extra) = if item.generics.params.is_empty() && item.generics.where_clause.is_none() {
         let extra = quote! {
             #(#cfgs)*
-            #[automatically_derived]
-            #[allow(deprecated)]
-            impl ::leak_audit::__private::Counted for #ident { #counter }
+            #automatically_derived
+            #allow_deprecated
+            impl #counted for #ident { #counter_const }
         };
         (ident.to_token_stream(), extra)
     } else {
@@ -87,35 +134,29 @@ pub(super) fn instrument(item: &mut syn::ItemStruct) -> Result<TokenStream, Skip
             pub(crate) struct #marker;
 
             #(#cfgs)*
-            #[automatically_derived]
-            impl ::leak_audit::__private::Counted for #marker { #counter }
+            #automatically_derived
+            impl #counted for #marker { #counter_const }
 
             #(#cfgs)*
-            #[automatically_derived]
-            #[allow(deprecated)]
-            impl #impl_generics ::leak_audit::__private::Counted for #ident #ty_generics #where_clause {
-                const __LEAK_AUDIT_COUNTER: &'static ::leak_audit::__private::Counter =
-                    <#marker as ::leak_audit::__private::Counted>::__LEAK_AUDIT_COUNTER;
+            #automatically_derived
+            #allow_deprecated
+            impl #impl_generics #counted for #ident #ty_generics #where_clause {
+                const __LEAK_AUDIT_COUNTER: &'static #counter =
+                    <#marker as #counted>::__LEAK_AUDIT_COUNTER;
             }
         };
         (marker.to_token_stream(), extra)
     };
 
     // Built directly rather than printed and parsed: every struct gets one.
-    let mut attrs =
-        vec![outer_attr("doc", quote!(hidden)), outer_attr("allow", quote!(dead_code, clippy::pub_underscore_fields))];
+    let mut attrs = shared.field_attrs.to_vec();
     attrs.extend(plan.serde.iter().map(|cfg| match cfg {
         None => outer_attr("serde", quote!(skip)),
         Some(predicate) => outer_attr("cfg_attr", quote!(#predicate, serde(skip))),
     }));
     let field = syn::Field {
         attrs,
-        vis: syn::Visibility::Restricted(syn::VisRestricted {
-            pub_token: Token![pub](Span::call_site()),
-            paren_token: syn::token::Paren::default(),
-            in_token: None,
-            path: Box::new(syn::Ident::new("crate", Span::call_site()).into()),
-        }),
+        vis: shared.field_vis.clone(),
         modifiers: syn::FieldModifiers::default(),
         ident: Some(syn::Ident::new(FIELD, Span::call_site())),
         colon_token: Some(Token![:](Span::call_site())),

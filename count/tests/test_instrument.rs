@@ -26,11 +26,20 @@ fn helper(attr: &syn::Attribute) -> Option<Helper> {
     })
 }
 
-const OPTIONS: Options = Options { no_count: false, assert: None, helper };
+const OPTIONS: Options<'static> = Options { no_count: false, assert: None, helper, source: None };
 
 fn run(item: syn::Item, options: &Options) -> (syn::Item, Instrumented) {
+    // With the item's tokens, the rewrite copies the tree only when a rerun is
+    // possible and parses the tokens again for one it did not foresee: the
+    // result is the same as with the copy always made.
+    let source = item.to_token_stream();
+    let mut from_source = item.clone();
+    let with_source = instrument(&mut from_source, &Options { source: Some(&source), ..*options });
     let mut item = item;
     let instrumented = instrument(&mut item, options);
+    assert_eq!(from_source.to_token_stream().to_string(), item.to_token_stream().to_string());
+    assert_eq!(with_source.extra.to_string(), instrumented.extra.to_string());
+    assert_eq!(with_source.errors.len(), instrumented.errors.len());
     // Whatever was rewritten, the item and the items beside it parse as Rust.
     let extra = &instrumented.extra;
     let output = quote!(#item #extra);

@@ -18,17 +18,18 @@ use quote::quote;
 /// errors. Input the attribute rejects comes back unchanged.
 pub fn expand(args: proc_macro2::TokenStream, item: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
     let Ok(args) = syn::parse2::<Args>(args) else { return item };
-    let Ok(mut item) = syn::parse2::<syn::Item>(item.clone()) else { return item };
+    let Ok(mut parsed) = syn::parse2::<syn::Item>(item.clone()) else { return item };
     let mut config = Config::default();
     for setting in &args.levels {
         config.levels.insert(setting.lint.name, setting.level);
     }
-    let _ = leak_audit_engine::analyze(&[Source::new(FileId(0), std::slice::from_ref(&item))], &config);
-    let options = leak_audit_count::Options { no_count: args.no_count.is_some(), assert: args.assert, helper };
-    let instrumented = leak_audit_count::instrument(&mut item, &options);
+    let _ = leak_audit_engine::analyze(&[Source::new(FileId(0), std::slice::from_ref(&parsed))], &config);
+    let options =
+        leak_audit_count::Options { no_count: args.no_count.is_some(), assert: args.assert, helper, source: Some(&item) };
+    let instrumented = leak_audit_count::instrument(&mut parsed, &options);
     let extra = instrumented.extra;
     let errors = instrumented.errors.iter().map(syn::Error::to_compile_error);
-    quote!(#item #extra #(#errors)*)
+    quote!(#parsed #extra #(#errors)*)
 }
 
 /// Reads a `#[leak_audit(..)]` helper as the macro does.

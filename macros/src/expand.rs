@@ -34,7 +34,12 @@ pub(crate) fn leak_audit(args: TokenStream, input: TokenStream) -> TokenStream {
     let mut errors: Vec<syn::Error> = analysis.errors.into_iter().map(|(_, err)| err).collect();
     let warnings: TokenStream = analysis.findings.iter().map(render).collect();
 
-    let options = leak_audit_count::Options { no_count: args.no_count.is_some(), assert: args.assert, helper };
+    let options = leak_audit_count::Options {
+        no_count: args.no_count.is_some(),
+        assert: args.assert,
+        helper,
+        source: Some(&input),
+    };
     let instrumented = leak_audit_count::instrument(&mut item, &options);
     errors.extend(instrumented.errors);
     let extra = instrumented.extra;
