@@ -162,10 +162,11 @@ const ACCESS: &[&str] = &[
 /// `remove`, ...), `mem::take`/`mem::replace`, or assigning `None`.
 pub(crate) fn emptied_by_drop(scope: &Scope<'_>) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
+    let no_methods = Methods::of(scope);
     for (id, def) in scope.fns.iter().enumerate() {
         let (Some(self_ty), true) = (&def.self_ty, def.name == "drop" && def.sig.inputs.len() == 1) else { continue };
         let Some(&dropped) = scope.types_named(self_ty).first() else { continue };
-        let flows = Flows::new(scope, id, &[], None);
+        let flows = Flows::new(scope, id, &[], None, &no_methods);
         let mut emptied = Emptied { flows: &flows, found: Vec::new() };
         emptied.visit_block(def.body);
         out.extend(emptied.found.into_iter().map(|ty| (dropped, ty)));
@@ -213,6 +214,25 @@ impl<'ast> Visit<'ast> for Emptied<'_, '_, '_> {
     }
 }
 
+/// The methods of the scope, by name and by (self type, name).
+struct Methods {
+    names: HashSet<String>,
+    by_owner: HashMap<(String, String), usize>,
+}
+
+impl Methods {
+    fn of(scope: &Scope<'_>) -> Methods {
+        let mut methods = Methods { names: HashSet::new(), by_owner: HashMap::new() };
+        for (id, def) in scope.fns.iter().enumerate() {
+            if let Some(owner) = &def.self_ty {
+                methods.names.insert(def.name.to_string());
+                methods.by_owner.entry((owner.clone(), def.name.to_string())).or_insert(id);
+            }
+        }
+        methods
+    }
+}
+
 /// Methods of the scope that store a parameter in a field of `self`: (method
 /// name, parameter index) to the `self` type and the field's path.
 type StoringMethods = HashMap<(String, usize), (Option<String>, Vec<String>)>;
@@ -223,6 +243,7 @@ pub(crate) fn collect<'a>(scope: &Scope<'a>, registrars: &[String]) -> (Vec<Stor
     // Methods of the scope that store a parameter in a field of `self`:
     // (method name, parameter index) to the field path.
     let mut storing = StoringMethods::new();
+    let methods = Methods::of(scope);
     for (id, def) in scope.fns.iter().enumerate() {
         if def.self_ty.is_none() {
             continue;
@@ -236,7 +257,7 @@ pub(crate) fn collect<'a>(scope: &Scope<'a>, registrars: &[String]) -> (Vec<Stor
                 syn::FnArg::Receiver(_) => None,
             })
             .collect();
-        let mut walker = Flows::new(scope, id, registrars, None);
+        let mut walker = Flows::new(scope, id, registrars, None, &methods);
         walker.closure_params = params.iter().filter(|name| !name.is_empty()).cloned().collect();
         walker.visit_block(def.body);
         for store in walker.param_stores {
@@ -250,7 +271,7 @@ pub(crate) fn collect<'a>(scope: &Scope<'a>, registrars: &[String]) -> (Vec<Stor
     }
     let (mut stores, mut writes) = (Vec::new(), Vec::new());
     for id in 0..scope.fns.len() {
-        let mut walker = Flows::new(scope, id, registrars, Some(&storing));
+        let mut walker = Flows::new(scope, id, registrars, Some(&storing), &methods);
         walker.visit_block(scope.fns[id].body);
         stores.extend(walker.stores);
         writes.extend(walker.writes);
@@ -270,6 +291,8 @@ struct Flows<'s, 'a> {
     fn_id: usize,
     registrars: &'s [String],
     storing: Option<&'s StoringMethods>,
+    /// The methods the scope defines.
+    methods: &'s Methods,
     vars: HashMap<String, Binding>,
     /// Locals bound to a closure value (`let cb = move || ..;`).
     closure_vars: HashMap<String, ClosureValue<'a>>,
@@ -289,12 +312,19 @@ enum ClosureValue<'a> {
 }
 
 impl<'s, 'a> Flows<'s, 'a> {
-    fn new(scope: &'s Scope<'a>, fn_id: usize, registrars: &'s [String], storing: Option<&'s StoringMethods>) -> Self {
+    fn new(
+        scope: &'s Scope<'a>,
+        fn_id: usize,
+        registrars: &'s [String],
+        storing: Option<&'s StoringMethods>,
+        methods: &'s Methods,
+    ) -> Self {
         let mut flows = Flows {
             scope,
             fn_id,
             registrars,
             storing,
+            methods,
             vars: HashMap::new(),
             closure_vars: HashMap::new(),
             closure_params: HashSet::new(),
@@ -486,7 +516,8 @@ impl<'s, 'a> Flows<'s, 'a> {
     /// The type `Owner::func(..)` returns, for a type of the scope: its
     /// declared return type with `Self` replaced.
     fn constructor_type(&self, owner: &str, func: &str) -> Option<Type> {
-        let def = self.scope.fns.iter().find(|def| def.self_ty.as_deref() == Some(owner) && def.name == func)?;
+        let &id = self.methods.by_owner.get(&(owner.to_owned(), func.to_owned()))?;
+        let def = &self.scope.fns[id];
         let syn::ReturnType::Type(_, ty) = &def.sig.output else { return None };
         let owner = syn::Ident::new(owner, Span::call_site());
         let text = quote::ToTokens::to_token_stream(&**ty).to_string().replace("Self", &owner.to_string());
@@ -651,7 +682,7 @@ impl<'a> Visit<'a> for Flows<'_, 'a> {
     fn visit_expr_method_call(&mut self, call: &'a syn::ExprMethodCall) {
         let method = call.method.to_string();
         // A method the scope defines is followed instead of guessed from its name.
-        let defined = self.scope.fns.iter().any(|def| def.self_ty.is_some() && *def.name == method);
+        let defined = self.methods.names.contains(&method);
         let stores_in_receiver = STORE_METHODS.contains(&method.as_str()) || (!defined && self.is_registrar(&method));
         for (index, arg) in call.args.iter().enumerate() {
             if let Some(param) = self.param_of(arg) {

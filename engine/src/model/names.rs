@@ -34,8 +34,8 @@ pub(crate) enum Resolved {
 pub(crate) struct Names {
     type_index: HashMap<String, Vec<usize>>,
     alias_index: HashMap<String, Vec<usize>>,
-    /// `use` declarations: (module, name) to the path it stands for.
-    imports: HashMap<(Vec<String>, String), Vec<String>>,
+    /// `use` declarations: name to the (module, path it stands for) pairs.
+    imports: HashMap<String, Vec<(Vec<String>, Vec<String>)>>,
     /// Names of the modules of the scope.
     modules: std::collections::HashSet<String>,
     static_index: HashMap<String, Vec<usize>>,
@@ -58,7 +58,7 @@ impl Names {
             names.alias_index.entry(alias.name.to_string()).or_default().push(index);
         }
         for import in std::mem::take(&mut items.imports) {
-            names.imports.entry((import.module, import.name)).or_insert(import.path);
+            names.imports.entry(import.name).or_default().push((import.module, import.path));
         }
         for (index, def) in items.types.iter().enumerate() {
             names.type_index.entry(def.name.to_string()).or_default().push(index);
@@ -95,15 +95,14 @@ impl Names {
     /// there, or in the module around a fn body it is in (items in a fn body
     /// see the names of their module).
     fn import(&self, here: &[String], name: &str) -> Option<&Vec<String>> {
-        let mut module = here.to_vec();
+        let declared = self.imports.get(name)?;
+        let mut module = here;
         loop {
-            if let Some(path) = self.imports.get(&(module.clone(), name.to_owned())) {
+            if let Some((_, path)) = declared.iter().find(|(at, _)| at.as_slice() == module) {
                 return Some(path);
             }
-            match module.last() {
-                Some(last) if last.starts_with("fn ") => {
-                    module.pop();
-                }
+            match module.split_last() {
+                Some((last, outer)) if last.starts_with("fn ") => module = outer,
                 _ => return None,
             }
         }
@@ -145,15 +144,18 @@ impl Scope<'_> {
     /// module, then the longest shared module prefix, then the same file), if it
     /// has one.
     pub(crate) fn resolve_path(&self, path: &syn::Path, here: &[String], file: FileId) -> Resolved {
-        let written: Vec<String> = path.segments.iter().map(|segment| segment.ident.to_string()).collect();
-        let Some(last) = written.last() else { return Resolved::Foreign { name: String::new(), elsewhere: false } };
+        let (Some(first), Some(last)) = (path.segments.first(), path.segments.last()) else {
+            return Resolved::Foreign { name: String::new(), elsewhere: false };
+        };
         if path.leading_colon.is_some() {
-            return Resolved::Foreign { name: last.clone(), elsewhere: true };
+            return Resolved::Foreign { name: last.ident.to_string(), elsewhere: true };
         }
-        let imported = self.names.import(here, &written[0]);
+        let imported = self.names.import(here, &first.ident.to_string());
         let full: Vec<String> = match imported {
-            Some(target) => target.iter().chain(&written[1..]).cloned().collect(),
-            None => written.clone(),
+            Some(target) => {
+                target.iter().cloned().chain(path.segments.iter().skip(1).map(|s| s.ident.to_string())).collect()
+            }
+            None => path.segments.iter().map(|segment| segment.ident.to_string()).collect(),
         };
         let name = full.last().cloned().unwrap_or_default();
         let local = full.len() == 1
@@ -162,16 +164,18 @@ impl Scope<'_> {
         if !local {
             return Resolved::Foreign { name, elsewhere: true };
         }
-        let explicit = imported.is_some() || written.len() > 1;
-        // Qualified by the module the path names (`model::Node`), as written.
-        let qualified: syn::Path = syn::parse_str(&full.join("::")).unwrap_or_else(|_| path.clone());
+        let explicit = imported.is_some() || path.segments.len() > 1;
+        // Qualified by the module the path names (`model::Node`).
+        let qualifier = full.len().checked_sub(2).map(|index| full[index].as_str());
         let aliases = self.names.alias_index.get(&name).map_or(&[][..], Vec::as_slice);
-        if let Some(id) = best_candidate(aliases, &qualified, here, file, |index| {
+        if let Some(id) = best_qualified(aliases, qualifier, here, file, |index| {
             (&self.aliases[index].module, self.aliases[index].file)
         }) {
             return Resolved::Alias { id, explicit };
         }
-        match self.names.resolve_type(&self.types, &qualified, &name, here, file) {
+        let types = self.names.types_named(&name);
+        match best_qualified(types, qualifier, here, file, |index| (&self.types[index].module, self.types[index].file))
+        {
             Some(id) => Resolved::Type { id, explicit },
             None => Resolved::Foreign { name, elsewhere: explicit },
         }
@@ -211,19 +215,26 @@ fn best_candidate<'m>(
     file: FileId,
     place: impl Fn(usize) -> (&'m Vec<String>, FileId),
 ) -> Option<usize> {
+    let qualifier = path.segments.iter().rev().nth(1).map(|segment| segment.ident.to_string());
+    best_qualified(candidates, qualifier.as_deref(), here, file, place)
+}
+
+/// [`best_candidate`] with the path's qualifier (the segment before the
+/// name) given as text.
+fn best_qualified<'m>(
+    candidates: &[usize],
+    qualifier: Option<&str>,
+    here: &[String],
+    file: FileId,
+    place: impl Fn(usize) -> (&'m Vec<String>, FileId),
+) -> Option<usize> {
     if candidates.len() <= 1 {
         return candidates.first().copied();
     }
-    let qualifier = path
-        .segments
-        .iter()
-        .rev()
-        .nth(1)
-        .map(|segment| segment.ident.to_string())
-        .filter(|segment| !matches!(segment.as_str(), "self" | "super" | "crate" | "Self"));
+    let qualifier = qualifier.filter(|segment| !matches!(*segment, "self" | "super" | "crate" | "Self"));
     candidates.iter().copied().max_by_key(|&index| {
         let (module, in_file) = place(index);
-        let qualified = qualifier.as_ref().is_some_and(|qualifier| module.last() == Some(qualifier));
+        let qualified = qualifier.is_some_and(|qualifier| module.last().is_some_and(|last| last == qualifier));
         let shared = here.iter().zip(module).take_while(|(a, b)| a == b).count();
         let same_module = module.as_slice() == here;
         // `max_by_key` keeps the last maximum: negate the index to prefer the first.
