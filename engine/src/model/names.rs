@@ -29,13 +29,16 @@ pub(crate) enum Resolved {
     Foreign { name: String, elsewhere: bool },
 }
 
+/// Where a `use` declaration is (its module) and the path it names.
+type ImportedAs = (Vec<String>, Vec<String>);
+
 /// The name indexes of a scope.
 #[derive(Debug, Default)]
 pub(crate) struct Names {
     type_index: HashMap<String, Vec<usize>>,
     alias_index: HashMap<String, Vec<usize>>,
     /// `use` declarations: name to the (module, path it stands for) pairs.
-    imports: HashMap<String, Vec<(Vec<String>, Vec<String>)>>,
+    imports: HashMap<String, Vec<ImportedAs>>,
     /// Names of the modules of the scope.
     modules: std::collections::HashSet<String>,
     static_index: HashMap<String, Vec<usize>>,
