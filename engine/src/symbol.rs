@@ -406,11 +406,53 @@ pub(crate) const HANDLER_NAMES: &[&str] =
 /// values, OS handles (a forgotten handle leaks the handle, not memory),
 /// `MaybeUninit` (which never drops what it holds).
 pub(crate) const OWNS_NO_HEAP: &[&str] = &[
-    "bool", "char", "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize", "f32",
-    "f64", "str", "NonZeroU8", "NonZeroU16", "NonZeroU32", "NonZeroU64", "NonZeroUsize", "NonZero", "Wrapping",
-    "Duration", "Instant", "SystemTime", "Ordering", "TypeId", "File", "TcpStream", "TcpListener", "UdpSocket",
-    "UnixStream", "UnixListener", "UnixDatagram", "OwnedFd", "BorrowedFd", "RawFd", "OwnedHandle",
-    "BorrowedHandle", "RawHandle", "OwnedSocket", "RawSocket", "MaybeUninit", "Ref", "RefMut",
+    "bool",
+    "char",
+    "u8",
+    "u16",
+    "u32",
+    "u64",
+    "u128",
+    "usize",
+    "i8",
+    "i16",
+    "i32",
+    "i64",
+    "i128",
+    "isize",
+    "f32",
+    "f64",
+    "str",
+    "NonZeroU8",
+    "NonZeroU16",
+    "NonZeroU32",
+    "NonZeroU64",
+    "NonZeroUsize",
+    "NonZero",
+    "Wrapping",
+    "Duration",
+    "Instant",
+    "SystemTime",
+    "Ordering",
+    "TypeId",
+    "File",
+    "TcpStream",
+    "TcpListener",
+    "UdpSocket",
+    "UnixStream",
+    "UnixListener",
+    "UnixDatagram",
+    "OwnedFd",
+    "BorrowedFd",
+    "RawFd",
+    "OwnedHandle",
+    "BorrowedHandle",
+    "RawHandle",
+    "OwnedSocket",
+    "RawSocket",
+    "MaybeUninit",
+    "Ref",
+    "RefMut",
 ];
 
 /// Methods that take a raw pointer or handle out of a value, or hand the
@@ -464,6 +506,9 @@ pub(crate) const RAW_FUNCTIONS: &[&str] = &[
 /// subscriber): a value leaked straight into them is leaked once.
 pub(crate) const SET_ONCE_CALLS: &[&str] =
     &["set_logger", "set_boxed_logger", "set_global_default", "set_global_logger", "set_hook", "init_with"];
+
+/// Macros after which the code does not go on.
+pub(crate) const DIVERGING_MACROS: &[&str] = &["panic", "unreachable", "unimplemented", "todo"];
 
 /// Functions that empty or replace a collection passed to them by `&mut`.
 pub(crate) const RESET_FUNCTIONS: &[&str] = &["take", "replace", "swap"];

@@ -7,7 +7,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use leak_audit_engine::{analyze, Config, FileId, Finding, Source};
+use leak_audit_engine::{analyze, Config, FileId, Finding, Level, Source, LINTS};
 
 /// A finding, flattened for the findings list.
 #[derive(Clone, Debug)]
@@ -109,8 +109,14 @@ pub fn check_source(text: &str) -> Result<Option<Vec<Finding>>, String> {
     let Ok(file) = catch(|| syn::parse_file(text))? else {
         return Ok(None);
     };
-    let findings = catch(|| analyze(&[Source::new(FileId(0), &file.items)], &Config::default()).findings)?;
+    let findings = catch(|| analyze(&[Source::new(FileId(0), &file.items)], &every_lint_on()).findings)?;
     Ok(Some(findings))
+}
+
+/// Every lint at `warn`, those `allow` by default too: the corpus measures
+/// them all.
+fn every_lint_on() -> Config {
+    Config { levels: LINTS.iter().map(|lint| (lint.name, Level::Warn)).collect(), ..Config::default() }
 }
 
 /// Every `.rs` file under `root`, relative to it, in path order (no `target/`).
@@ -149,7 +155,7 @@ fn retime(items: &[syn::Item], config: &Config) -> Duration {
 /// Analyses the crate whose sources are in `root`.
 #[must_use]
 pub fn scan_crate(root: &Path) -> CrateReport {
-    let config = Config::default();
+    let config = every_lint_on();
     let mut report = CrateReport::default();
     let mut parsed: Vec<(usize, syn::File)> = Vec::new();
     for path in rust_files(root) {

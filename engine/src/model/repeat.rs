@@ -155,13 +155,26 @@ impl Repeat {
         depth
     }
 
-    /// Enters the context of a closure (or `async` block) given to `callee`
-    /// (a method called on `receiver`, or a fn when `receiver` is `None`):
-    /// a callback repeats, unless the callee runs it once where it is called
-    /// (`unwrap_or_else`, `with`, `block_on`, `scope`, ...) or is an iterator
-    /// adaptor over a fixed set.
-    pub(crate) fn enter_closure(&mut self, callee: &syn::Ident, receiver: Option<&Expr>) -> Depth {
+    /// Enters the context of a closure (or `async` block) given to `call` (a
+    /// call or a method call): a callback repeats, unless the callee runs it
+    /// once where it is called (`unwrap_or_else`, `with`, `block_on`, `scope`,
+    /// `Option::map`, ...), is an initialiser (`get_or_init`, `LazyLock::new`,
+    /// whose context [`Repeat::enter_expr`] set) or is an iterator adaptor
+    /// over a fixed set.
+    pub(crate) fn enter_closure(&mut self, call: &Expr) -> Depth {
         let depth = Depth(self.frames.len());
+        let (callee, receiver) = match call {
+            Expr::MethodCall(call) => (&call.method, Some(&*call.receiver)),
+            Expr::Call(call) => match &*call.func {
+                Expr::Path(path) if is_lazy_new(&path.path) => return depth,
+                Expr::Path(path) => match path.path.segments.last() {
+                    Some(last) => (&last.ident, None),
+                    None => return depth,
+                },
+                _ => return depth,
+            },
+            _ => return depth,
+        };
         let name = callee.to_string();
         if is(symbol::RUN_ONCE_METHODS, &name) || name == "spawn" || is(symbol::CALLS_ONCE, &name) {
             return depth;
@@ -303,6 +316,16 @@ impl Repeat {
             Run::Once(_) => Reach::Once,
             Run::Again(Again::Fn(_)) => Reach::AsCaller(caller),
             Run::Again(_) => Reach::Again,
+        }
+    }
+
+    /// How a fn handed on here as a value (`get(handler)`,
+    /// `get_or_init(make)`) is reached: once when given to an initialiser,
+    /// otherwise it may be called again and again.
+    pub(crate) fn reach_as_value(&self) -> Reach {
+        match self.innermost_through_spawns() {
+            Run::Once(Once::Initialiser) => Reach::Once,
+            _ => Reach::Again,
         }
     }
 }
