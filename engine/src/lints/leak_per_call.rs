@@ -3,7 +3,6 @@ use std::collections::{HashMap, HashSet};
 use proc_macro2::{Span, TokenStream};
 use syn::parse::Parser;
 use syn::punctuated::Punctuated;
-use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Expr, Token, Type};
 
@@ -12,6 +11,7 @@ use crate::lint::declare_lint;
 use crate::lints::Cx;
 use crate::model::classify::{self, Ctor, Place};
 use crate::model::repeat::{self, Again, FnKind, Reach, Repeat, Run};
+use crate::model::names::Resolved;
 use crate::model::Scope;
 use crate::symbol::{self, is};
 
@@ -361,9 +361,9 @@ impl<'s, 'a> LeakVisitor<'s, 'a> {
         if !name.starts_with(char::is_uppercase) {
             return true;
         }
-        match self.scope.resolve_type(path, &name, &[], self.scope.fns[self.fn_id].file) {
-            Some(id) => classify::type_owns_memory(self.scope, id),
-            None => true,
+        match self.scope.resolve_path(path, &[], self.scope.fns[self.fn_id].file) {
+            Resolved::Type { id, .. } => classify::type_owns_memory(self.scope, id),
+            _ => true,
         }
     }
 
@@ -400,9 +400,9 @@ impl<'s, 'a> LeakVisitor<'s, 'a> {
         if is(symbol::OWNS_NO_HEAP, &name) {
             return false;
         }
-        match self.scope.resolve_type(path, &name, &[], self.scope.fns[self.fn_id].file) {
-            Some(id) => classify::type_owns_memory(self.scope, id),
-            None => true,
+        match self.scope.resolve_path(path, &[], self.scope.fns[self.fn_id].file) {
+            Resolved::Type { id, .. } => classify::type_owns_memory(self.scope, id),
+            _ => true,
         }
     }
 
