@@ -10,8 +10,8 @@ use crate::finding::{Label, Location};
 use crate::lint::declare_lint;
 use crate::lints::Cx;
 use crate::model::classify::{self, Ctor, Place};
-use crate::model::repeat::{self, Again, FnKind, Reach, Repeat, Run};
 use crate::model::names::Resolved;
+use crate::model::repeat::{self, Again, FnKind, Reach, Repeat, Run};
 use crate::model::Scope;
 use crate::symbol::{self, is};
 
