@@ -363,6 +363,42 @@ pub fn intern(name: &str) -> &'static str {
 }
 
 #[test]
+fn should_not_warn_interner_through_a_guard_of_a_static_set() {
+    let source = "
+use std::{collections::HashSet, sync::{LazyLock, Mutex}};
+static NAMES: LazyLock<Mutex<HashSet<&'static str>>> = LazyLock::new(|| Mutex::new(HashSet::new()));
+pub fn intern(name: &str) -> &'static str {
+    let mut names = NAMES.lock().unwrap();
+    if let Some(&known) = names.get(name) {
+        return known;
+    }
+    let leaked: &'static str = Box::leak(name.to_owned().into_boxed_str());
+    names.insert(leaked);
+    leaked
+}
+";
+    assert!(leaks(source).is_empty(), "{:?}", leaks(source));
+    let others: Vec<&str> = support::findings(source).iter().map(|finding| finding.lint.name).collect();
+    assert_eq!(others.len(), 1, "{others:?}");
+}
+
+#[test]
+fn should_warn_leaks_kept_in_a_collection_of_the_call() {
+    let source = "
+pub fn names(count: usize) -> Vec<&'static str> {
+    let mut names = Vec::new();
+    for index in 0..count {
+        names.push(&*format!(\"name-{index}\").leak());
+    }
+    names
+}
+";
+    let found = leaks(source);
+    assert_eq!(found.len(), 1);
+    assert!(found[0].message.contains("on every iteration of a `for` loop in `names`"), "{}", found[0].message);
+}
+
+#[test]
 fn should_not_warn_value_leaked_into_set_logger() {
     let source = "
 pub fn init(level: Level) {

@@ -119,6 +119,12 @@ fn every_lint_on() -> Config {
     Config { levels: LINTS.iter().map(|lint| (lint.name, Level::Warn)).collect(), ..Config::default() }
 }
 
+/// Whether a file of a crate belongs to a test or bench target (`tests/`,
+/// `benches/`), as cargo lays them out.
+fn is_test_target(path: &Path) -> bool {
+    path.starts_with("tests") || path.starts_with("benches")
+}
+
 /// Every `.rs` file under `root`, relative to it, in path order (no `target/`).
 #[must_use]
 pub fn rust_files(root: &Path) -> Vec<PathBuf> {
@@ -179,6 +185,8 @@ pub fn scan_crate(root: &Path) -> CrateReport {
                 file.parse_error = Some(format!("{}:{}: {err}", at.line, at.column + 1));
             }
             Ok(Ok(ast)) => {
+                // The files of `tests/` and `benches/` are test targets: test code.
+                let config = Config { test_code: is_test_target(&path), ..config.clone() };
                 let start = Instant::now();
                 let result = catch(|| analyze(&[Source::new(FileId(0), &ast.items)], &config));
                 file.engine_time = start.elapsed();
@@ -312,6 +320,8 @@ mod tests {
     fn library_files_exclude_other_targets() {
         assert!(in_library(Path::new("src"), Path::new("src/a/b.rs")));
         assert!(!in_library(Path::new("src"), Path::new("tests/t.rs")));
+        assert!(is_test_target(Path::new("tests/t.rs")) && is_test_target(Path::new("benches/b.rs")));
+        assert!(!is_test_target(Path::new("src/tests.rs")) && !is_test_target(Path::new("examples/e.rs")));
         assert!(in_library(Path::new(""), Path::new("lib.rs")));
         assert!(!in_library(Path::new(""), Path::new("examples/e.rs")));
         assert!(!in_library(Path::new(""), Path::new("build.rs")));

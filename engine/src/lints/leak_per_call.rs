@@ -92,14 +92,20 @@ declare_lint! {
     /// - A leak bounded by the program (one per plugin loaded, per kind of
     ///   event, per thread of a fixed pool) cannot be told from one per
     ///   request; allow it with a reason.
-    /// - Files of `tests/` are analysed as code: a helper there that leaks is
-    ///   reported unless it is under `#[cfg(test)]` or `#[test]`.
+    /// - Test code is known by `#[test]`, `#[cfg(test)]` and, for `cargo
+    ///   leak-audit`, test and bench targets; a helper of a library's own
+    ///   tests outside those (a `testing` module) is reported.
     pub LEAK_PER_CALL, leak_per_call, Allow, "values leaked on purpose (`Box::leak`, `mem::forget`, `Closure::forget`) in code that runs again and again"
 }
 
 /// Reports each leak in code that runs more than once per process.
 pub(crate) fn check(cx: &mut Cx<'_, '_>) {
     let scope = cx.scope;
+    // The full walk (which also finds who calls each fn) only where some fn
+    // leaks at all.
+    if cx.config.test_code || !scope.fns.iter().any(|def| LeakCalls::in_block(def.body)) {
+        return;
+    }
     let fn_names: HashSet<String> = scope.fns.iter().map(|def| def.name.to_string()).collect();
     let mut reached: HashMap<String, Vec<Reach>> = HashMap::new();
     let mut leaks = Vec::new();
@@ -484,6 +490,23 @@ impl<'s, 'a> LeakVisitor<'s, 'a> {
         }
     }
 
+    /// Whether the collection `expr` reaches outlives the call: a static, a
+    /// field of `self`, a collection the fn was given, a closure's parameter
+    /// (`SET.with(|set| ..)`), or a local bound to one of those (`let mut set
+    /// = NAMES.lock().unwrap()`). A collection the fn makes itself does not.
+    fn outlives_call(&self, expr: &Expr, depth: usize) -> bool {
+        let Some(root) = base_ident(expr) else { return true };
+        if root == "self"
+            || self.scope.resolve_static(&syn::Ident::new(&root, Span::call_site()), Some(self.fn_id)).is_some()
+        {
+            return true;
+        }
+        match self.locals.get(&root) {
+            Some(Local { init: Some(init), .. }) => depth < 4 && self.outlives_call(init, depth + 1),
+            _ => true,
+        }
+    }
+
     fn take_apart(&mut self, expr: &Expr) {
         if let Some(name) = base_ident(expr) {
             self.taken_apart.insert(name);
@@ -558,11 +581,7 @@ impl<'s, 'a> LeakVisitor<'s, 'a> {
         // an interner, whose collection outlives the call and is judged by
         // `unbounded_static` or `cache_without_eviction`. (Into a collection
         // of a local, the leak is still this fn's.)
-        let kept = is(symbol::GROW_METHODS, &method)
-            && !base_ident(&call.receiver).is_some_and(|root| {
-                matches!(self.locals.get(&root), Some(Local { init: Some(_), .. }))
-                    && self.scope.resolve_static(&syn::Ident::new(&root, Span::call_site()), Some(self.fn_id)).is_none()
-            });
+        let kept = is(symbol::GROW_METHODS, &method) && self.outlives_call(&call.receiver, 0);
         let set_once = symbol::SET_ONCE_CALLS.iter().any(|prefix| method.starts_with(prefix));
         self.visit_expr(&call.receiver);
         // `Box::leak(..).into()`, `leaked.as_ptr()`: a raw pointer whose owner frees it later.
@@ -853,6 +872,42 @@ impl<'a> Visit<'a> for LeakVisitor<'_, 'a> {
             Err(_) => self.touch_idents(mac.tokens.clone()),
         }
     }
+}
+
+/// Whether a block calls anything that may leak on purpose (`leak`,
+/// `forget`, `into_js_value`, `ManuallyDrop::new`): a walk that allocates
+/// nothing, to skip the scopes that leak nowhere.
+#[derive(Default)]
+struct LeakCalls(bool);
+
+impl LeakCalls {
+    fn in_block(block: &syn::Block) -> bool {
+        let mut found = LeakCalls(false);
+        found.visit_block(block);
+        found.0
+    }
+}
+
+impl<'ast> Visit<'ast> for LeakCalls {
+    fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
+        if let Expr::Path(path) = &*call.func {
+            let segments = &path.path.segments;
+            self.0 |= segments.last().is_some_and(|last| last.ident == "leak" || last.ident == "forget")
+                || segments.iter().any(|segment| segment.ident == "ManuallyDrop");
+        }
+        if !self.0 {
+            visit::visit_expr_call(self, call);
+        }
+    }
+
+    fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+        self.0 |= call.method == "leak" || call.method == "forget" || call.method == "into_js_value";
+        if !self.0 {
+            visit::visit_expr_method_call(self, call);
+        }
+    }
+
+    fn visit_item(&mut self, _item: &'ast syn::Item) {}
 }
 
 /// The single-ident paths named in a macro's arguments, and whether each
