@@ -602,6 +602,11 @@ pub(crate) fn owns_memory<'a>(scope: &Scope<'a>, place: Place<'_>, ty: &'a Type)
             // array or tuple.
             Seen::Local { .. } | Seen::Sequence | Seen::Tuple { .. } => true,
             Seen::Reference => false,
+            // A closure may own what it captured; the walk cannot see it.
+            Seen::Callable => {
+                owns = true;
+                false
+            }
             Seen::Ctor { name, ctor, .. } => {
                 if ctor.collection || ctor.bounded_cache || ctor.strong || ctor.weak || name == "Box" {
                     owns = true;
