@@ -135,7 +135,7 @@ impl Repeat {
             Expr::While(looped) => Some(Run::Again(Again::Loop { keyword: "while", span: looped.while_token.span })),
             Expr::Loop(looped) => Some(Run::Again(Again::Loop { keyword: "loop", span: looped.loop_token.span })),
             Expr::ForLoop(looped) => (!finite_source(&looped.expr, !self.in_main()))
-                .then(|| Run::Again(Again::Loop { keyword: "for", span: looped.for_token.span })),
+                .then_some(Run::Again(Again::Loop { keyword: "for", span: looped.for_token.span })),
             Expr::MethodCall(call) if call.method == "spawn" => Some(Run::Again(Again::Spawned)),
             Expr::MethodCall(call) if is(symbol::RUN_ONCE_METHODS, &call.method.to_string()) => {
                 Some(Run::Once(Once::Initialiser))
