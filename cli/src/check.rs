@@ -122,7 +122,14 @@ pub fn check_crate_keeping_trees(
             ast.as_ref().map(|ast| Source::new(FileId(index), &ast.items).in_module(&modules[index]))
         })
         .collect();
-    let analysis = leak_audit_engine::analyze(&sources, &job.settings.engine_config());
+    let mut config = job.settings.engine_config();
+    // A test or bench target is test code through and through.
+    config.test_code = job
+        .target
+        .kind
+        .iter()
+        .any(|kind| matches!(kind, cargo_metadata::TargetKind::Test | cargo_metadata::TargetKind::Bench));
+    let analysis = leak_audit_engine::analyze(&sources, &config);
 
     // (file index, diagnostic); problems with no file come first.
     let mut diagnostics: Vec<(Option<usize>, Diagnostic)> = std::mem::take(&mut loaded.errors);

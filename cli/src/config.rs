@@ -135,6 +135,7 @@ impl Settings {
             levels: self.levels.iter().map(|(&name, &(level, _))| (name, level)).collect(),
             bounded_cache_types: self.bounded_cache_types.clone(),
             callback_registrars: self.callback_registrars.clone(),
+            test_code: false,
         }
     }
 

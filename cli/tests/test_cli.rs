@@ -159,8 +159,19 @@ fn should_exit_2_for_a_bad_metadata_table() {
     assert_eq!(
         run.stderr,
         "error: in `package.metadata.leak-audit.lints`: unknown lint `rc_cycles`: did you mean `rc_cycle`? \
-         the lints are `rc_cycle`, `unbounded_static`, `cache_without_eviction`\n  --> Cargo.toml\n"
+         the lints are `rc_cycle`, `unbounded_static`, `cache_without_eviction`, `leak_per_call`\n  --> Cargo.toml\n"
     );
+}
+
+#[test]
+fn should_explain_every_lint_of_the_registry() {
+    for lint in leak_audit_engine::LINTS {
+        let explained = run(&["--explain", lint.name]);
+        assert_eq!(explained.status, 0, "{}", lint.name);
+        assert_eq!(explained.stdout, lint.docs_markdown());
+    }
+    let explained = run(&["--explain", "leak-per-call"]);
+    assert!(explained.stdout.starts_with("### What it does\n"), "{}", explained.stdout);
 }
 
 #[test]

@@ -26,7 +26,12 @@ fn should_describe_every_lint_as_a_rule_and_every_finding_as_a_result() {
     let rule_ids: Vec<&str> = rules.iter().map(|rule| rule["id"].as_str().unwrap()).collect();
     assert_eq!(
         rule_ids,
-        ["leak_audit::rc_cycle", "leak_audit::unbounded_static", "leak_audit::cache_without_eviction"]
+        [
+            "leak_audit::rc_cycle",
+            "leak_audit::unbounded_static",
+            "leak_audit::cache_without_eviction",
+            "leak_audit::leak_per_call"
+        ]
     );
     for rule in rules {
         let name = rule["name"].as_str().unwrap();

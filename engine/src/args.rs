@@ -117,7 +117,9 @@ impl Args {
                         args.levels.push(LevelSetting { lint, level });
                     }
                 } else if level == Level::Deny {
-                    for lint in lints {
+                    // Every lint that is on by default; a lint that is `allow`
+                    // by default is named to be turned on.
+                    for lint in lints.iter().filter(|lint| lint.default_level != Level::Allow) {
                         args.levels.push(LevelSetting { lint, level });
                     }
                 } else {

@@ -19,6 +19,10 @@ pub struct Config {
     /// calls that register a callback on their receiver and keep it there,
     /// besides the built-in list ([`CALLBACK_REGISTRARS`](crate::CALLBACK_REGISTRARS)).
     pub callback_registrars: Vec<String>,
+    /// The sources are a test or bench target: all of it is test code, which
+    /// runs for one test run and ends, so `leak_per_call` does not report it
+    /// (as it does not report `#[test]` fns and `#[cfg(test)]` modules).
+    pub test_code: bool,
 }
 
 impl Config {

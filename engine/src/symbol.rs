@@ -219,7 +219,6 @@ pub(crate) const PASS_THROUGH_METHODS: &[&str] = &[
     "to_string",
     "unwrap",
     "expect",
-    "as_ref",
     "as_deref",
     "map",
     "ok_or",
@@ -269,7 +268,6 @@ pub(crate) const ACCESS_METHODS: &[&str] = &[
     "deref",
     "deref_mut",
     "as_mut",
-    "as_ref",
     "as_deref",
     "as_deref_mut",
     "lock_arc",
@@ -304,6 +302,213 @@ pub(crate) const WITH_METHODS: &[&str] = &[
 /// Methods whose closure runs at most once per receiver: `Once::call_once`,
 /// `OnceLock::get_or_init` and the like.
 pub(crate) const RUN_ONCE_METHODS: &[&str] = &["call_once", "call_once_force", "get_or_init", "get_or_try_init"];
+
+/// Calls that run the closure they are given once, where they are called:
+/// `Option`/`Result` fallbacks, thread-local access, scoped threads,
+/// `block_on`, `catch_unwind`.
+pub(crate) const CALLS_ONCE: &[&str] = &[
+    "unwrap_or_else",
+    "map_or_else",
+    "or_else",
+    "ok_or_else",
+    "get_or_insert_with",
+    "or_insert_with",
+    "or_insert_with_key",
+    "then",
+    "block_on",
+    "catch_unwind",
+    "scope",
+    "with",
+    "with_borrow",
+    "with_borrow_mut",
+    "try_with",
+    "new_cyclic",
+    "from_fn",
+    "map_err",
+    "replace_with",
+    "update",
+];
+
+/// Iterator adaptors: their closure runs once per element.
+pub(crate) const ITERATOR_ADAPTORS: &[&str] = &[
+    "for_each",
+    "try_for_each",
+    "filter_map",
+    "flat_map",
+    "fold",
+    "try_fold",
+    "take_while",
+    "skip_while",
+    "map_while",
+    "scan",
+    "position",
+    "any",
+    "all",
+    "find",
+    "find_map",
+    "retain",
+    "sort_by",
+    "sort_by_key",
+    "max_by_key",
+    "min_by_key",
+];
+
+/// Methods that start an iterator over a collection, a reader or a string.
+pub(crate) const ITERATOR_SOURCES: &[&str] = &[
+    "iter",
+    "iter_mut",
+    "into_iter",
+    "drain",
+    "lines",
+    "chars",
+    "bytes",
+    "split",
+    "split_whitespace",
+    "keys",
+    "values",
+    "values_mut",
+    "windows",
+    "chunks",
+    "incoming",
+    "zip",
+    "enumerate",
+];
+
+/// Attributes that make a fn a request, event or render handler: route
+/// attributes of web frameworks, `#[wasm_bindgen]` exports, components.
+pub(crate) const HANDLER_ATTRIBUTES: &[&str] = &[
+    "get",
+    "post",
+    "put",
+    "delete",
+    "patch",
+    "head",
+    "route",
+    "routes",
+    "handler",
+    "debug_handler",
+    "server",
+    "component",
+    "function_component",
+    "hook",
+    "wasm_bindgen",
+    "tauri_command",
+    "command",
+    "plugin_fn",
+];
+
+/// Names of handler fns and trait methods that run once per request, event,
+/// frame or render (prefixes `handle`, `on_`, `poll_` and `serve` too).
+pub(crate) const HANDLER_NAMES: &[&str] =
+    &["call", "poll", "render", "view", "update", "draw", "paint", "tick", "process", "dispatch", "respond"];
+
+/// Types that own no memory on the heap: primitives, time and ordering
+/// values, OS handles (a forgotten handle leaks the handle, not memory),
+/// `MaybeUninit` (which never drops what it holds).
+pub(crate) const OWNS_NO_HEAP: &[&str] = &[
+    "bool",
+    "char",
+    "u8",
+    "u16",
+    "u32",
+    "u64",
+    "u128",
+    "usize",
+    "i8",
+    "i16",
+    "i32",
+    "i64",
+    "i128",
+    "isize",
+    "f32",
+    "f64",
+    "str",
+    "NonZeroU8",
+    "NonZeroU16",
+    "NonZeroU32",
+    "NonZeroU64",
+    "NonZeroUsize",
+    "NonZero",
+    "Wrapping",
+    "Duration",
+    "Instant",
+    "SystemTime",
+    "Ordering",
+    "TypeId",
+    "File",
+    "TcpStream",
+    "TcpListener",
+    "UdpSocket",
+    "UnixStream",
+    "UnixListener",
+    "UnixDatagram",
+    "OwnedFd",
+    "BorrowedFd",
+    "RawFd",
+    "OwnedHandle",
+    "BorrowedHandle",
+    "RawHandle",
+    "OwnedSocket",
+    "RawSocket",
+    "MaybeUninit",
+    "Ref",
+    "RefMut",
+];
+
+/// Methods that take a raw pointer or handle out of a value, or hand the
+/// value over as one: a `mem::forget` after them moves ownership, it does
+/// not leak.
+pub(crate) const RAW_METHODS: &[&str] = &[
+    "as_ptr",
+    "as_mut_ptr",
+    "as_non_null_ptr",
+    "as_raw",
+    "as_raw_fd",
+    "as_raw_handle",
+    "as_raw_socket",
+    "into_raw",
+    "into_raw_fd",
+    "into_raw_handle",
+    "into_raw_parts",
+    "as_mut_slice",
+    "as_slice",
+    "as_bytes",
+    "as_mut",
+    "leak",
+];
+
+/// Functions that read or copy through raw pointers (`ptr::read`,
+/// `ptr::copy_nonoverlapping`, `addr_of!`, `transmute_copy`): a value named in
+/// their arguments is taken apart, and forgetting it afterwards moves
+/// ownership rather than leaking.
+pub(crate) const RAW_FUNCTIONS: &[&str] = &[
+    "read",
+    "read_unaligned",
+    "read_volatile",
+    "copy",
+    "copy_nonoverlapping",
+    "addr_of",
+    "addr_of_mut",
+    "transmute",
+    "transmute_copy",
+    "from_raw_parts",
+    "from_raw_parts_mut",
+    "from_raw",
+    "from_ref",
+    "from_mut",
+    "swap",
+    "replace",
+    "take",
+    "write",
+];
+
+/// Calls that accept one value for the whole process (a logger, a global
+/// subscriber): a value leaked straight into them is leaked once.
+pub(crate) const SET_ONCE_CALLS: &[&str] =
+    &["set_logger", "set_boxed_logger", "set_global_default", "set_global_logger", "set_hook", "init_with"];
+
+/// Macros after which the code does not go on.
+pub(crate) const DIVERGING_MACROS: &[&str] = &["panic", "unreachable", "unimplemented", "todo"];
 
 /// Functions that empty or replace a collection passed to them by `&mut`.
 pub(crate) const RESET_FUNCTIONS: &[&str] = &["take", "replace", "swap"];

@@ -7,14 +7,18 @@ use std::path::PathBuf;
 use leak_audit_engine::LINTS;
 
 fn page(lint: &leak_audit_engine::Lint) -> String {
+    let name = lint.name;
+    let levels = if lint.default_level == leak_audit_engine::Level::Allow {
+        format!("Turn it on for an item with `#[leak_audit(warn({name}))]`; make it an error with `#[leak_audit(deny({name}))]`.")
+    } else {
+        format!(
+            "Silence it on an item with `#[leak_audit(allow({name}), reason = \"..\")]`; make it an error with `#[leak_audit(deny({name}))]`."
+        )
+    };
     format!(
-        "# `{}`\n\n{}.\n\nDefault level: `{}`. Silence it on an item with `#[leak_audit(allow({}), reason = \"..\")]`; \
-         make it an error with `#[leak_audit(deny({}))]`.\n\n{}",
-        lint.name,
+        "# `{name}`\n\n{}.\n\nDefault level: `{}`. {levels}\n\n{}",
         capitalize(lint.summary),
         lint.default_level,
-        lint.name,
-        lint.name,
         lint.docs_markdown().replace("```rust,no_run", "```rust"),
     )
 }

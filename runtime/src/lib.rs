@@ -48,7 +48,11 @@
 //!   the code grows and never shrinks;
 //! - [`cache_without_eviction`]: memo maps in fields and statics that are
 //!   filled on every miss and never evicted, and unbounded `#[cached]` or
-//!   `#[memoize]` fns.
+//!   `#[memoize]` fns;
+//! - [`leak_per_call`] (`allow` by default, turn it on with
+//!   `#[leak_audit(warn(leak_per_call))]`): values leaked on purpose
+//!   (`Box::leak`, `mem::forget`, `ManuallyDrop`, wasm-bindgen
+//!   `Closure::forget`) in code that runs again and again.
 //!
 //! Levels are set with `#[leak_audit(deny)]`, `#[leak_audit(deny(rc_cycle, ..))]`,
 //! `warn(..)` and `#[leak_audit(allow(..), reason = "..")]`, on the annotated
@@ -58,6 +62,7 @@
 //! [`rc_cycle`]: https://docs.rs/leak_audit_engine/latest/leak_audit_engine/lints/static.RC_CYCLE.html
 //! [`unbounded_static`]: https://docs.rs/leak_audit_engine/latest/leak_audit_engine/lints/static.UNBOUNDED_STATIC.html
 //! [`cache_without_eviction`]: https://docs.rs/leak_audit_engine/latest/leak_audit_engine/lints/static.CACHE_WITHOUT_EVICTION.html
+//! [`leak_per_call`]: https://docs.rs/leak_audit_engine/latest/leak_audit_engine/lints/static.LEAK_PER_CALL.html
 //!
 //! # Counting live instances
 //!

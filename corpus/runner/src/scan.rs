@@ -7,7 +7,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use leak_audit_engine::{analyze, Config, FileId, Finding, Source};
+use leak_audit_engine::{analyze, Config, FileId, Finding, Level, Source, LINTS};
 
 /// A finding, flattened for the findings list.
 #[derive(Clone, Debug)]
@@ -109,8 +109,20 @@ pub fn check_source(text: &str) -> Result<Option<Vec<Finding>>, String> {
     let Ok(file) = catch(|| syn::parse_file(text))? else {
         return Ok(None);
     };
-    let findings = catch(|| analyze(&[Source::new(FileId(0), &file.items)], &Config::default()).findings)?;
+    let findings = catch(|| analyze(&[Source::new(FileId(0), &file.items)], &every_lint_on()).findings)?;
     Ok(Some(findings))
+}
+
+/// Every lint at `warn`, those `allow` by default too: the corpus measures
+/// them all.
+fn every_lint_on() -> Config {
+    Config { levels: LINTS.iter().map(|lint| (lint.name, Level::Warn)).collect(), ..Config::default() }
+}
+
+/// Whether a file of a crate belongs to a test or bench target (`tests/`,
+/// `benches/`), as cargo lays them out.
+fn is_test_target(path: &Path) -> bool {
+    path.starts_with("tests") || path.starts_with("benches")
 }
 
 /// Every `.rs` file under `root`, relative to it, in path order (no `target/`).
@@ -149,7 +161,7 @@ fn retime(items: &[syn::Item], config: &Config) -> Duration {
 /// Analyses the crate whose sources are in `root`.
 #[must_use]
 pub fn scan_crate(root: &Path) -> CrateReport {
-    let config = Config::default();
+    let config = every_lint_on();
     let mut report = CrateReport::default();
     let mut parsed: Vec<(usize, syn::File)> = Vec::new();
     for path in rust_files(root) {
@@ -173,6 +185,8 @@ pub fn scan_crate(root: &Path) -> CrateReport {
                 file.parse_error = Some(format!("{}:{}: {err}", at.line, at.column + 1));
             }
             Ok(Ok(ast)) => {
+                // The files of `tests/` and `benches/` are test targets: test code.
+                let config = Config { test_code: is_test_target(&path), ..config.clone() };
                 let start = Instant::now();
                 let result = catch(|| analyze(&[Source::new(FileId(0), &ast.items)], &config));
                 file.engine_time = start.elapsed();
@@ -306,6 +320,8 @@ mod tests {
     fn library_files_exclude_other_targets() {
         assert!(in_library(Path::new("src"), Path::new("src/a/b.rs")));
         assert!(!in_library(Path::new("src"), Path::new("tests/t.rs")));
+        assert!(is_test_target(Path::new("tests/t.rs")) && is_test_target(Path::new("benches/b.rs")));
+        assert!(!is_test_target(Path::new("src/tests.rs")) && !is_test_target(Path::new("examples/e.rs")));
         assert!(in_library(Path::new(""), Path::new("lib.rs")));
         assert!(!in_library(Path::new(""), Path::new("examples/e.rs")));
         assert!(!in_library(Path::new(""), Path::new("build.rs")));

@@ -10,10 +10,12 @@
 //! `PASSES`.
 
 pub(crate) mod cache_without_eviction;
+pub(crate) mod leak_per_call;
 pub(crate) mod rc_cycle;
 pub(crate) mod unbounded_static;
 
 pub use cache_without_eviction::CACHE_WITHOUT_EVICTION;
+pub use leak_per_call::LEAK_PER_CALL;
 pub use rc_cycle::RC_CYCLE;
 pub use unbounded_static::UNBOUNDED_STATIC;
 
@@ -25,7 +27,7 @@ use crate::lint::{self, Level, Lint};
 use crate::model::{Scope, SettingsId};
 
 /// Every lint leak_audit has, in the order they are documented.
-pub static LINTS: [&Lint; 3] = [&RC_CYCLE, &UNBOUNDED_STATIC, &CACHE_WITHOUT_EVICTION];
+pub static LINTS: [&Lint; 4] = [&RC_CYCLE, &UNBOUNDED_STATIC, &CACHE_WITHOUT_EVICTION, &LEAK_PER_CALL];
 
 /// A lint's check over one scope.
 pub(crate) struct Pass {
@@ -36,10 +38,11 @@ pub(crate) struct Pass {
 }
 
 /// The passes of [`LINTS`], run in this order.
-static PASSES: [Pass; 3] = [
+static PASSES: [Pass; 4] = [
     Pass { lint: &RC_CYCLE, check: rc_cycle::check },
     Pass { lint: &CACHE_WITHOUT_EVICTION, check: cache_without_eviction::check },
     Pass { lint: &UNBOUNDED_STATIC, check: unbounded_static::check },
+    Pass { lint: &LEAK_PER_CALL, check: leak_per_call::check },
 ];
 
 /// Looks a lint up by its exact name.

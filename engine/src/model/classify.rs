@@ -578,3 +578,58 @@ pub(crate) fn closure_slot<'a>(scope: &Scope<'a>, owner: usize, ty: &'a Type) ->
     });
     found
 }
+
+/// Whether a value of `ty` (written at `place`) owns memory on the heap: a
+/// heap collection or `String`, a `Box`, an `Rc`/`Arc` or a `Weak` (each
+/// keeps an allocation alive), or a type the walk cannot see into (a type from
+/// outside the scope that is not known to own nothing, a generic parameter,
+/// `impl Trait`). Primitives, references, raw and fn pointers, markers, lock
+/// guards and OS handles own none, and so does a type of the scope none of
+/// whose fields does.
+pub(crate) fn owns_memory<'a>(scope: &Scope<'a>, place: Place<'_>, ty: &'a Type) -> bool {
+    match types::peel(ty) {
+        Type::Reference(_) | Type::Ptr(_) | Type::FnPtr(_) | Type::Never(_) => return false,
+        Type::Path(_) | Type::Array(_) | Type::Tuple(_) | Type::Slice(_) => {}
+        _ => return true,
+    }
+    let mut owns = false;
+    Walker::walk(scope, place, &[], ty, |seen: Seen<'_, 'a>, _| {
+        if owns {
+            return false;
+        }
+        match seen {
+            // Into the fields of a type of the scope, the elements of an
+            // array or tuple.
+            Seen::Local { .. } | Seen::Sequence | Seen::Tuple { .. } => true,
+            Seen::Reference => false,
+            // A closure may own what it captured; the walk cannot see it.
+            Seen::Callable => {
+                owns = true;
+                false
+            }
+            Seen::Ctor { name, ctor, .. } => {
+                if ctor.collection || ctor.bounded_cache || ctor.strong || ctor.weak || name == "Box" {
+                    owns = true;
+                    false
+                } else if ctor.non_owning || is(symbol::OWNS_NO_HEAP, name) || name.ends_with("Guard") {
+                    false
+                } else if ctor.is_wrapper() {
+                    // `Option`, `Mutex`, `Cell`, `ManuallyDrop`: what is inside.
+                    true
+                } else {
+                    // A type the walk cannot see into.
+                    owns = true;
+                    false
+                }
+            }
+        }
+    });
+    owns
+}
+
+/// Whether a value of the type of the scope `id` owns memory on the heap
+/// (see [`owns_memory`]): whether one of its fields does.
+pub(crate) fn type_owns_memory(scope: &Scope<'_>, id: usize) -> bool {
+    let place = Place::of_type(scope, id);
+    scope.types[id].fields.iter().any(|field| owns_memory(scope, place, field.ty))
+}

@@ -23,6 +23,7 @@ pub(crate) mod classify;
 pub(crate) mod flows;
 pub(crate) mod items;
 pub(crate) mod names;
+pub(crate) mod repeat;
 pub(crate) mod settings;
 pub(crate) mod uses;
 

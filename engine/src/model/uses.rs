@@ -17,6 +17,7 @@ use syn::visit::{self, Visit};
 use syn::{Expr, Token};
 
 use super::classify;
+use super::repeat::Repeat;
 use super::Scope;
 use crate::symbol::{self, is};
 
@@ -163,12 +164,10 @@ struct UseVisitor<'s, 'a> {
     /// Locals bound to an element looked up in a collection (`if let Some(v) =
     /// cache.get(k)`): returning them returns the lookup.
     looked_up: HashMap<String, Root>,
-    /// Inside code that runs once per process (a bin's `main`, a closure
-    /// given to `Once::call_once`, `OnceLock::get_or_init` or `LazyLock::new`):
-    /// growth there is bounded.
-    run_once: usize,
-    /// The fn is a bin's `main` (see `run_once`).
-    in_main: bool,
+    /// Whether the code being visited runs once per process (a bin's `main`,
+    /// a closure given to `Once::call_once`, `OnceLock::get_or_init` or
+    /// `LazyLock::new`): growth there is bounded.
+    repeat: Repeat,
 }
 
 impl<'s, 'a> UseVisitor<'s, 'a> {
@@ -184,8 +183,7 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
             returned: HashSet::new(),
             returning: false,
             looked_up: HashMap::new(),
-            run_once: 0,
-            in_main: false,
+            repeat: Repeat::new(Repeat::of_fn(&scope.fns[fn_id])),
         }
     }
 
@@ -195,11 +193,6 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
         returned.mark_block(body);
         returned.visit_block(body);
         self.returned = returned.exprs;
-        let def = &self.scope.fns[self.fn_id];
-        let is_main =
-            def.name == "main" && def.sig.inputs.is_empty() && def.self_ty.is_none() && def.parent_fn.is_none();
-        self.run_once = usize::from(is_main);
-        self.in_main = is_main;
         self.visit_block(body);
     }
 
@@ -253,7 +246,7 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
     /// A growth through `verb`, bounded when it runs once per process or its
     /// key is from a closed set.
     fn grow(&self, verb: &str, closed_key: bool, stores: bool, in_value: bool) -> Op {
-        let bound = if self.run_once > 0 {
+        let bound = if self.repeat.runs_once() {
             Some(Bound::RunOnce)
         } else if closed_key {
             Some(Bound::ClosedKey)
@@ -529,30 +522,6 @@ fn is_closed_key(key: &Expr) -> bool {
     }
 }
 
-/// Whether a `for` loop's iterable is fixed in size: an array or slice
-/// literal, a range between literals, the process's arguments, or (with
-/// `variables`) a collection held in a variable.
-fn finite_source(expr: &Expr, variables: bool) -> bool {
-    match expr {
-        Expr::Array(_) => true,
-        Expr::Path(_) => variables,
-        Expr::Reference(inner) => finite_source(&inner.expr, variables),
-        Expr::Paren(inner) => finite_source(&inner.expr, variables),
-        Expr::Range(range) => {
-            [&range.start, &range.end].iter().all(|end| end.as_deref().is_some_and(|end| matches!(end, Expr::Lit(_))))
-        }
-        Expr::MethodCall(call)
-            if matches!(call.method.to_string().as_str(), "iter" | "into_iter" | "skip" | "enumerate") =>
-        {
-            finite_source(&call.receiver, variables)
-        }
-        Expr::Call(call) => {
-            matches!(&*call.func, Expr::Path(path) if path.path.segments.last().is_some_and(|segment| segment.ident == "args" || segment.ident == "args_os"))
-        }
-        _ => false,
-    }
-}
-
 fn bound_ident(pat: &syn::Pat) -> Option<String> {
     match pat {
         syn::Pat::Ident(ident) if ident.subpat.is_none() => Some(ident.ident.to_string()),
@@ -610,29 +579,7 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
         self.in_condition += 1;
         self.visit_expr(&expr.cond);
         self.in_condition -= 1;
-        // A loop may run for as long as the program does, even in `main`.
-        let once = std::mem::take(&mut self.run_once);
         self.visit_block(&expr.body);
-        self.run_once = once;
-    }
-
-    fn visit_expr_loop(&mut self, expr: &'ast syn::ExprLoop) {
-        let once = std::mem::take(&mut self.run_once);
-        visit::visit_expr_loop(self, expr);
-        self.run_once = once;
-    }
-
-    fn visit_expr_for_loop(&mut self, expr: &'ast syn::ExprForLoop) {
-        // Over a fixed set (an array, a range of literals, the process's
-        // arguments) a loop is bounded; over a reader or a channel it is not.
-        // Inside an initialiser (`call_once`, `get_or_init`), a loop over a
-        // collection it was given is bounded too; in `main`, a loop over a
-        // variable may be a receiver or a listener.
-        let given_data = !self.in_main;
-        let once = if finite_source(&expr.expr, given_data) { self.run_once } else { 0 };
-        let outer = std::mem::replace(&mut self.run_once, once);
-        visit::visit_expr_for_loop(self, expr);
-        self.run_once = outer;
     }
 
     fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
@@ -694,14 +641,7 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
             }
         }
         self.check_args(&call.args);
-        let outer = self.run_once;
-        if method == "spawn" {
-            // A spawned thread or task may loop for ever.
-            self.run_once = 0;
-        }
-        self.run_once += usize::from(is(symbol::RUN_ONCE_METHODS, &method));
         visit::visit_expr_method_call(self, call);
-        self.run_once = outer;
     }
 
     fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
@@ -721,16 +661,7 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
             Some("drop") => {}
             _ => self.check_args(&call.args),
         }
-        // `LazyLock::new(|| ..)`: the closure runs once.
-        let lazy_new = name.as_deref() == Some("new")
-            && matches!(&*call.func, Expr::Path(path) if path.path.segments.iter().rev().nth(1).is_some_and(|wrapper| is(symbol::LAZY_WRAPPERS, &wrapper.ident.to_string())));
-        let outer = self.run_once;
-        if name.as_deref() == Some("spawn") {
-            self.run_once = 0;
-        }
-        self.run_once += usize::from(lazy_new);
         visit::visit_expr_call(self, call);
-        self.run_once = outer;
     }
 
     fn visit_expr_assign(&mut self, assign: &'ast syn::ExprAssign) {
@@ -754,7 +685,10 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
 
     fn visit_expr(&mut self, expr: &'ast Expr) {
         let outer = std::mem::replace(&mut self.returning, self.returned.contains(&(expr as *const Expr)));
+        // Loops, spawns and initialisers change whether the code inside runs once.
+        let depth = self.repeat.enter_expr(expr);
         visit::visit_expr(self, expr);
+        self.repeat.leave(depth);
         self.returning = outer;
     }
 
