@@ -159,7 +159,7 @@ fn unevicted_memo<'u>(uses: &[&'u Use]) -> Option<&'u Use> {
     if uses.iter().any(|u| u.may_shrink()) {
         return None;
     }
-    uses.iter().copied().find(|u| u.grow().is_some_and(|grow| grow.memo))
+    uses.iter().copied().find(|u| u.grow().is_some_and(|grow| grow.memo && grow.bound.is_none()))
 }
 
 fn report(cx: &mut Cx<'_, '_>, location: Location, message: String, uses: &[&Use], note: String, settings: SettingsId) {

@@ -108,6 +108,9 @@ pub(crate) struct FnDef<'a> {
     pub(crate) parent_fn: Option<usize>,
     /// The inline modules (and fn bodies) it is declared in, as for types.
     pub(crate) module: Vec<String>,
+    /// Callable from outside the crate's code in scope: `pub`, or a method of
+    /// a trait.
+    pub(crate) is_pub: bool,
 }
 
 /// Everything pass 1 collects.
@@ -265,7 +268,7 @@ impl<'a> Items<'a> {
             }
             syn::Item::Fn(def) => {
                 let settings = self.settings(&def.attrs, file, parent);
-                self.collect_fn(&def.sig, &def.attrs, &def.block, None, file, settings, owner_fn);
+                self.collect_fn(&def.sig, &def.attrs, &def.block, None, is_pub(&def.vis), file, settings, owner_fn);
             }
             syn::Item::Impl(def) => {
                 let settings = self.settings(&def.attrs, file, parent);
@@ -284,6 +287,7 @@ impl<'a> Items<'a> {
                             &method.attrs,
                             &method.block,
                             self_ty.clone(),
+                            def.trait_.is_some() || is_pub(&method.vis),
                             file,
                             settings,
                             owner_fn,
@@ -298,7 +302,7 @@ impl<'a> Items<'a> {
                     if let syn::TraitItem::Fn(method) = trait_item {
                         if let Some(block) = &method.default {
                             let settings = self.settings(&method.attrs, file, settings);
-                            self.collect_fn(&method.sig, &method.attrs, block, None, file, settings, owner_fn);
+                            self.collect_fn(&method.sig, &method.attrs, block, None, true, file, settings, owner_fn);
                         }
                     }
                 }
@@ -352,13 +356,14 @@ impl<'a> Items<'a> {
         attrs: &'a [syn::Attribute],
         body: &'a syn::Block,
         self_ty: Option<String>,
+        is_pub: bool,
         file: FileId,
         settings: SettingsId,
         parent_fn: Option<usize>,
     ) {
         let id = self.fns.len();
         let module = self.module.clone();
-        self.fns.push(FnDef { name: &sig.ident, sig, attrs, self_ty, body, file, settings, parent_fn, module });
+        self.fns.push(FnDef { name: &sig.ident, sig, attrs, self_ty, body, file, settings, parent_fn, module, is_pub });
         let mut nested = BodyItems::default();
         nested.visit_block(body);
         self.module.push(format!("fn {}", sig.ident));

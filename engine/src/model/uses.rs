@@ -60,8 +60,12 @@ pub(crate) struct Grow {
     /// (`map.insert(k, n + 1)`): a store or an update, not a memo filling in
     /// what it computed.
     pub(crate) stores: bool,
-    /// The insert of a memo: the same fn returns a lookup of the collection.
+    /// The insert of a memo: the same fn reads a lookup of the collection
+    /// under the same key.
     pub(crate) memo: bool,
+    /// The key is this parameter of the fn (by position among the typed
+    /// parameters): its callers decide whether it comes from a closed set.
+    pub(crate) key_param: Option<usize>,
 }
 
 /// Why a growth is bounded.
@@ -73,6 +77,10 @@ pub(crate) enum Bound {
     ClosedKey,
     /// The fn checks the collection's `len()` before it grows it.
     LenChecked,
+    /// It adds a `&'static` item the fn was given (a callsite, a plugin, an
+    /// embedded font): once per item compiled into the program, as
+    /// registration code does.
+    PerItem,
 }
 
 /// How a use looks an element up.
@@ -80,6 +88,10 @@ pub(crate) enum Bound {
 pub(crate) struct Lookup {
     /// The element flows to the fn's return value.
     pub(crate) returned: bool,
+    /// The element is read as a value (returned, transformed, bound to a
+    /// local), not only tested for presence (`contains_key`, `is_none()`) or
+    /// changed in place (`*map.entry(k).or_insert(0) += 1`, `.push(..)`).
+    pub(crate) read: bool,
     /// The lookup of a memo: the same fn fills the collection on a miss.
     pub(crate) memo: bool,
     /// It reaches the element mutably (`get_mut`).
@@ -93,6 +105,9 @@ pub(crate) struct Use {
     pub(crate) op: Op,
     /// What the code wrote (`insert`, `+=`, `entry(..).or_insert`), for messages.
     pub(crate) verb: String,
+    /// The key of a lookup or insert, as written with references and
+    /// conversions taken off (`k` for `&k`, `k.to_owned()`, `k.clone()`).
+    pub(crate) key: Option<String>,
     pub(crate) fn_id: usize,
     pub(crate) span: Span,
 }
@@ -106,7 +121,8 @@ impl Use {
         }
     }
 
-    /// Part of a memo: a returned lookup, or an insert, in a fn that has both.
+    /// Part of a memo: a read lookup, or an insert under the same key, in a fn
+    /// that has both.
     pub(crate) fn is_memo(&self) -> bool {
         match self.op {
             Op::Grow(grow) => grow.memo,
@@ -140,12 +156,52 @@ pub(crate) fn collect(scope: &Scope<'_>) -> Vec<Use> {
         }
     }
     let mut uses = Vec::new();
+    let mut calls = Calls::default();
     for id in 0..scope.fns.len() {
         let mut walker = UseVisitor::new(scope, id, &accessors);
         walker.visit_body(scope.fns[id].body);
-        walker.finish(&mut uses);
+        walker.finish(&mut uses, &mut calls);
     }
+    calls.apply(scope, &mut uses);
     uses
+}
+
+/// What the walks of all fn bodies learn about calls, applied to the uses
+/// once every body is walked.
+#[derive(Default)]
+struct Calls {
+    /// For each fn or method name, whether each argument of each call to it
+    /// is from a closed set (a literal, a constant, ...).
+    closed_args: HashMap<String, Vec<Vec<bool>>>,
+    /// Fields of a type that are given a reference to a static
+    /// (`Writer { buf: &LOG }`): their uses are uses of the static.
+    static_fields: HashMap<(String, String), usize>,
+}
+
+impl Calls {
+    fn apply(self, scope: &Scope<'_>, uses: &mut [Use]) {
+        for found in uses.iter_mut() {
+            if let Root::Field { owner: Some(owner), name } = &found.root {
+                if let Some(&id) = self.static_fields.get(&(owner.clone(), name.clone())) {
+                    found.root = Root::Static(id);
+                }
+            }
+            // A key that is a parameter of a private fn whose callers in
+            // scope all pass a literal or a constant is from a closed set.
+            let Op::Grow(grow) = &mut found.op else { continue };
+            let (None, Some(param)) = (grow.bound, grow.key_param) else { continue };
+            let def = &scope.fns[found.fn_id];
+            if def.is_pub {
+                continue;
+            }
+            let closed = self.closed_args.get(&def.name.to_string()).is_some_and(|calls| {
+                !calls.is_empty() && calls.iter().all(|args| args.get(param).copied().unwrap_or(false))
+            });
+            if closed {
+                grow.bound = Some(Bound::ClosedKey);
+            }
+        }
+    }
 }
 
 struct UseVisitor<'s, 'a> {
@@ -160,9 +216,30 @@ struct UseVisitor<'s, 'a> {
     returned: HashSet<*const Expr>,
     /// Whether the expression being visited is one of them.
     returning: bool,
+    /// Where values are tested or changed in place rather than read (see
+    /// [`Positions`]).
+    positions: Positions,
     /// Locals bound to an element looked up in a collection (`if let Some(v) =
     /// cache.get(k)`): returning them returns the lookup.
     looked_up: HashMap<String, Root>,
+    /// Locals bound to a key-like expression (`let key = (a, b);`), by the
+    /// text of that expression: a lookup by `&key` and an insert under
+    /// `(a, b)` use one key.
+    key_locals: HashMap<String, String>,
+    /// Locals holding an id counted from a collection of the scope or a
+    /// counter (`let id = self.items.len();`).
+    id_locals: HashSet<String>,
+    /// Locals whose value is from a closed set (a loop variable over an
+    /// array of literals, a `match` whose arms are literals).
+    closed_locals: HashSet<String>,
+    /// Locals bound to an entry of a collection (`Entry::Vacant(v)` in
+    /// `match map.entry(k)`), with the entry's key.
+    entries: HashMap<String, (Root, Option<String>, bool)>,
+    /// `entry(..)` calls whose continuation stores a given or constant value
+    /// (`entry(k).or_insert(0)`) or hands the filling to a `match`, by node.
+    entry_stores: HashMap<*const (), bool>,
+    /// Calls and static references seen, for [`Calls`].
+    calls: Calls,
     /// Inside code that runs once per process (a bin's `main`, a closure
     /// given to `Once::call_once`, `OnceLock::get_or_init` or `LazyLock::new`):
     /// growth there is bounded.
@@ -183,7 +260,14 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
             in_condition: 0,
             returned: HashSet::new(),
             returning: false,
+            positions: Positions::default(),
             looked_up: HashMap::new(),
+            key_locals: HashMap::new(),
+            id_locals: HashSet::new(),
+            closed_locals: HashSet::new(),
+            entries: HashMap::new(),
+            entry_stores: HashMap::new(),
+            calls: Calls::default(),
             run_once: 0,
             in_main: false,
         }
@@ -195,10 +279,13 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
         returned.mark_block(body);
         returned.visit_block(body);
         self.returned = returned.exprs;
+        self.positions.visit_block(body);
         let def = &self.scope.fns[self.fn_id];
         let is_main =
             def.name == "main" && def.sig.inputs.is_empty() && def.self_ty.is_none() && def.parent_fn.is_none();
-        self.run_once = usize::from(is_main);
+        // `#[ctor]` fns run once, before `main`.
+        let is_ctor = def.attrs.iter().any(|attr| attr.path().segments.last().is_some_and(|last| last.ident == "ctor"));
+        self.run_once = usize::from(is_main || is_ctor);
         self.in_main = is_main;
         self.visit_block(body);
     }
@@ -247,55 +334,87 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
     }
 
     fn push(&mut self, root: Root, op: Op, verb: impl Into<String>, span: Span) {
-        self.uses.push(Use { root, op, verb: verb.into(), fn_id: self.fn_id, span });
+        self.push_keyed(root, op, verb, span, None);
     }
 
-    /// A growth through `verb`, bounded when it runs once per process or its
-    /// key is from a closed set.
-    fn grow(&self, verb: &str, closed_key: bool, stores: bool, in_value: bool) -> Op {
+    fn push_keyed(&mut self, root: Root, op: Op, verb: impl Into<String>, span: Span, key: Option<String>) {
+        self.uses.push(Use { root, op, verb: verb.into(), key, fn_id: self.fn_id, span });
+    }
+
+    /// Records a growth through `verb` under `key` (for keyed inserts) adding
+    /// `value`, bounded when it runs once per process, its key is from a
+    /// closed set or it adds a `&'static` item the fn was given.
+    #[allow(clippy::too_many_arguments)]
+    fn push_grow(
+        &mut self,
+        root: Root,
+        verb: &str,
+        span: Span,
+        key: Option<&Expr>,
+        value: Option<&Expr>,
+        stores: bool,
+        in_value: bool,
+    ) {
         let bound = if self.run_once > 0 {
             Some(Bound::RunOnce)
-        } else if closed_key {
+        } else if key.is_some_and(|key| self.is_closed_key(key)) {
             Some(Bound::ClosedKey)
+        } else if value.is_some_and(|value| self.is_static_item(value)) {
+            Some(Bound::PerItem)
         } else {
             None
         };
-        Op::Grow(Grow { appends: is(symbol::APPEND_METHODS, verb), bound, in_value, stores, memo: false })
+        let key_param = key.and_then(|key| self.param_index(key));
+        let grow = Grow { appends: is(symbol::APPEND_METHODS, verb), bound, in_value, stores, memo: false, key_param };
+        let key = key.map(|key| self.key_text(key));
+        self.push_keyed(root, Op::Grow(grow), verb, span, key);
     }
 
-    /// A lookup through `verb`, returned when the fn returns what it finds.
-    fn lookup(&self, verb: &str) -> Op {
-        Op::Lookup(Lookup { returned: self.returning, memo: false, mutable: verb == "get_mut" })
+    /// Records a lookup through `verb` under `key` at `node`: read unless it
+    /// only tests presence or changes the element in place.
+    fn push_lookup(&mut self, root: Root, verb: &str, span: Span, key: Option<&Expr>, node: *const ()) {
+        let mutable = verb == "get_mut";
+        let read = !mutable && !matches!(verb, "contains_key" | "contains") && !self.positions.not_read.contains(&node);
+        let op = Op::Lookup(Lookup { returned: self.returning, read, memo: false, mutable });
+        let key = key.map(|key| self.key_text(key));
+        self.push_keyed(root, op, verb, span, key);
     }
 
-    /// Marks growth behind a `len()` check as bounded and lookup-then-insert
-    /// pairs as memo uses.
-    fn finish(self, out: &mut Vec<Use>) {
+    /// Marks growth behind a `len()` check as bounded, and a read lookup
+    /// paired with a fill under the same key as the two halves of a memo.
+    fn finish(self, out: &mut Vec<Use>, calls: &mut Calls) {
         let mut uses = self.uses;
-        let returned: HashSet<Root> = uses
+        let reads: Vec<(Root, Option<String>)> = uses
             .iter()
-            .filter(|u| matches!(u.op, Op::Lookup(lookup) if lookup.returned))
-            .map(|u| u.root.clone())
+            .filter(|u| matches!(u.op, Op::Lookup(lookup) if lookup.read))
+            .map(|u| (u.root.clone(), u.key.clone()))
             .collect();
-        let inserted: HashSet<Root> = uses
+        let fills: Vec<(Root, Option<String>)> = uses
             .iter()
-            .filter(|u| u.grow().is_some_and(|grow| !grow.stores && !grow.appends))
-            .map(|u| u.root.clone())
+            .filter(|u| u.grow().is_some_and(|grow| !grow.stores && !grow.appends && !grow.in_value))
+            .map(|u| (u.root.clone(), u.key.clone()))
             .collect();
+        let pairs = |root: &Root, key: &Option<String>, other: &[(Root, Option<String>)]| {
+            other.iter().any(|(other_root, other_key)| other_root == root && same_key(key, other_key))
+        };
         for current in &mut uses {
-            let memo = returned.contains(&current.root) && inserted.contains(&current.root);
             match &mut current.op {
                 Op::Grow(grow) => {
                     if grow.bound.is_none() && self.len_checked.contains(&current.root) {
                         grow.bound = Some(Bound::LenChecked);
                     }
-                    grow.memo = memo;
+                    grow.memo =
+                        !grow.stores && !grow.appends && !grow.in_value && pairs(&current.root, &current.key, &reads);
                 }
-                Op::Lookup(lookup) => lookup.memo = memo,
+                Op::Lookup(lookup) => lookup.memo = lookup.read && pairs(&current.root, &current.key, &fills),
                 _ => {}
             }
         }
         out.extend(uses);
+        for (name, args) in self.calls.closed_args {
+            calls.closed_args.entry(name).or_default().extend(args);
+        }
+        calls.static_fields.extend(self.calls.static_fields);
     }
 
     fn is_self(expr: &Expr) -> bool {
@@ -357,10 +476,12 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
         }
     }
 
-    /// Whether an inserted value is one the fn was given (a parameter, maybe
-    /// converted: `v`, `v.into()`, `default.to_owned()`) or one computed from
-    /// a value it looked up (`n + 1` after `let n = map.get(k)..`).
-    fn is_stored_value(&self, key: &Expr, value: &Expr) -> bool {
+    /// Whether an inserted value is not one a memo computes: a value the fn
+    /// was given (a parameter, maybe converted: `v`, `v.into()`, `item` under
+    /// `item.name`), one updated from what it looked up (`n + 1` after `let n
+    /// = map.get(k)..`), a constant (`0`, `None`, `MAX`) or an id counted from
+    /// a collection of the scope (`self.items.len()`, a `+= 1` counter).
+    fn is_stored_value(&self, key: Option<&Expr>, value: &Expr) -> bool {
         /// Whether an expression names a local bound to a looked-up value.
         struct MentionsLookup<'m>(&'m HashMap<String, Root>, bool);
         impl<'ast> Visit<'ast> for MentionsLookup<'_> {
@@ -371,18 +492,11 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
                 visit::visit_expr_path(self, path);
             }
         }
+        if is_constant(value) || self.is_id(value) {
+            return true;
+        }
         // A value made from the key (`id.to_string()` for key `id`) is computed.
-        let key_text = quote::ToTokens::to_token_stream(key).to_string();
-        let params: HashSet<String> = self.scope.fns[self.fn_id]
-            .sig
-            .inputs
-            .iter()
-            .filter_map(|input| match input {
-                syn::FnArg::Typed(typed) => bound_ident(&typed.pat),
-                syn::FnArg::Receiver(_) => None,
-            })
-            .filter(|param| !key_text.split(|c: char| !c.is_alphanumeric() && c != '_').any(|word| word == param))
-            .collect();
+        let key_text = key.map(|key| self.key_text(key));
         let mut plain = value;
         while let Expr::MethodCall(call) = plain {
             if !(call.args.is_empty() && is(symbol::VALUE_CONVERSIONS, &call.method.to_string())) {
@@ -390,14 +504,206 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
             }
             plain = &call.receiver;
         }
-        if let Expr::Path(path) = plain {
-            if path.path.get_ident().is_some_and(|ident| params.contains(&ident.to_string())) {
+        if let Some(param) = plain_ident(plain) {
+            if self.param_index(plain).is_some() && key_text.as_deref() != Some(param.as_str()) {
                 return true;
             }
         }
         let mut mentions = MentionsLookup(&self.looked_up, false);
         mentions.visit_expr(value);
         mentions.1
+    }
+
+    /// Whether `value` is an id: it counts from the `len()` of a collection
+    /// of the scope, from a counter the fn increments, or from a local that
+    /// holds one.
+    fn is_id(&self, value: &Expr) -> bool {
+        struct Ids<'v, 's, 'a>(&'v UseVisitor<'s, 'a>, bool);
+        impl<'ast> Visit<'ast> for Ids<'_, '_, '_> {
+            fn visit_expr(&mut self, expr: &'ast Expr) {
+                let visitor = self.0;
+                let found = match expr {
+                    Expr::MethodCall(call) => {
+                        (call.method == "len" && visitor.root_of(&call.receiver).is_some())
+                            || call.method == "fetch_add"
+                    }
+                    Expr::Path(_) => plain_ident(expr).is_some_and(|name| visitor.id_locals.contains(&name)),
+                    Expr::Field(_) => visitor.positions.counters.contains(&tokens(expr)),
+                    _ => false,
+                };
+                self.1 |= found;
+                if !self.1 {
+                    visit::visit_expr(self, expr);
+                }
+            }
+            fn visit_item(&mut self, _item: &'ast syn::Item) {}
+        }
+        let mut ids = Ids(self, false);
+        ids.visit_expr(value);
+        ids.1
+    }
+
+    /// The text of a key with references, derefs and conversions taken off,
+    /// through a local bound to it.
+    fn key_text(&self, key: &Expr) -> String {
+        let key = strip_key(key);
+        if let Some(local) = plain_ident(key).and_then(|name| self.key_locals.get(&name)) {
+            return local.clone();
+        }
+        tokens(key)
+    }
+
+    /// The position of `expr`'s parameter among the fn's typed parameters,
+    /// when `expr` is one (through references and conversions).
+    fn param_index(&self, expr: &Expr) -> Option<usize> {
+        let name = plain_ident(strip_key(expr))?;
+        if self.key_locals.contains_key(&name) {
+            return None;
+        }
+        self.scope.fns[self.fn_id]
+            .sig
+            .inputs
+            .iter()
+            .filter_map(|input| match input {
+                syn::FnArg::Typed(typed) => Some(bound_ident(&typed.pat)),
+                syn::FnArg::Receiver(_) => None,
+            })
+            .position(|param| param.as_deref() == Some(name.as_str()))
+    }
+
+    /// Whether `value` is a parameter of type `&'static T` for a `T` that is
+    /// not text or bytes (`&'static dyn Callsite`, `&'static BitmapFont`): an
+    /// item compiled into the program, of which there are finitely many.
+    fn is_static_item(&self, value: &Expr) -> bool {
+        let Some(name) = plain_ident(strip_key(value)) else { return false };
+        self.scope.fns[self.fn_id].sig.inputs.iter().any(|input| {
+            let syn::FnArg::Typed(typed) = input else { return false };
+            let syn::Type::Reference(reference) = &*typed.ty else { return false };
+            let text_like = match &*reference.elem {
+                syn::Type::Slice(_) => true,
+                syn::Type::Path(path) => path.path.segments.last().is_some_and(|last| {
+                    matches!(last.ident.to_string().as_str(), "str" | "OsStr" | "Path" | "CStr" | "String")
+                }),
+                _ => false,
+            };
+            bound_ident(&typed.pat).as_deref() == Some(name.as_str())
+                && reference.lifetime.as_ref().is_some_and(|lifetime| lifetime.ident == "static")
+                && !text_like
+        })
+    }
+
+    /// A key from a closed set: a literal, a constant or unit enum variant
+    /// path, `TypeId::of::<T>()`, a call site (`Location::caller()`,
+    /// `file!()`, `line!()`), a local holding one of those, `format!` of
+    /// those, or a tuple, reference or conversion of those.
+    fn is_closed_key(&self, key: &Expr) -> bool {
+        match key {
+            Expr::Lit(_) => true,
+            Expr::Paren(inner) => self.is_closed_key(&inner.expr),
+            Expr::Group(inner) => self.is_closed_key(&inner.expr),
+            Expr::Reference(inner) => self.is_closed_key(&inner.expr),
+            Expr::Unary(inner) => self.is_closed_key(&inner.expr),
+            Expr::Tuple(tuple) => !tuple.elems.is_empty() && tuple.elems.iter().all(|elem| self.is_closed_key(elem)),
+            Expr::Path(path) => {
+                plain_ident(key).is_some_and(|name| self.closed_locals.contains(&name))
+                    || path.path.segments.last().is_some_and(|last| {
+                        let name = last.ident.to_string();
+                        let variant =
+                            path.path.segments.len() > 1 && name.starts_with(|c: char| c.is_ascii_uppercase());
+                        is_constant_name(&name) || variant
+                    })
+            }
+            Expr::Call(call) => {
+                call.args.is_empty()
+                    && matches!(&*call.func, Expr::Path(path) if {
+                        let names: Vec<String> = path.path.segments.iter().map(|s| s.ident.to_string()).collect();
+                        names.ends_with(&["TypeId".to_string(), "of".to_string()])
+                            || names.ends_with(&["Location".to_string(), "caller".to_string()])
+                    })
+            }
+            Expr::MethodCall(call) => {
+                call.args.is_empty()
+                    && matches!(call.method.to_string().as_str(), "to_string" | "to_owned" | "into" | "clone")
+                    && self.is_closed_key(&call.receiver)
+            }
+            Expr::Macro(mac) => {
+                let name = mac.mac.path.segments.last().map(|last| last.ident.to_string()).unwrap_or_default();
+                match name.as_str() {
+                    "file" | "line" | "column" | "module_path" | "stringify" | "concat" | "env" => true,
+                    "format" => self.is_closed_format(&mac.mac),
+                    _ => false,
+                }
+            }
+            _ => false,
+        }
+    }
+
+    /// `format!("{PREFIX}_{}", name)` where every argument and every name the
+    /// string captures is from a closed set.
+    fn is_closed_format(&self, mac: &syn::Macro) -> bool {
+        let Ok(args) = mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated) else { return false };
+        let mut args = args.into_iter();
+        let Some(Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(template), .. })) = args.next() else { return false };
+        let captures_closed = template.value().split('{').skip(1).all(|piece| {
+            let name: String = piece.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+            name.is_empty()
+                || name.chars().all(|c| c.is_ascii_digit())
+                || is_constant_name(&name)
+                || self.closed_locals.contains(&name)
+        });
+        captures_closed
+            && args.all(|arg| match &arg {
+                Expr::Assign(assign) => self.is_closed_key(&assign.right),
+                other => self.is_closed_key(other),
+            })
+    }
+
+    /// Binds the locals of `pat` (a plain ident, `(a, b)`, `&x`) as closed when
+    /// `value` is from a closed set: a loop over an array of literals or
+    /// constants, a `match` or `if` whose every arm is a literal.
+    fn bind_closed(&mut self, pat: &syn::Pat, closed: bool) {
+        match pat {
+            syn::Pat::Ident(ident) => {
+                let name = ident.ident.to_string();
+                if closed {
+                    self.closed_locals.insert(name);
+                } else {
+                    self.closed_locals.remove(&name);
+                }
+            }
+            syn::Pat::Tuple(tuple) => {
+                for elem in &tuple.elems {
+                    self.bind_closed(elem, closed);
+                }
+            }
+            syn::Pat::Reference(reference) => self.bind_closed(&reference.pat, closed),
+            syn::Pat::Type(typed) => self.bind_closed(&typed.pat, closed),
+            _ => {}
+        }
+    }
+
+    /// Whether every value `expr` can take is from a closed set, counting the
+    /// arms of a `match` or `if` and the elements of an array.
+    fn is_closed_value(&self, expr: &Expr) -> bool {
+        match expr {
+            Expr::Match(inner) => {
+                !inner.arms.is_empty() && inner.arms.iter().all(|arm| self.is_closed_value(&arm.body))
+            }
+            Expr::If(inner) => {
+                block_tail(&inner.then_branch).is_some_and(|tail| self.is_closed_value(tail))
+                    && inner.else_branch.as_ref().is_some_and(|(_, other)| self.is_closed_value(other))
+            }
+            Expr::Block(inner) => block_tail(&inner.block).is_some_and(|tail| self.is_closed_value(tail)),
+            Expr::Array(array) => array.elems.iter().all(|elem| self.is_closed_value(elem)),
+            Expr::Reference(inner) => self.is_closed_value(&inner.expr),
+            Expr::Paren(inner) => self.is_closed_value(&inner.expr),
+            Expr::MethodCall(call)
+                if matches!(call.method.to_string().as_str(), "iter" | "into_iter" | "copied" | "cloned") =>
+            {
+                self.is_closed_value(&call.receiver)
+            }
+            other => self.is_closed_key(other),
+        }
     }
 
     /// The static or field whose map holds the value `expr` reaches by key:
@@ -442,6 +748,61 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
         }
     }
 
+    /// `match map.entry(k) { Occupied(e) => .., Vacant(v) => .. }` and `if let
+    /// Entry::Vacant(v) = map.entry(k)`: `e` and `v` are the entry of `k`, and
+    /// what the arms do to them they do to the map (the `entry` call itself
+    /// fills nothing).
+    fn bind_entries<'p>(&mut self, pats: impl IntoIterator<Item = &'p syn::Pat>, scrutinee: &Expr) {
+        let Expr::MethodCall(entry) = strip_key(scrutinee) else { return };
+        if entry.method != "entry" {
+            return;
+        }
+        let Some(root) = self.root_of(&entry.receiver) else { return };
+        self.entry_stores.insert(entry as *const syn::ExprMethodCall as *const (), true);
+        let key = entry.args.first().map(|key| self.key_text(key));
+        let closed = entry.args.first().is_some_and(|key| self.is_closed_key(key));
+        for pat in pats {
+            let syn::Pat::TupleStruct(tuple) = pat else { continue };
+            let is_entry = tuple
+                .path
+                .segments
+                .last()
+                .is_some_and(|last| matches!(last.ident.to_string().as_str(), "Occupied" | "Vacant"));
+            if let Some(name) = tuple.elems.first().and_then(bound_ident).filter(|_| is_entry) {
+                self.entries.insert(name, (root.clone(), key.clone(), closed));
+            }
+        }
+    }
+
+    /// What a method called on an entry bound by [`Self::bind_entries`] does
+    /// to its map: `insert` fills it, `remove` evicts, `into_mut`/`get` read.
+    fn entry_use(
+        &mut self,
+        (root, key, closed): (Root, Option<String>, bool),
+        call: &syn::ExprMethodCall,
+        method: &str,
+    ) {
+        let span = call.method.span();
+        match method {
+            "insert" | "insert_entry" => {
+                let value = call.args.first();
+                let stores = value.is_some_and(|value| self.is_stored_value(None, value));
+                let grow = Grow { appends: false, bound: None, in_value: false, stores, memo: false, key_param: None };
+                let bound = if self.run_once > 0 { Some(Bound::RunOnce) } else { closed.then_some(Bound::ClosedKey) };
+                self.push_keyed(root, Op::Grow(Grow { bound, ..grow }), "entry(..).insert", span, key);
+            }
+            "remove" | "remove_entry" => self.push(root, Op::Shrink, format!("entry(..).{method}"), span),
+            "into_mut" | "get" | "get_mut" | "into_ref" => {
+                let node = call as *const syn::ExprMethodCall as *const ();
+                let mutable = method == "get_mut";
+                let read = !mutable && !self.positions.not_read.contains(&node);
+                let op = Op::Lookup(Lookup { returned: self.returning, read, memo: false, mutable });
+                self.push_keyed(root, op, format!("entry(..).{method}"), span, key);
+            }
+            _ => {}
+        }
+    }
+
     /// `let Self { cache, .. } = self;`: each field binding is an alias of that
     /// field.
     fn bind_fields(&mut self, pat: &syn::Pat, expr: &Expr) {
@@ -462,6 +823,12 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
                 self.aliases.insert(name, root);
             }
         }
+    }
+
+    /// Records which arguments of a call to `name` are from a closed set.
+    fn record_call(&mut self, name: String, args: &Punctuated<Expr, Token![,]>) {
+        let closed = args.iter().map(|arg| self.is_closed_key(arg)).collect();
+        self.calls.closed_args.entry(name).or_default().push(closed);
     }
 
     /// Records arguments that hand a collection to code we do not follow.
@@ -498,34 +865,74 @@ fn is_access(call: &syn::ExprMethodCall) -> bool {
         || (call.args.len() == 1 && method == "get_or_insert_with")
 }
 
-/// A key from a closed set: a literal, a constant or unit enum variant path,
-/// `TypeId::of::<T>()`, or a tuple, reference or `to_string()` of those.
-fn is_closed_key(key: &Expr) -> bool {
-    match key {
+/// `ALL_CAPS` or `A1`: the name of a constant.
+fn is_constant_name(name: &str) -> bool {
+    name.len() > 1
+        && name.starts_with(|c: char| c.is_ascii_uppercase())
+        && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// A value written out in the code: a literal, a constant, `None`, a unit
+/// variant, or a tuple or array of those.
+fn is_constant(value: &Expr) -> bool {
+    match value {
         Expr::Lit(_) => true,
-        Expr::Paren(inner) => is_closed_key(&inner.expr),
-        Expr::Reference(inner) => is_closed_key(&inner.expr),
-        Expr::Tuple(tuple) => !tuple.elems.is_empty() && tuple.elems.iter().all(is_closed_key),
+        Expr::Paren(inner) => is_constant(&inner.expr),
+        Expr::Unary(inner) => is_constant(&inner.expr),
+        Expr::Tuple(tuple) => tuple.elems.iter().all(is_constant),
+        Expr::Array(array) => array.elems.iter().all(is_constant),
         Expr::Path(path) => path.path.segments.last().is_some_and(|last| {
             let name = last.ident.to_string();
-            let constant =
-                name.len() > 1 && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
-            let variant = path.path.segments.len() > 1 && name.starts_with(|c: char| c.is_ascii_uppercase());
-            constant || variant
+            is_constant_name(&name)
+                || name == "None"
+                || (path.path.segments.len() > 1 && name.starts_with(|c: char| c.is_ascii_uppercase()))
         }),
-        Expr::Call(call) => {
-            call.args.is_empty()
-                && matches!(&*call.func, Expr::Path(path) if {
-                    let names: Vec<String> = path.path.segments.iter().map(|s| s.ident.to_string()).collect();
-                    names.ends_with(&["TypeId".to_string(), "of".to_string()])
-                })
-        }
-        Expr::MethodCall(call) => {
-            call.args.is_empty()
-                && matches!(call.method.to_string().as_str(), "to_string" | "to_owned" | "into")
-                && is_closed_key(&call.receiver)
-        }
         _ => false,
+    }
+}
+
+/// A key with references, derefs, parentheses and conversions taken off:
+/// `k` for `&k`, `*k`, `k.to_owned()`, `k.clone()`, `k.as_str()`.
+fn strip_key(mut key: &Expr) -> &Expr {
+    loop {
+        key = match key {
+            Expr::Paren(inner) => &inner.expr,
+            Expr::Group(inner) => &inner.expr,
+            Expr::Reference(inner) => &inner.expr,
+            Expr::Unary(inner) if matches!(inner.op, syn::UnOp::Deref(_)) => &inner.expr,
+            Expr::MethodCall(call) if call.args.is_empty() && is(symbol::KEY_CONVERSIONS, &call.method.to_string()) => {
+                &call.receiver
+            }
+            _ => return key,
+        };
+    }
+}
+
+/// Whether two keys can be the same: equal texts, or one unknown.
+fn same_key(a: &Option<String>, b: &Option<String>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => a == b,
+        _ => true,
+    }
+}
+
+/// The name of a path expression that is a single identifier.
+fn plain_ident(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::Path(path) if path.qself.is_none() => path.path.get_ident().map(ToString::to_string),
+        _ => None,
+    }
+}
+
+/// The text of an expression's tokens.
+fn tokens(expr: &Expr) -> String {
+    quote::ToTokens::to_token_stream(expr).to_string()
+}
+
+fn block_tail(block: &syn::Block) -> Option<&Expr> {
+    match block.stmts.last() {
+        Some(syn::Stmt::Expr(tail, None)) => Some(tail),
+        _ => None,
     }
 }
 
@@ -574,17 +981,40 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
 
     fn visit_local(&mut self, local: &'ast syn::Local) {
         visit::visit_local(self, local);
-        if let Some(init) = &local.init {
-            self.bind(&local.pat, &init.expr);
+        let Some(init) = &local.init else { return };
+        self.bind(&local.pat, &init.expr);
+        let closed = init.diverge.is_none() && self.is_closed_value(&init.expr);
+        self.bind_closed(&local.pat, closed);
+        let Some(name) = bound_ident(&local.pat) else { return };
+        if self.is_id(&init.expr) {
+            self.id_locals.insert(name.clone());
+        } else {
+            self.id_locals.remove(&name);
         }
+        // A key bound to a local: `let key = (a, b);`, but not a guard or an
+        // element (`let map = CACHE.lock()`, `let v = map.get(k)`).
+        let key_like = matches!(local.pat, syn::Pat::Ident(_))
+            && self.root_of(&init.expr).is_none()
+            && self.lookup_root(&init.expr).is_none()
+            && matches!(
+                &*init.expr,
+                Expr::Tuple(_) | Expr::Path(_) | Expr::Field(_) | Expr::Reference(_) | Expr::MethodCall(_)
+            );
+        let text = key_like.then(|| self.key_text(&init.expr)).filter(|text| *text != name);
+        match text {
+            Some(text) => self.key_locals.insert(name, text),
+            None => self.key_locals.remove(&name),
+        };
     }
 
     fn visit_expr_let(&mut self, expr: &'ast syn::ExprLet) {
+        self.bind_entries([&*expr.pat], &expr.expr);
         visit::visit_expr_let(self, expr);
         self.bind(&expr.pat, &expr.expr);
     }
 
     fn visit_expr_match(&mut self, expr: &'ast syn::ExprMatch) {
+        self.bind_entries(expr.arms.iter().map(|arm| &arm.pat), &expr.expr);
         self.visit_expr(&expr.expr);
         for arm in &expr.arms {
             // `match cache.get(k) { Some(v) => .., None => .. }` binds `v` to a
@@ -631,13 +1061,22 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
         let given_data = !self.in_main;
         let once = if finite_source(&expr.expr, given_data) { self.run_once } else { 0 };
         let outer = std::mem::replace(&mut self.run_once, once);
-        visit::visit_expr_for_loop(self, expr);
+        // `for name in ["a", "b"]`: the loop variable is from a closed set.
+        let closed = self.is_closed_value(&expr.expr) || is_constant(strip_key(&expr.expr));
+        self.visit_expr(&expr.expr);
+        self.bind_closed(&expr.pat, closed);
+        self.visit_pat(&expr.pat);
+        self.visit_block(&expr.body);
         self.run_once = outer;
     }
 
     fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
         let method = call.method.to_string();
-        if let Some(root) = self.root_of(&call.receiver) {
+        let node = call as *const syn::ExprMethodCall as *const ();
+        let entry = plain_ident(&call.receiver).and_then(|name| self.entries.get(&name).cloned());
+        if let Some(entry) = entry {
+            self.entry_use(entry, call, &method);
+        } else if let Some(root) = self.root_of(&call.receiver) {
             let span = call.method.span();
             if is(symbol::WITH_METHODS, &method) {
                 let closure = call.args.iter().find_map(|arg| match arg {
@@ -654,46 +1093,64 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
                 // Keys written out in the code (literals, constants, enum
                 // variants, `TypeId::of::<T>()`) are a closed set: the map
                 // cannot grow past it.
-                let closed_key =
-                    matches!(method.as_str(), "insert" | "entry") && call.args.first().is_some_and(is_closed_key);
-                let stores = method == "insert"
-                    && matches!((call.args.first(), call.args.get(1)), (Some(key), Some(value)) if self.is_stored_value(key, value));
-                let op = self.grow(&method, closed_key, stores, false);
-                self.push(root, op, method.clone(), span);
+                let keyed = matches!(method.as_str(), "insert" | "entry" | "try_insert" | "insert_full");
+                let key = call.args.first().filter(|_| keyed);
+                let value = call.args.last().filter(|_| method != "entry");
+                let stores = if method == "entry" {
+                    self.entry_stores.remove(&node).unwrap_or(false)
+                } else {
+                    keyed && call.args.len() == 2 && value.is_some_and(|value| self.is_stored_value(key, value))
+                };
+                self.push_grow(root, &method, span, key, value, stores, false);
             } else if is(symbol::LOOKUP_METHODS, &method) {
-                let op = self.lookup(&method);
-                self.push(root, op, method.clone(), span);
+                self.push_lookup(root, &method, span, call.args.first(), node);
             } else if matches!(method.as_str(), "values_mut" | "iter_mut") {
                 self.push(root, Op::ValuesMut, method.clone(), span);
             } else if method == "len" && self.in_condition > 0 {
                 self.len_checked.insert(root);
+            } else if matches!(method.as_str(), "write_all" | "write_str" | "write_fmt" | "write_char") {
+                // `io::Write` on a `Vec<u8>`, `fmt::Write` on a `String`.
+                self.push_grow(root, &method, span, None, None, false, false);
             }
         }
         // `map.entry(k).or_default().push(..)`, `map.get_mut(&k).unwrap().clear()`:
         // growing or shrinking a value inside the map grows or shrinks the map.
         else if is(symbol::GROW_METHODS, &method) || is(symbol::SHRINK_METHODS, &method) {
             if let Some(root) = self.value_root(&call.receiver) {
-                let op = if is(symbol::SHRINK_METHODS, &method) {
-                    Op::Shrink
+                if is(symbol::SHRINK_METHODS, &method) {
+                    self.push(root, Op::Shrink, method.clone(), call.method.span());
                 } else {
-                    self.grow(&method, false, false, true)
-                };
-                self.push(root, op, method.clone(), call.method.span());
+                    self.push_grow(root, &method, call.method.span(), None, None, false, true);
+                }
             }
         }
         // `map.entry(k).or_insert_with(..)`: a lookup that inserts on a miss.
+        // What it inserts decides whether the `entry` fills a memo: a value
+        // computed there (`|| render(k)`), or one given, constant or counted
+        // (`or_insert(v)`, `or_insert(0)`, `and_modify(..)`) that it stores.
         if is(symbol::ENTRY_INSERTS, &method) {
-            if let Expr::MethodCall(entry) = &*call.receiver {
+            let (entry, modified) = match &*call.receiver {
+                Expr::MethodCall(modify) if modify.method == "and_modify" => (&*modify.receiver, true),
+                other => (other, false),
+            };
+            if let Expr::MethodCall(entry) = entry {
                 if entry.method == "entry" {
                     if let Some(root) = self.root_of(&entry.receiver) {
+                        let key = entry.args.first();
+                        let stores = modified
+                            || call.args.first().is_some_and(|value| match value {
+                                Expr::Closure(closure) => self.is_stored_value(key, &closure.body),
+                                value => self.is_stored_value(key, value),
+                            });
+                        self.entry_stores.insert(entry as *const syn::ExprMethodCall as *const (), stores);
                         let verb = format!("entry(..).{method}");
-                        let op = self.lookup(&verb);
-                        self.push(root, op, verb, call.method.span());
+                        self.push_lookup(root, &verb, call.method.span(), key, node);
                     }
                 }
             }
         }
         self.check_args(&call.args);
+        self.record_call(method.clone(), &call.args);
         let outer = self.run_once;
         if method == "spawn" {
             // A spawned thread or task may loop for ever.
@@ -721,6 +1178,9 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
             Some("drop") => {}
             _ => self.check_args(&call.args),
         }
+        if let Some(name) = &name {
+            self.record_call(name.clone(), &call.args);
+        }
         // `LazyLock::new(|| ..)`: the closure runs once.
         let lazy_new = name.as_deref() == Some("new")
             && matches!(&*call.func, Expr::Path(path) if path.path.segments.iter().rev().nth(1).is_some_and(|wrapper| is(symbol::LAZY_WRAPPERS, &wrapper.ident.to_string())));
@@ -745,8 +1205,7 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
     fn visit_expr_binary(&mut self, binary: &'ast syn::ExprBinary) {
         if matches!(binary.op, syn::BinOp::AddAssign(_)) {
             if let Some(root) = self.root_of(&binary.left) {
-                let op = self.grow("+=", false, false, false);
-                self.push(root, op, "+=", binary.op.span());
+                self.push_grow(root, "+=", binary.op.span(), None, None, false, false);
             }
         }
         visit::visit_expr_binary(self, binary);
@@ -759,24 +1218,35 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
     }
 
     fn visit_expr_index(&mut self, index: &'ast syn::ExprIndex) {
-        if self.returning {
-            if let Some(root) = self.root_of(&index.expr) {
-                let op = self.lookup("[..]");
-                self.push(root, op, "[..]", index.bracket_token.span.join());
-            }
+        // `map[&k]`: a lookup (`cache[&k].clone()` reads it back after a
+        // `contains_key` check and an insert).
+        if let Some(root) = self.root_of(&index.expr) {
+            let node = index as *const syn::ExprIndex as *const ();
+            self.push_lookup(root, "[..]", index.bracket_token.span.join(), Some(&index.index), node);
         }
         visit::visit_expr_index(self, index);
     }
 
-    fn visit_expr_path(&mut self, path: &'ast syn::ExprPath) {
-        if self.returning && path.qself.is_none() {
-            if let Some(ident) = path.path.get_ident() {
-                if let Some(root) = self.looked_up.get(&ident.to_string()).cloned() {
-                    let op = self.lookup("get");
-                    self.push(root, op, "get", ident.span());
-                }
+    fn visit_expr_struct(&mut self, literal: &'ast syn::ExprStruct) {
+        // `Writer { buf: &LOG }`: the field stands for the static.
+        let owner = literal.path.segments.last().map(|last| {
+            if last.ident == "Self" {
+                self.scope.fns[self.fn_id].self_ty.clone().unwrap_or_default()
+            } else {
+                last.ident.to_string()
+            }
+        });
+        for field in &literal.fields {
+            let syn::Member::Named(name) = &field.member else { continue };
+            let Expr::Reference(reference) = &field.expr else { continue };
+            if let (Some(owner), Some(Root::Static(id))) = (&owner, self.direct_root(&reference.expr)) {
+                self.calls.static_fields.insert((owner.clone(), name.to_string()), id);
             }
         }
+        visit::visit_expr_struct(self, literal);
+    }
+
+    fn visit_expr_path(&mut self, path: &'ast syn::ExprPath) {
         if let Some(segment) = path.path.segments.last() {
             if let Some(id) = self.scope.resolve_static(&segment.ident, Some(self.fn_id)) {
                 self.push(Root::Static(id), Op::Touch, "", segment.ident.span());
@@ -797,9 +1267,7 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
                 // `write!(buf, ..)` appends to `buf`.
                 if matches!(name.as_str(), "write" | "writeln") {
                     if let Some(root) = exprs.first().and_then(|first| self.root_of(first)) {
-                        let verb = format!("{name}!");
-                        let op = self.grow(&verb, false, false, false);
-                        self.push(root, op, verb, mac.path.span());
+                        self.push_grow(root, &format!("{name}!"), mac.path.span(), None, None, false, false);
                     }
                 }
                 for expr in &exprs {
@@ -897,6 +1365,97 @@ impl<'ast> Visit<'ast> for ReturnedExprs {
     }
 
     fn visit_item(&mut self, _item: &'ast syn::Item) {}
+}
+
+/// Where a fn body tests or changes a value in place rather than reads it,
+/// and its counters. A lookup at one of the `not_read` nodes (method calls
+/// and index expressions, by address) is not a read of the element: the
+/// receiver of `is_none()` or of a growing or shrinking method, the target
+/// of `=` and `+=`, the operand of `&mut`. `counters` are the texts of the
+/// places incremented with `+=` (`self.next_id`).
+#[derive(Default)]
+struct Positions {
+    not_read: HashSet<*const ()>,
+    counters: HashSet<String>,
+}
+
+impl Positions {
+    fn mark(&mut self, mut expr: &Expr) {
+        loop {
+            expr = match expr {
+                Expr::Paren(inner) => &inner.expr,
+                Expr::Group(inner) => &inner.expr,
+                Expr::Unary(inner) if matches!(inner.op, syn::UnOp::Deref(_)) => &inner.expr,
+                Expr::MethodCall(call) if is(symbol::PASS_THROUGH_METHODS, &call.method.to_string()) => {
+                    self.not_read.insert(node(expr));
+                    &call.receiver
+                }
+                _ => break,
+            };
+        }
+        self.not_read.insert(node(expr));
+    }
+}
+
+impl<'ast> Visit<'ast> for Positions {
+    fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+        let method = call.method.to_string();
+        if is(symbol::PRESENCE_TESTS, &method)
+            || is(symbol::GROW_METHODS, &method)
+            || is(symbol::SHRINK_METHODS, &method)
+            || matches!(method.as_str(), "iter_mut" | "values_mut" | "and_modify")
+        {
+            self.mark(&call.receiver);
+        }
+        visit::visit_expr_method_call(self, call);
+    }
+
+    fn visit_expr_assign(&mut self, assign: &'ast syn::ExprAssign) {
+        self.mark(&assign.left);
+        visit::visit_expr_assign(self, assign);
+    }
+
+    fn visit_expr_binary(&mut self, binary: &'ast syn::ExprBinary) {
+        use syn::BinOp::*;
+        let compound = matches!(
+            binary.op,
+            AddAssign(_)
+                | SubAssign(_)
+                | MulAssign(_)
+                | DivAssign(_)
+                | RemAssign(_)
+                | BitOrAssign(_)
+                | BitAndAssign(_)
+                | BitXorAssign(_)
+                | ShlAssign(_)
+                | ShrAssign(_)
+        );
+        if compound {
+            self.mark(&binary.left);
+            if matches!(binary.op, AddAssign(_)) {
+                self.counters.insert(tokens(&binary.left));
+            }
+        }
+        visit::visit_expr_binary(self, binary);
+    }
+
+    fn visit_expr_reference(&mut self, reference: &'ast syn::ExprReference) {
+        if reference.mutability.is_some() {
+            self.mark(&reference.expr);
+        }
+        visit::visit_expr_reference(self, reference);
+    }
+
+    fn visit_item(&mut self, _item: &'ast syn::Item) {}
+}
+
+/// The address of an expression's node, as its visitor method sees it.
+fn node(expr: &Expr) -> *const () {
+    match expr {
+        Expr::MethodCall(call) => call as *const syn::ExprMethodCall as *const (),
+        Expr::Index(index) => index as *const syn::ExprIndex as *const (),
+        other => other as *const Expr as *const (),
+    }
 }
 
 impl UseVisitor<'_, '_> {
