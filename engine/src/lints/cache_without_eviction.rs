@@ -7,7 +7,7 @@ use crate::finding::{Label, Location};
 use crate::lint::declare_lint;
 use crate::lints::Cx;
 use crate::model::classify::{self, Collection, Place};
-use crate::model::uses::Use;
+use crate::model::uses::{self, Use};
 use crate::model::{Scope, SettingsId};
 use crate::symbol::{self, is};
 
@@ -132,6 +132,13 @@ fn check_fields(cx: &mut Cx<'_, '_>) {
             let field_name = name.to_string();
             let uses = scope.uses_of_field(&type_name, &field_name);
             let Some(subject) = unevicted_memo(&uses) else { continue };
+            // Scoped memoisation: an owner built and dropped within one call
+            // (or consumed by value into one result) bounds its memo by that
+            // call's input. Behind a cell the memo is reached through `&self`,
+            // which is how long-lived caches are shared.
+            if !found.mutable && uses::lives_for_one_call(scope, id) {
+                continue;
+            }
             let fn_name = scope.fns[subject.fn_id].name;
             report(
                 cx,
@@ -152,6 +159,13 @@ fn check_fields(cx: &mut Cx<'_, '_>) {
 fn memo_map<'a>(scope: &Scope<'a>, place: Place<'_>, ty: &'a syn::Type, config: &Config) -> Option<Collection> {
     classify::find(scope, place, ty, &config.bounded_cache_types)
         .filter(|found| found.is_map && !found.bounded && !found.closed_keys)
+}
+
+/// Whether this lint reports the collection `found` with `uses` as a memo
+/// table that is never evicted: `unbounded_static` leaves those to it, and
+/// reports every other static that only grows.
+pub(crate) fn reports(found: &Collection, uses: &[&Use]) -> bool {
+    found.is_map && !found.bounded && !found.closed_keys && unevicted_memo(uses).is_some()
 }
 
 /// The first memo use, when there are memo uses and no eviction.

@@ -1,6 +1,6 @@
 use crate::finding::{Label, Location};
 use crate::lint::declare_lint;
-use crate::lints::Cx;
+use crate::lints::{cache_without_eviction, Cx};
 use crate::model::classify::{self, Collection, Place};
 use crate::model::items::StaticKind;
 use crate::model::uses::{Op, Root, Use};
@@ -119,7 +119,7 @@ fn check_own(cx: &mut Cx<'_, '_>, id: usize, found: &Collection) {
         return;
     }
     let uses: Vec<&Use> = scope.uses_of_static(id).collect();
-    if found.is_map && uses.iter().any(|u| u.is_memo()) {
+    if cache_without_eviction::reports(found, &uses) {
         // A memo table: `cache_without_eviction` reports it.
         return;
     }
@@ -140,7 +140,7 @@ fn check_own(cx: &mut Cx<'_, '_>, id: usize, found: &Collection) {
             grow_labels(scope, name, &grows),
             vec![lifetime_note(def.kind).to_string()],
         )
-    } else if uses.is_empty() && def.is_pub && def.owner_fn.is_none() {
+    } else if uses.is_empty() && def.reachable {
         (
             format!("public {holder} `{name}` holds a growable `{}` that nothing in scope empties", found.name),
             Vec::new(),
@@ -174,7 +174,7 @@ fn check_held_struct(cx: &mut Cx<'_, '_>, id: usize) {
         // Uses of the field on this struct, and, for shrinking, on values
         // whose type is unknown (a shrink anywhere is taken as eviction).
         let uses = scope.uses_of_field(&type_name, &field_name);
-        if uses.iter().any(|u| u.may_shrink() || (found.is_map && u.is_memo())) {
+        if uses.iter().any(|u| u.may_shrink()) || cache_without_eviction::reports(&found, &uses) {
             continue;
         }
         let values_reached = reaches_values(&uses);

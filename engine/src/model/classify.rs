@@ -462,10 +462,16 @@ pub(crate) fn held_struct(scope: &Scope<'_>, id: usize) -> Option<(usize, bool)>
 
 /// Whether every value of `ty` is one of a few known in advance, so a map
 /// keyed by it cannot outgrow them: `bool`, `()`, `TypeId` (one per type of
-/// the program), a type of the scope with no fields at all (a fieldless enum
-/// such as `enum Level { Error, Warn }`, a unit struct), or a tuple or
-/// reference of those.
+/// the program), a fn pointer (one per fn), a `Location` (one per call
+/// site), a type of the scope with no fields at all (a fieldless enum such
+/// as `enum Level { Error, Warn }`, a unit struct), or a tuple or reference
+/// of those.
 pub(crate) fn closed_type<'a>(scope: &Scope<'a>, place: Place<'_>, ty: &'a Type) -> bool {
+    // A fn pointer: one value per fn of the program (the walk does not see
+    // into it, so inside a tuple it adds no open leaf).
+    if matches!(types::peel(ty), Type::FnPtr(_)) {
+        return true;
+    }
     // Every leaf the walk reaches must be closed, and there must be one.
     let mut leaves = 0;
     let mut open = false;
@@ -482,7 +488,8 @@ pub(crate) fn closed_type<'a>(scope: &Scope<'a>, place: Place<'_>, ty: &'a Type)
             }
             Seen::Ctor { name, args, .. } => {
                 leaves += 1;
-                open |= !(args.is_empty() && matches!(name, "bool" | "TypeId"));
+                // `&'static Location<'static>`: one per call site.
+                open |= !(args.is_empty() && matches!(name, "bool" | "TypeId" | "Location"));
             }
             Seen::Sequence | Seen::Callable => {
                 leaves += 1;

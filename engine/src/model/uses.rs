@@ -121,16 +121,6 @@ impl Use {
         }
     }
 
-    /// Part of a memo: a read lookup, or an insert under the same key, in a fn
-    /// that has both.
-    pub(crate) fn is_memo(&self) -> bool {
-        match self.op {
-            Op::Grow(grow) => grow.memo,
-            Op::Lookup(lookup) => lookup.memo,
-            _ => false,
-        }
-    }
-
     /// Removes from, replaces or hands away its collection: after such a use
     /// the analysis cannot say the collection only grows.
     pub(crate) fn may_shrink(&self) -> bool {
@@ -1474,4 +1464,236 @@ impl UseVisitor<'_, '_> {
             }
         }
     }
+}
+
+/// Whether every value of type `id` of the scope lives within one call, as
+/// far as the scope shows: no field or static holds the type, and every
+/// place that builds one (a struct literal, a call of a fn of the type that
+/// returns it) keeps it in a local that is only borrowed or has methods
+/// called on it, never returned, stored, moved into a closure or passed on
+/// by value; or, where nothing in scope builds it, the type is consumed by
+/// value to produce one result (`fn finish(self) -> Output`: a builder,
+/// parser or renderer). Where the scope cannot tell, the type is taken to
+/// live long.
+pub(crate) fn lives_for_one_call(scope: &Scope<'_>, id: usize) -> bool {
+    let name = scope.types[id].name.to_string();
+    let held = scope
+        .types
+        .iter()
+        .enumerate()
+        .any(|(other, def)| other != id && def.fields.iter().any(|field| mentions_ident(field.ty, &name)))
+        || scope.statics.iter().any(|def| mentions_ident(&def.ty, &name));
+    if held {
+        return false;
+    }
+    let constructors: HashSet<String> = scope
+        .fns
+        .iter()
+        .filter(|def| def.self_ty.as_deref() == Some(name.as_str()) && returns_own_type(def.sig, &name))
+        .map(|def| def.name.to_string())
+        .collect();
+    let mut owners = Owners {
+        name: &name,
+        self_ty: None,
+        constructors: &constructors,
+        owned: HashSet::new(),
+        in_move: false,
+        sites: 0,
+        escapes: false,
+    };
+    for def in &scope.fns {
+        // A type's own fns that return it are how it is built, not owners.
+        if def.self_ty.as_deref() == Some(name.as_str()) && returns_own_type(def.sig, &name) {
+            continue;
+        }
+        owners.self_ty = def.self_ty.as_deref();
+        owners.owned.clear();
+        owners.visit_block(def.body);
+        if owners.escapes {
+            return false;
+        }
+    }
+    owners.sites > 0 || consumed_by_value(scope, &name)
+}
+
+/// Whether a fn's return type names `Self` or the type `name`.
+fn returns_own_type(sig: &syn::Signature, name: &str) -> bool {
+    match &sig.output {
+        syn::ReturnType::Type(_, ty) => mentions_ident(ty, "Self") || mentions_ident(ty, name),
+        syn::ReturnType::Default => false,
+    }
+}
+
+/// Whether type `name` has a method that takes `self` by value and returns
+/// something else than the type, `()` or a `Result<()>`: the one result it
+/// is built to produce.
+fn consumed_by_value(scope: &Scope<'_>, name: &str) -> bool {
+    scope.fns.iter().any(|def| {
+        let by_value = matches!(def.sig.inputs.first(), Some(syn::FnArg::Receiver(receiver)) if matches!(receiver.kind, syn::ReceiverKind::Value));
+        let produces = match &def.sig.output {
+            syn::ReturnType::Type(_, ty) => {
+                let unit = matches!(&**ty, syn::Type::Tuple(tuple) if tuple.elems.is_empty())
+                    || crate::types::segment(ty).is_some_and(|segment| {
+                        segment.name == "Result"
+                            && segment.args.first().is_some_and(|ok| matches!(ok, syn::Type::Tuple(tuple) if tuple.elems.is_empty()))
+                    });
+                !unit && !mentions_ident(ty, "Self") && !mentions_ident(ty, name)
+            }
+            syn::ReturnType::Default => false,
+        };
+        def.self_ty.as_deref() == Some(name) && by_value && produces
+    })
+}
+
+/// Whether the tokens of a type name the identifier `name`.
+fn mentions_ident(ty: &syn::Type, name: &str) -> bool {
+    fn walk(tokens: TokenStream, name: &str) -> bool {
+        tokens.into_iter().any(|token| match token {
+            proc_macro2::TokenTree::Ident(ident) => ident == name,
+            proc_macro2::TokenTree::Group(group) => walk(group.stream(), name),
+            _ => false,
+        })
+    }
+    walk(quote::ToTokens::to_token_stream(ty), name)
+}
+
+/// The walk of [`lives_for_one_call`] over one fn body.
+struct Owners<'o> {
+    name: &'o str,
+    /// The type `Self` stands for in the fn.
+    self_ty: Option<&'o str>,
+    constructors: &'o HashSet<String>,
+    /// Locals that hold a value of the type.
+    owned: HashSet<String>,
+    /// Inside a `move` closure.
+    in_move: bool,
+    /// Places that build a value and keep it local.
+    sites: usize,
+    escapes: bool,
+}
+
+impl Owners<'_> {
+    fn is_type(&self, path: &syn::Path) -> bool {
+        path.segments
+            .last()
+            .is_some_and(|last| last.ident == self.name || (last.ident == "Self" && self.self_ty == Some(self.name)))
+    }
+
+    /// A struct literal of the type, or a call of one of its constructors,
+    /// through `?`, `unwrap()` and parentheses.
+    fn builds(&self, expr: &Expr) -> bool {
+        match expr {
+            Expr::Struct(literal) => self.is_type(&literal.path),
+            Expr::Call(call) => match &*call.func {
+                Expr::Path(path) if path.path.segments.len() >= 2 => {
+                    let segments = &path.path.segments;
+                    let owner = &segments[segments.len() - 2].ident;
+                    (*owner == self.name || (*owner == "Self" && self.self_ty == Some(self.name)))
+                        && self.constructors.contains(&segments[segments.len() - 1].ident.to_string())
+                }
+                _ => false,
+            },
+            Expr::Try(inner) => self.builds(&inner.expr),
+            Expr::Paren(inner) => self.builds(&inner.expr),
+            Expr::MethodCall(call) if matches!(call.method.to_string().as_str(), "unwrap" | "expect") => {
+                self.builds(&call.receiver)
+            }
+            _ => false,
+        }
+    }
+
+    fn is_owned(&self, expr: &Expr) -> bool {
+        plain_ident(expr).is_some_and(|name| self.owned.contains(&name))
+    }
+
+    /// Visits what a value of the type is built from, not the value itself.
+    fn visit_built(&mut self, expr: &Expr) {
+        self.sites += 1;
+        match expr {
+            Expr::Struct(literal) => {
+                for field in &literal.fields {
+                    self.visit_expr(&field.expr);
+                }
+                if let Some(rest) = &literal.rest {
+                    self.visit_expr(rest);
+                }
+            }
+            Expr::Call(call) => {
+                for arg in &call.args {
+                    self.visit_expr(arg);
+                }
+            }
+            Expr::Try(inner) => self.visit_built(&inner.expr),
+            Expr::Paren(inner) => self.visit_built(&inner.expr),
+            Expr::MethodCall(call) => {
+                self.sites -= 1;
+                self.visit_built(&call.receiver);
+            }
+            _ => {}
+        }
+    }
+
+    /// A value of the type used in place: built and used, or a local of it.
+    fn visit_in_place(&mut self, expr: &Expr) {
+        if self.in_move && self.is_owned(expr) {
+            self.escapes = true;
+        } else if self.builds(expr) {
+            self.visit_built(expr);
+        } else if !self.is_owned(expr) {
+            self.visit_expr(expr);
+        }
+    }
+}
+
+impl<'ast> Visit<'ast> for Owners<'_> {
+    fn visit_local(&mut self, local: &'ast syn::Local) {
+        let name = bound_ident(&local.pat);
+        match &local.init {
+            Some(init) if self.builds(&init.expr) => {
+                self.visit_built(&init.expr);
+                if let Some(name) = name {
+                    self.owned.insert(name);
+                }
+            }
+            _ => {
+                visit::visit_local(self, local);
+                if let Some(name) = name {
+                    self.owned.remove(&name);
+                }
+            }
+        }
+    }
+
+    fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+        self.visit_in_place(&call.receiver);
+        for arg in &call.args {
+            self.visit_expr(arg);
+        }
+    }
+
+    fn visit_expr_field(&mut self, field: &'ast syn::ExprField) {
+        self.visit_in_place(&field.base);
+    }
+
+    fn visit_expr_reference(&mut self, reference: &'ast syn::ExprReference) {
+        self.visit_in_place(&reference.expr);
+    }
+
+    fn visit_expr_closure(&mut self, closure: &'ast syn::ExprClosure) {
+        let outer = self.in_move;
+        self.in_move |= closure.capture.is_some();
+        visit::visit_expr_closure(self, closure);
+        self.in_move = outer;
+    }
+
+    fn visit_expr(&mut self, expr: &'ast Expr) {
+        // Built or named anywhere else: returned, stored, passed on by value.
+        if self.builds(expr) || self.is_owned(expr) {
+            self.escapes = true;
+            return;
+        }
+        visit::visit_expr(self, expr);
+    }
+
+    fn visit_item(&mut self, _item: &'ast syn::Item) {}
 }
