@@ -129,6 +129,11 @@ fn check_fields(cx: &mut Cx<'_, '_>) {
         for field in &def.fields {
             let Some(name) = field.name else { continue };
             let Some(found) = memo_map(scope, Place::of_type(scope, id), field.ty, config) else { continue };
+            // A general-purpose map, cache or interner offered to users: the
+            // keys are theirs, and so is the decision to evict.
+            if found.keyed_by_param {
+                continue;
+            }
             let field_name = name.to_string();
             let uses = scope.uses_of_field(&type_name, &field_name);
             let Some(subject) = unevicted_memo(&uses) else { continue };

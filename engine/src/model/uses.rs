@@ -561,24 +561,37 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
             .position(|param| param.as_deref() == Some(name.as_str()))
     }
 
-    /// Whether `value` is a parameter of type `&'static T` for a `T` that is
-    /// not text or bytes (`&'static dyn Callsite`, `&'static BitmapFont`): an
-    /// item compiled into the program, of which there are finitely many.
+    /// Whether `value` is an item compiled into the program, of which there
+    /// are finitely many: a parameter of type `&'static T` for a `T` that is
+    /// not text or bytes (`&'static dyn Callsite`, `&'static BitmapFont`) or
+    /// of a fn pointer type, or, in a fn generic over types that takes no
+    /// value at all (`fn register<P: Plugin>()`), anything it adds (one per
+    /// type it is called with).
     fn is_static_item(&self, value: &Expr) -> bool {
+        let sig = &self.scope.fns[self.fn_id].sig;
+        if sig.inputs.is_empty() && sig.generics.type_params().next().is_some() {
+            return true;
+        }
         let Some(name) = plain_ident(strip_key(value)) else { return false };
-        self.scope.fns[self.fn_id].sig.inputs.iter().any(|input| {
+        sig.inputs.iter().any(|input| {
             let syn::FnArg::Typed(typed) = input else { return false };
-            let syn::Type::Reference(reference) = &*typed.ty else { return false };
-            let text_like = match &*reference.elem {
-                syn::Type::Slice(_) => true,
-                syn::Type::Path(path) => path.path.segments.last().is_some_and(|last| {
-                    matches!(last.ident.to_string().as_str(), "str" | "OsStr" | "Path" | "CStr" | "String")
-                }),
+            if bound_ident(&typed.pat).as_deref() != Some(name.as_str()) {
+                return false;
+            }
+            match crate::types::peel(&typed.ty) {
+                syn::Type::FnPtr(_) => true,
+                syn::Type::Reference(reference) => {
+                    let text_like = match &*reference.elem {
+                        syn::Type::Slice(_) => true,
+                        syn::Type::Path(path) => path.path.segments.last().is_some_and(|last| {
+                            matches!(last.ident.to_string().as_str(), "str" | "OsStr" | "Path" | "CStr" | "String")
+                        }),
+                        _ => false,
+                    };
+                    reference.lifetime.as_ref().is_some_and(|lifetime| lifetime.ident == "static") && !text_like
+                }
                 _ => false,
-            };
-            bound_ident(&typed.pat).as_deref() == Some(name.as_str())
-                && reference.lifetime.as_ref().is_some_and(|lifetime| lifetime.ident == "static")
-                && !text_like
+            }
         })
     }
 
@@ -970,6 +983,13 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
     }
 
     fn visit_local(&mut self, local: &'ast syn::Local) {
+        // `let sizes = map.entry(k).or_default(); sizes.push(v);`: the element
+        // is changed in place, not read.
+        if let (Some(name), Some(init)) = (bound_ident(&local.pat), &local.init) {
+            if self.positions.changed_locals.contains(&name) {
+                self.positions.mark(&init.expr);
+            }
+        }
         visit::visit_local(self, local);
         let Some(init) = &local.init else { return };
         self.bind(&local.pat, &init.expr);
@@ -1171,6 +1191,18 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
         if let Some(name) = &name {
             self.record_call(name.clone(), &call.args);
         }
+        // `Ref::map(cache.borrow(), |c| &c[k])`, `MutexGuard::map(..)`: the
+        // closure's parameter is the guarded collection.
+        if matches!(name.as_deref(), Some("map" | "filter_map" | "try_map" | "map_split")) {
+            let mut args = call.args.iter();
+            if let (Some(root), Some(Expr::Closure(closure))) =
+                (args.next().and_then(|first| self.root_of(first)), args.next())
+            {
+                if let Some(param) = closure.inputs.first().and_then(bound_ident) {
+                    self.aliases.insert(param, root);
+                }
+            }
+        }
         // `LazyLock::new(|| ..)`: the closure runs once.
         let lazy_new = name.as_deref() == Some("new")
             && matches!(&*call.func, Expr::Path(path) if path.path.segments.iter().rev().nth(1).is_some_and(|wrapper| is(symbol::LAZY_WRAPPERS, &wrapper.ident.to_string())));
@@ -1367,6 +1399,9 @@ impl<'ast> Visit<'ast> for ReturnedExprs {
 struct Positions {
     not_read: HashSet<*const ()>,
     counters: HashSet<String>,
+    /// Locals changed in place somewhere in the body (`sizes.push(..)`): a
+    /// lookup bound to one is not read.
+    changed_locals: HashSet<String>,
 }
 
 impl Positions {
@@ -1380,14 +1415,34 @@ impl Positions {
                     self.not_read.insert(node(expr));
                     &call.receiver
                 }
+                // Changing a field of the element changes it in place.
+                Expr::Field(inner) => &inner.base,
                 _ => break,
             };
+        }
+        if let Some(name) = plain_ident(expr) {
+            self.changed_locals.insert(name);
         }
         self.not_read.insert(node(expr));
     }
 }
 
 impl<'ast> Visit<'ast> for Positions {
+    fn visit_stmt(&mut self, stmt: &'ast syn::Stmt) {
+        // A value dropped as soon as it is made (`map.entry(k).or_insert_with(f);`,
+        // `let _ = ..`) is not read.
+        match stmt {
+            syn::Stmt::Expr(expr, Some(_)) => self.mark(expr),
+            syn::Stmt::Local(local) if matches!(local.pat, syn::Pat::Wild(_)) => {
+                if let Some(init) = &local.init {
+                    self.mark(&init.expr);
+                }
+            }
+            _ => {}
+        }
+        visit::visit_stmt(self, stmt);
+    }
+
     fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
         let method = call.method.to_string();
         if is(symbol::PRESENCE_TESTS, &method)
@@ -1476,15 +1531,33 @@ impl UseVisitor<'_, '_> {
 /// parser or renderer). Where the scope cannot tell, the type is taken to
 /// live long.
 pub(crate) fn lives_for_one_call(scope: &Scope<'_>, id: usize) -> bool {
+    lives_for_one_call_within(scope, id, 3)
+}
+
+/// [`lives_for_one_call`], following the types that hold this one `depth`
+/// levels up.
+fn lives_for_one_call_within(scope: &Scope<'_>, id: usize, depth: usize) -> bool {
     let name = scope.types[id].name.to_string();
-    let held = scope
-        .types
-        .iter()
-        .enumerate()
-        .any(|(other, def)| other != id && def.fields.iter().any(|field| mentions_ident(field.ty, &name)))
-        || scope.statics.iter().any(|def| mentions_ident(&def.ty, &name));
-    if held {
+    if scope.statics.iter().any(|def| mentions_ident(&def.ty, &name)) {
         return false;
+    }
+    // Held in a field of another type: it lives as long as that type does.
+    let mut holders = HashSet::new();
+    for (other, def) in scope.types.iter().enumerate() {
+        // A reference (`font_system: &'a mut FontSystem`) borrows, it does not hold.
+        let holds = |field: &super::items::FieldDef<'_>| {
+            !matches!(crate::types::peel(field.ty), syn::Type::Reference(_)) && mentions_ident(field.ty, &name)
+        };
+        if other != id && def.fields.iter().any(holds) {
+            if depth == 0 || !lives_for_one_call_within(scope, other, depth - 1) {
+                return false;
+            }
+            holders.insert(def.name.to_string());
+        }
+    }
+    // A type declared in a fn body is only seen there, and no static holds it.
+    if scope.types[id].module.iter().any(|part| part.starts_with("fn ")) {
+        return true;
     }
     let constructors: HashSet<String> = scope
         .fns
@@ -1496,6 +1569,7 @@ pub(crate) fn lives_for_one_call(scope: &Scope<'_>, id: usize) -> bool {
         name: &name,
         self_ty: None,
         constructors: &constructors,
+        holders: &holders,
         owned: HashSet::new(),
         in_move: false,
         sites: 0,
@@ -1513,7 +1587,7 @@ pub(crate) fn lives_for_one_call(scope: &Scope<'_>, id: usize) -> bool {
             return false;
         }
     }
-    owners.sites > 0 || consumed_by_value(scope, &name)
+    owners.sites > 0 || (holders.is_empty() && consumed_by_value(scope, &name))
 }
 
 /// Whether a fn's return type names `Self` or the type `name`.
@@ -1524,11 +1598,15 @@ fn returns_own_type(sig: &syn::Signature, name: &str) -> bool {
     }
 }
 
-/// Whether type `name` has a method that takes `self` by value and returns
-/// something else than the type, `()` or a `Result<()>`: the one result it
-/// is built to produce.
+/// Whether type `name` has a method that takes `self` by value to produce
+/// the one result it is built for (`finish`, `build`, `compile`, `render`,
+/// ...), something else than the type, `()` or a `Result<()>`.
 fn consumed_by_value(scope: &Scope<'_>, name: &str) -> bool {
     scope.fns.iter().any(|def| {
+        let method = def.name.to_string();
+        let finishes = ["finish", "build", "compile", "render", "parse", "complete"]
+            .iter()
+            .any(|verb| method == *verb || method.starts_with(&format!("{verb}_")));
         let by_value = matches!(def.sig.inputs.first(), Some(syn::FnArg::Receiver(receiver)) if matches!(receiver.kind, syn::ReceiverKind::Value));
         let produces = match &def.sig.output {
             syn::ReturnType::Type(_, ty) => {
@@ -1541,7 +1619,7 @@ fn consumed_by_value(scope: &Scope<'_>, name: &str) -> bool {
             }
             syn::ReturnType::Default => false,
         };
-        def.self_ty.as_deref() == Some(name) && by_value && produces
+        def.self_ty.as_deref() == Some(name) && finishes && by_value && produces
     })
 }
 
@@ -1563,6 +1641,9 @@ struct Owners<'o> {
     /// The type `Self` stands for in the fn.
     self_ty: Option<&'o str>,
     constructors: &'o HashSet<String>,
+    /// The types whose fields hold this one (and that live for one call):
+    /// a value built into one of their literals stays as local as they do.
+    holders: &'o HashSet<String>,
     /// Locals that hold a value of the type.
     owned: HashSet<String>,
     /// Inside a `move` closure.
@@ -1677,6 +1758,24 @@ impl<'ast> Visit<'ast> for Owners<'_> {
 
     fn visit_expr_reference(&mut self, reference: &'ast syn::ExprReference) {
         self.visit_in_place(&reference.expr);
+    }
+
+    fn visit_expr_struct(&mut self, literal: &'ast syn::ExprStruct) {
+        let holder = literal.path.segments.last().is_some_and(|last| {
+            let name =
+                if last.ident == "Self" { self.self_ty.map(str::to_owned) } else { Some(last.ident.to_string()) };
+            name.is_some_and(|name| self.holders.contains(&name))
+        });
+        if !holder {
+            visit::visit_expr_struct(self, literal);
+            return;
+        }
+        for field in &literal.fields {
+            self.visit_in_place(&field.expr);
+        }
+        if let Some(rest) = &literal.rest {
+            self.visit_expr(rest);
+        }
     }
 
     fn visit_expr_closure(&mut self, closure: &'ast syn::ExprClosure) {
