@@ -948,3 +948,23 @@ impl Fonts {
     let alone = leak_audit_engine::analyze(&sources[..1], &leak_audit_engine::Config::default()).findings;
     assert_eq!(alone.len(), 1, "{alone:#?}");
 }
+
+#[test]
+fn should_not_warn_index_of_handles_into_the_owner_s_own_arena() {
+    let source = "
+use std::collections::HashMap;
+pub struct Handle(u32);
+pub struct Arena { items: Vec<String> }
+impl Arena { pub fn append(&mut self, item: String) -> u32 { self.items.push(item); self.items.len() as u32 - 1 } }
+pub struct Module { types: Arena, by_name: HashMap<String, u32> }
+impl Module {
+    pub fn ty(&mut self, name: &str) -> u32 {
+        if let Some(handle) = self.by_name.get(name) { return *handle; }
+        let handle = self.types.append(name.to_uppercase());
+        self.by_name.insert(name.to_owned(), handle);
+        handle
+    }
+}
+";
+    assert!(caches(source).is_empty(), "{:#?}", caches(source));
+}

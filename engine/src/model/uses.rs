@@ -2,10 +2,14 @@
 //!
 //! Walks every fn body of the scope once and records each place a static or
 //! a field is grown, shrunk, looked up or handed elsewhere, as a typed
-//! [`Op`]. Growth in code that runs once per process, behind a `len()` check
-//! or under a key from a closed set is marked bounded, and a lookup that the
-//! fn returns paired with an insert into the same collection is marked as the
-//! two halves of a memo.
+//! [`Op`]. Growth in code that runs once per process, behind a `len()` check,
+//! under a key from a closed set or once per item of the program is marked
+//! bounded, and a lookup whose element the fn reads paired with a fill of a
+//! computed value under the same key is marked as the two halves of a memo.
+//! After every body is walked, what the walks learnt about calls (the
+//! arguments each fn is called with, the fields given a reference to a
+//! static) is applied to the uses. [`lives_for_one_call`] says, from the
+//! same bodies, whether the values of a type live within one call.
 
 use std::collections::{HashMap, HashSet};
 
@@ -505,17 +509,22 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
     }
 
     /// Whether `value` is an id: it counts from the `len()` of a collection
-    /// of the scope, from a counter the fn increments, or from a local that
-    /// holds one.
+    /// of the scope, is a handle that a collection of the scope gave back
+    /// when it grew, comes from a counter the fn increments, or from a local
+    /// that holds one.
     fn is_id(&self, value: &Expr) -> bool {
         struct Ids<'v, 's, 'a>(&'v UseVisitor<'s, 'a>, bool);
         impl<'ast> Visit<'ast> for Ids<'_, '_, '_> {
             fn visit_expr(&mut self, expr: &'ast Expr) {
                 let visitor = self.0;
                 let found = match expr {
+                    // `self.items.len()`, a handle from the owner's own arena
+                    // (`self.types.insert(ty)`, `self.nodes.alloc(n)`), an
+                    // atomic counter.
                     Expr::MethodCall(call) => {
-                        (call.method == "len" && visitor.root_of(&call.receiver).is_some())
-                            || call.method == "fetch_add"
+                        let method = call.method.to_string();
+                        let counts = method == "len" || method == "alloc" || is(symbol::GROW_METHODS, &method);
+                        (counts && visitor.root_of(&call.receiver).is_some()) || method == "fetch_add"
                     }
                     Expr::Path(_) => plain_ident(expr).is_some_and(|name| visitor.id_locals.contains(&name)),
                     Expr::Field(_) => visitor.positions.counters.contains(&tokens(expr)),
