@@ -149,10 +149,19 @@ pub(crate) fn collect(scope: &Scope<'_>) -> Vec<Use> {
             }
         }
     }
+    // Private fns with parameters: their callers may decide that a key is
+    // from a closed set (see `Calls`).
+    let callees: HashSet<String> = scope
+        .fns
+        .iter()
+        .filter(|def| !def.is_pub && def.sig.inputs.iter().any(|input| matches!(input, syn::FnArg::Typed(_))))
+        .map(|def| def.name.to_string())
+        .collect();
     let mut uses = Vec::new();
     let mut calls = Calls::default();
     for id in 0..scope.fns.len() {
         let mut walker = UseVisitor::new(scope, id, &accessors);
+        walker.callees = Some(&callees);
         walker.visit_body(scope.fns[id].body);
         walker.finish(&mut uses, &mut calls);
     }
@@ -234,6 +243,8 @@ struct UseVisitor<'s, 'a> {
     entry_stores: HashMap<*const (), bool>,
     /// Calls and static references seen, for [`Calls`].
     calls: Calls,
+    /// The fns whose calls [`Calls`] records.
+    callees: Option<&'s HashSet<String>>,
     /// Inside code that runs once per process (a bin's `main`, a closure
     /// given to `Once::call_once`, `OnceLock::get_or_init` or `LazyLock::new`):
     /// growth there is bounded.
@@ -262,6 +273,7 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
             entries: HashMap::new(),
             entry_stores: HashMap::new(),
             calls: Calls::default(),
+            callees: None,
             run_once: 0,
             in_main: false,
         }
@@ -269,11 +281,11 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
 
     /// Visits a fn body, knowing which of its expressions it returns.
     fn visit_body(&mut self, body: &syn::Block) {
-        let mut returned = ReturnedExprs::default();
-        returned.mark_block(body);
-        returned.visit_block(body);
-        self.returned = returned.exprs;
-        self.positions.visit_block(body);
+        let mut positions = Positions::default();
+        positions.returned.mark_block(body);
+        positions.visit_block(body);
+        self.returned = std::mem::take(&mut positions.returned.exprs);
+        self.positions = positions;
         let def = &self.scope.fns[self.fn_id];
         let is_main =
             def.name == "main" && def.sig.inputs.is_empty() && def.self_ty.is_none() && def.parent_fn.is_none();
@@ -344,11 +356,12 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
         root: Root,
         verb: &str,
         span: Span,
-        key: Option<&Expr>,
+        key: Option<(&Expr, String)>,
         value: Option<&Expr>,
         stores: bool,
         in_value: bool,
     ) {
+        let (key, key_text) = key.unzip();
         let bound = if self.run_once > 0 {
             Some(Bound::RunOnce)
         } else if key.is_some_and(|key| self.is_closed_key(key)) {
@@ -360,17 +373,15 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
         };
         let key_param = key.and_then(|key| self.param_index(key));
         let grow = Grow { appends: is(symbol::APPEND_METHODS, verb), bound, in_value, stores, memo: false, key_param };
-        let key = key.map(|key| self.key_text(key));
-        self.push_keyed(root, Op::Grow(grow), verb, span, key);
+        self.push_keyed(root, Op::Grow(grow), verb, span, key_text);
     }
 
     /// Records a lookup through `verb` under `key` at `node`: read unless it
     /// only tests presence or changes the element in place.
-    fn push_lookup(&mut self, root: Root, verb: &str, span: Span, key: Option<&Expr>, node: *const ()) {
+    fn push_lookup(&mut self, root: Root, verb: &str, span: Span, key: Option<String>, node: *const ()) {
         let mutable = verb == "get_mut";
         let read = !mutable && !matches!(verb, "contains_key" | "contains") && !self.positions.not_read.contains(&node);
         let op = Op::Lookup(Lookup { returned: self.returning, read, memo: false, mutable });
-        let key = key.map(|key| self.key_text(key));
         self.push_keyed(root, op, verb, span, key);
     }
 
@@ -475,7 +486,7 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
     /// `item.name`), one updated from what it looked up (`n + 1` after `let n
     /// = map.get(k)..`), a constant (`0`, `None`, `MAX`) or an id counted from
     /// a collection of the scope (`self.items.len()`, a `+= 1` counter).
-    fn is_stored_value(&self, key: Option<&Expr>, value: &Expr) -> bool {
+    fn is_stored_value(&self, key_text: Option<&str>, value: &Expr) -> bool {
         /// Whether an expression names a local bound to a looked-up value.
         struct MentionsLookup<'m>(&'m HashMap<String, Root>, bool);
         impl<'ast> Visit<'ast> for MentionsLookup<'_> {
@@ -490,7 +501,6 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
             return true;
         }
         // A value made from the key (`id.to_string()` for key `id`) is computed.
-        let key_text = key.map(|key| self.key_text(key));
         let mut plain = value;
         while let Expr::MethodCall(call) = plain {
             if !(call.args.is_empty() && is(symbol::VALUE_CONVERSIONS, &call.method.to_string())) {
@@ -499,7 +509,7 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
             plain = &call.receiver;
         }
         if let Some(param) = plain_ident(plain) {
-            if self.param_index(plain).is_some() && key_text.as_deref() != Some(param.as_str()) {
+            if self.param_index(plain).is_some() && key_text != Some(param.as_str()) {
                 return true;
             }
         }
@@ -526,8 +536,12 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
                         let counts = method == "len" || method == "alloc" || is(symbol::GROW_METHODS, &method);
                         (counts && visitor.root_of(&call.receiver).is_some()) || method == "fetch_add"
                     }
-                    Expr::Path(_) => plain_ident(expr).is_some_and(|name| visitor.id_locals.contains(&name)),
-                    Expr::Field(_) => visitor.positions.counters.contains(&tokens(expr)),
+                    Expr::Path(_) if !visitor.id_locals.is_empty() => {
+                        plain_ident(expr).is_some_and(|name| visitor.id_locals.contains(&name))
+                    }
+                    Expr::Field(_) if !visitor.positions.counters.is_empty() => {
+                        visitor.positions.counters.contains(&tokens(expr))
+                    }
                     _ => false,
                 };
                 self.1 |= found;
@@ -546,8 +560,14 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
     /// through a local bound to it.
     fn key_text(&self, key: &Expr) -> String {
         let key = strip_key(key);
-        if let Some(local) = plain_ident(key).and_then(|name| self.key_locals.get(&name)) {
-            return local.clone();
+        if let Some(name) = plain_ident(key) {
+            return self.key_locals.get(&name).cloned().unwrap_or(name);
+        }
+        // `self.id`, `item.name`: spelled out without printing tokens.
+        if let Expr::Field(field) = key {
+            if let (Some(base), syn::Member::Named(member)) = (plain_ident(&field.base), &field.member) {
+                return format!("{base} . {member}");
+            }
         }
         tokens(key)
     }
@@ -839,6 +859,9 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
 
     /// Records which arguments of a call to `name` are from a closed set.
     fn record_call(&mut self, name: String, args: &Punctuated<Expr, Token![,]>) {
+        if !self.callees.is_some_and(|callees| callees.contains(&name)) {
+            return;
+        }
         let closed = args.iter().map(|arg| self.is_closed_key(arg)).collect();
         self.calls.closed_args.entry(name).or_default().push(closed);
     }
@@ -917,6 +940,19 @@ fn strip_key(mut key: &Expr) -> &Expr {
             }
             _ => return key,
         };
+    }
+}
+
+/// The shape of a key a local can hold: a tuple, a path, a field, a
+/// reference, or a conversion of those (`name.to_owned()`).
+fn is_key_like(expr: &Expr) -> bool {
+    match expr {
+        Expr::Tuple(_) | Expr::Path(_) | Expr::Field(_) => true,
+        Expr::Reference(inner) => is_key_like(&inner.expr),
+        Expr::MethodCall(call) => {
+            call.args.is_empty() && is(symbol::KEY_CONVERSIONS, &call.method.to_string()) && is_key_like(&call.receiver)
+        }
+        _ => false,
     }
 }
 
@@ -1013,12 +1049,9 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
         // A key bound to a local: `let key = (a, b);`, but not a guard or an
         // element (`let map = CACHE.lock()`, `let v = map.get(k)`).
         let key_like = matches!(local.pat, syn::Pat::Ident(_))
+            && is_key_like(&init.expr)
             && self.root_of(&init.expr).is_none()
-            && self.lookup_root(&init.expr).is_none()
-            && matches!(
-                &*init.expr,
-                Expr::Tuple(_) | Expr::Path(_) | Expr::Field(_) | Expr::Reference(_) | Expr::MethodCall(_)
-            );
+            && self.lookup_root(&init.expr).is_none();
         let text = key_like.then(|| self.key_text(&init.expr)).filter(|text| *text != name);
         match text {
             Some(text) => self.key_locals.insert(name, text),
@@ -1092,7 +1125,11 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
     fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
         let method = call.method.to_string();
         let node = call as *const syn::ExprMethodCall as *const ();
-        let entry = plain_ident(&call.receiver).and_then(|name| self.entries.get(&name).cloned());
+        let entry = if self.entries.is_empty() {
+            None
+        } else {
+            plain_ident(&call.receiver).and_then(|name| self.entries.get(&name).cloned())
+        };
         if let Some(entry) = entry {
             self.entry_use(entry, call, &method);
         } else if let Some(root) = self.root_of(&call.receiver) {
@@ -1115,14 +1152,18 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
                 let keyed = matches!(method.as_str(), "insert" | "entry" | "try_insert" | "insert_full");
                 let key = call.args.first().filter(|_| keyed);
                 let value = call.args.last().filter(|_| method != "entry");
+                let key_text = key.map(|key| self.key_text(key));
                 let stores = if method == "entry" {
                     self.entry_stores.remove(&node).unwrap_or(false)
                 } else {
-                    keyed && call.args.len() == 2 && value.is_some_and(|value| self.is_stored_value(key, value))
+                    keyed
+                        && call.args.len() == 2
+                        && value.is_some_and(|value| self.is_stored_value(key_text.as_deref(), value))
                 };
-                self.push_grow(root, &method, span, key, value, stores, false);
+                self.push_grow(root, &method, span, key.zip(key_text), value, stores, false);
             } else if is(symbol::LOOKUP_METHODS, &method) {
-                self.push_lookup(root, &method, span, call.args.first(), node);
+                let key = call.args.first().map(|key| self.key_text(key));
+                self.push_lookup(root, &method, span, key, node);
             } else if matches!(method.as_str(), "values_mut" | "iter_mut") {
                 self.push(root, Op::ValuesMut, method.clone(), span);
             } else if method == "len" && self.in_condition > 0 {
@@ -1156,14 +1197,15 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
                 if entry.method == "entry" {
                     if let Some(root) = self.root_of(&entry.receiver) {
                         let key = entry.args.first();
+                        let key_text = key.map(|key| self.key_text(key));
                         let stores = modified
                             || call.args.first().is_some_and(|value| match value {
-                                Expr::Closure(closure) => self.is_stored_value(key, &closure.body),
-                                value => self.is_stored_value(key, value),
+                                Expr::Closure(closure) => self.is_stored_value(key_text.as_deref(), &closure.body),
+                                value => self.is_stored_value(key_text.as_deref(), value),
                             });
                         self.entry_stores.insert(entry as *const syn::ExprMethodCall as *const (), stores);
                         let verb = format!("entry(..).{method}");
-                        self.push_lookup(root, &verb, call.method.span(), key, node);
+                        self.push_lookup(root, &verb, call.method.span(), key_text, node);
                     }
                 }
             }
@@ -1253,7 +1295,8 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
         // `contains_key` check and an insert).
         if let Some(root) = self.root_of(&index.expr) {
             let node = index as *const syn::ExprIndex as *const ();
-            self.push_lookup(root, "[..]", index.bracket_token.span.join(), Some(&index.index), node);
+            let key = self.key_text(&index.index);
+            self.push_lookup(root, "[..]", index.bracket_token.span.join(), Some(key), node);
         }
         visit::visit_expr_index(self, index);
     }
@@ -1387,25 +1430,16 @@ impl ReturnedExprs {
     }
 }
 
-impl<'ast> Visit<'ast> for ReturnedExprs {
-    fn visit_expr_return(&mut self, expr: &'ast syn::ExprReturn) {
-        if let Some(value) = &expr.expr {
-            self.mark(value);
-        }
-        visit::visit_expr_return(self, expr);
-    }
-
-    fn visit_item(&mut self, _item: &'ast syn::Item) {}
-}
-
 /// Where a fn body tests or changes a value in place rather than reads it,
-/// and its counters. A lookup at one of the `not_read` nodes (method calls
+/// its counters, and what it returns (one walk before the uses are). A lookup at one of the `not_read` nodes (method calls
 /// and index expressions, by address) is not a read of the element: the
 /// receiver of `is_none()` or of a growing or shrinking method, the target
 /// of `=` and `+=`, the operand of `&mut`. `counters` are the texts of the
 /// places incremented with `+=` (`self.next_id`).
 #[derive(Default)]
 struct Positions {
+    /// The expressions the fn returns, found in the same walk.
+    returned: ReturnedExprs,
     not_read: HashSet<*const ()>,
     counters: HashSet<String>,
     /// Locals changed in place somewhere in the body (`sizes.push(..)`): a
@@ -1429,14 +1463,27 @@ impl Positions {
                 _ => break,
             };
         }
-        if let Some(name) = plain_ident(expr) {
-            self.changed_locals.insert(name);
+        match expr {
+            Expr::MethodCall(_) | Expr::Index(_) => {
+                self.not_read.insert(node(expr));
+            }
+            _ => {
+                if let Some(name) = plain_ident(expr) {
+                    self.changed_locals.insert(name);
+                }
+            }
         }
-        self.not_read.insert(node(expr));
     }
 }
 
 impl<'ast> Visit<'ast> for Positions {
+    fn visit_expr_return(&mut self, expr: &'ast syn::ExprReturn) {
+        if let Some(value) = &expr.expr {
+            self.returned.mark(value);
+        }
+        visit::visit_expr_return(self, expr);
+    }
+
     fn visit_stmt(&mut self, stmt: &'ast syn::Stmt) {
         // A value dropped as soon as it is made (`map.entry(k).or_insert_with(f);`,
         // `let _ = ..`) is not read.
