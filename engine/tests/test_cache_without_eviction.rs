@@ -968,3 +968,64 @@ impl Module {
 ";
     assert!(caches(source).is_empty(), "{:#?}", caches(source));
 }
+
+#[test]
+fn should_not_warn_merge_of_entries_the_fn_was_given() {
+    let source = "
+use std::collections::{hash_map::Entry, HashMap};
+#[derive(Clone)]
+pub struct Req { pub stages: u32 }
+impl Req { pub fn merge(&mut self, other: &Req) { self.stages |= other.stages; } }
+pub struct Binding { descriptors: HashMap<u32, Req> }
+impl Binding {
+    pub fn merge(&mut self, other: &Binding) {
+        for (&index, req) in &other.descriptors {
+            match self.descriptors.entry(index) {
+                Entry::Vacant(entry) => { entry.insert(req.clone()); }
+                Entry::Occupied(entry) => { entry.into_mut().merge(req); }
+            }
+        }
+    }
+}
+";
+    assert!(caches(source).is_empty(), "{:#?}", caches(source));
+}
+
+#[test]
+fn should_warn_entry_match_memo_filled_with_a_computed_value() {
+    let source = "
+use std::collections::{hash_map::Entry, HashMap};
+pub struct Req { pub stages: u32 }
+pub struct Binding { descriptors: HashMap<u32, Req> }
+impl Binding {
+    pub fn stages(&mut self, indices: &[u32]) -> u32 {
+        let mut total = 0;
+        for &index in indices {
+            total += match self.descriptors.entry(index) {
+                Entry::Vacant(entry) => entry.insert(Req { stages: index * 3 }).stages,
+                Entry::Occupied(entry) => entry.into_mut().stages,
+            };
+        }
+        total
+    }
+}
+";
+    assert_eq!(caches(source).len(), 1, "{:#?}", caches(source));
+}
+
+#[test]
+fn should_not_warn_empty_elements_handed_out_to_be_changed() {
+    let source = "
+use std::collections::HashMap;
+#[derive(Default)]
+pub struct Reqs { pub reads: u32 }
+pub struct Binding { descriptors: HashMap<Option<u32>, Reqs> }
+impl Binding {
+    pub fn reqs(&mut self, index: Option<u32>) -> &mut Reqs { self.descriptors.entry(index).or_default() }
+    pub fn maybe(&mut self, index: Option<u64>) -> Option<&'_ mut Reqs> {
+        index.map(|index| self.descriptors.entry(Some(index as u32)).or_insert_with(Reqs::default))
+    }
+}
+";
+    assert!(caches(source).is_empty(), "{:#?}", caches(source));
+}

@@ -235,6 +235,9 @@ struct UseVisitor<'s, 'a> {
     /// Locals whose value is from a closed set (a loop variable over an
     /// array of literals, a `match` whose arms are literals).
     closed_locals: HashSet<String>,
+    /// Loop variables over a collection the fn was given (`for (k, v) in
+    /// &other.map`): inserting them stores what the fn was given.
+    given_locals: HashSet<String>,
     /// Locals bound to an entry of a collection (`Entry::Vacant(v)` in
     /// `match map.entry(k)`), with the entry's key.
     entries: HashMap<String, (Root, Option<String>, bool)>,
@@ -251,6 +254,8 @@ struct UseVisitor<'s, 'a> {
     run_once: usize,
     /// The fn is a bin's `main` (see `run_once`).
     in_main: bool,
+    /// The fn's return type holds a `&mut`.
+    returns_mut: bool,
 }
 
 impl<'s, 'a> UseVisitor<'s, 'a> {
@@ -270,12 +275,14 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
             key_locals: HashMap::new(),
             id_locals: HashSet::new(),
             closed_locals: HashSet::new(),
+            given_locals: HashSet::new(),
             entries: HashMap::new(),
             entry_stores: HashMap::new(),
             calls: Calls::default(),
             callees: None,
             run_once: 0,
             in_main: false,
+            returns_mut: false,
         }
     }
 
@@ -293,6 +300,10 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
         let is_ctor = def.attrs.iter().any(|attr| attr.path().segments.last().is_some_and(|last| last.ident == "ctor"));
         self.run_once = usize::from(is_main || is_ctor);
         self.in_main = is_main;
+        self.returns_mut = match &def.sig.output {
+            syn::ReturnType::Type(_, ty) => has_mut_ref(quote::ToTokens::to_token_stream(ty)),
+            syn::ReturnType::Default => false,
+        };
         self.visit_block(body);
     }
 
@@ -509,7 +520,8 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
             plain = &call.receiver;
         }
         if let Some(param) = plain_ident(plain) {
-            if self.param_index(plain).is_some() && key_text != Some(param.as_str()) {
+            let given = self.given_locals.contains(&param) || self.param_index(plain).is_some();
+            if given && key_text != Some(param.as_str()) {
                 return true;
             }
         }
@@ -857,6 +869,21 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
         }
     }
 
+    /// Whether `expr` reaches into a parameter of the fn (`&other.map`,
+    /// `items.iter()`, `batch.values().skip(1)`).
+    fn is_given(&self, mut expr: &Expr) -> bool {
+        loop {
+            expr = match expr {
+                Expr::Reference(inner) => &inner.expr,
+                Expr::Paren(inner) => &inner.expr,
+                Expr::Field(inner) => &inner.base,
+                Expr::MethodCall(call) => &call.receiver,
+                Expr::Path(_) => return self.param_index(expr).is_some(),
+                _ => return false,
+            };
+        }
+    }
+
     /// Records which arguments of a call to `name` are from a closed set.
     fn record_call(&mut self, name: String, args: &Punctuated<Expr, Token![,]>) {
         if !self.callees.is_some_and(|callees| callees.contains(&name)) {
@@ -1008,6 +1035,56 @@ fn finite_source(expr: &Expr, variables: bool) -> bool {
     }
 }
 
+/// Whether type tokens hold a `&mut` (`&mut V`, `Option<&'a mut V>`).
+fn has_mut_ref(tokens: TokenStream) -> bool {
+    // After `&`, and after the `'` of a lifetime that may stand before `mut`.
+    let (mut after_amp, mut in_lifetime) = (false, false);
+    for token in tokens {
+        match token {
+            proc_macro2::TokenTree::Punct(punct) if punct.as_char() == '&' => after_amp = true,
+            proc_macro2::TokenTree::Punct(punct) if after_amp && punct.as_char() == '\'' => in_lifetime = true,
+            proc_macro2::TokenTree::Ident(ident) if after_amp && ident == "mut" => return true,
+            proc_macro2::TokenTree::Ident(_) if in_lifetime => in_lifetime = false,
+            proc_macro2::TokenTree::Group(group) if has_mut_ref(group.stream()) => return true,
+            _ => (after_amp, in_lifetime) = (false, false),
+        }
+    }
+    false
+}
+
+/// An empty value, the same for every key: `Vec::new`, `Default::default`,
+/// `HashMap::new()`, `|| Vec::with_capacity(8)`.
+fn is_empty_value(value: &Expr) -> bool {
+    let empty_fn = |path: &syn::Path| {
+        path.segments
+            .last()
+            .is_some_and(|last| matches!(last.ident.to_string().as_str(), "new" | "default" | "with_capacity"))
+    };
+    match value {
+        Expr::Path(path) => empty_fn(&path.path),
+        Expr::Call(call) => {
+            matches!(&*call.func, Expr::Path(path) if empty_fn(&path.path))
+                && call.args.iter().all(|arg| matches!(arg, Expr::Lit(_)))
+        }
+        Expr::Closure(closure) => is_empty_value(&closure.body),
+        Expr::Macro(mac) => mac.mac.path.is_ident("vec") && mac.mac.tokens.is_empty(),
+        _ => false,
+    }
+}
+
+/// Every identifier a pattern binds.
+fn pattern_idents(pat: &syn::Pat, out: &mut Vec<String>) {
+    match pat {
+        syn::Pat::Ident(ident) => out.push(ident.ident.to_string()),
+        syn::Pat::Tuple(tuple) => tuple.elems.iter().for_each(|elem| pattern_idents(elem, out)),
+        syn::Pat::TupleStruct(tuple) => tuple.elems.iter().for_each(|elem| pattern_idents(elem, out)),
+        syn::Pat::Reference(reference) => pattern_idents(&reference.pat, out),
+        syn::Pat::Type(typed) => pattern_idents(&typed.pat, out),
+        syn::Pat::Struct(fields) => fields.fields.iter().for_each(|field| pattern_idents(&field.pat, out)),
+        _ => {}
+    }
+}
+
 fn bound_ident(pat: &syn::Pat) -> Option<String> {
     match pat {
         syn::Pat::Ident(ident) if ident.subpat.is_none() => Some(ident.ident.to_string()),
@@ -1117,6 +1194,16 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
         let closed = self.is_closed_value(&expr.expr) || is_constant(strip_key(&expr.expr));
         self.visit_expr(&expr.expr);
         self.bind_closed(&expr.pat, closed);
+        let given = self.is_given(&expr.expr);
+        let mut names = Vec::new();
+        pattern_idents(&expr.pat, &mut names);
+        for name in names {
+            if given {
+                self.given_locals.insert(name);
+            } else {
+                self.given_locals.remove(&name);
+            }
+        }
         self.visit_pat(&expr.pat);
         self.visit_block(&expr.body);
         self.run_once = outer;
@@ -1204,6 +1291,13 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
                                 value => self.is_stored_value(key_text.as_deref(), value),
                             });
                         self.entry_stores.insert(entry as *const syn::ExprMethodCall as *const (), stores);
+                        // An empty element handed out by `&mut` (`-> &mut V {
+                        // map.entry(k).or_default() }`) is there for the
+                        // caller to fill: state, not a memo's hit.
+                        let empty = method == "or_default" || call.args.first().is_some_and(is_empty_value);
+                        if empty && self.returning && self.returns_mut {
+                            self.positions.not_read.insert(node);
+                        }
                         let verb = format!("entry(..).{method}");
                         self.push_lookup(root, &verb, call.method.span(), key_text, node);
                     }
