@@ -228,6 +228,28 @@ pub(crate) const PASS_THROUGH_METHODS: &[&str] = &[
     "unwrap_or_else",
 ];
 
+/// Conversions that leave a key the same key (`k.to_owned()` inserts what
+/// `get(&k)` looks up).
+pub(crate) const KEY_CONVERSIONS: &[&str] = &[
+    "clone",
+    "cloned",
+    "copied",
+    "to_owned",
+    "to_string",
+    "into",
+    "to_vec",
+    "to_path_buf",
+    "as_str",
+    "as_ref",
+    "as_path",
+    "as_slice",
+    "borrow",
+    "into_owned",
+];
+
+/// Methods that only test what a lookup found (`map.get(k).is_none()`).
+pub(crate) const PRESENCE_TESTS: &[&str] = &["is_some", "is_none", "is_ok", "is_err"];
+
 /// Methods and functions that turn a value into a copy or another form of
 /// itself (`x.to_vec()`, `Arc::clone(x)`, `w.upgrade()`), as a memo returns
 /// what it looked up; `PASS_THROUGH_METHODS` are the same for `Option`s.

@@ -488,3 +488,544 @@ impl Shared {
     let found = caches(source);
     assert_eq!(found.len(), 3, "{found:#?}");
 }
+
+// === a memo is a read lookup and a fill under the same key, whatever the
+// fn does with the hit ===
+
+#[test]
+fn should_warn_memo_whose_hit_is_transformed_before_it_is_returned() {
+    let source = "
+use std::collections::HashMap;
+pub struct Router { compiled: HashMap<String, Vec<String>> }
+impl Router {
+    pub fn matches(&mut self, pattern: &str, path: &str) -> bool {
+        if let Some(parts) = self.compiled.get(pattern) {
+            return parts.iter().any(|part| part == path);
+        }
+        let parts: Vec<String> = pattern.split('/').map(str::to_owned).collect();
+        let found = parts.iter().any(|part| part == path);
+        self.compiled.insert(pattern.to_owned(), parts);
+        found
+    }
+}
+pub struct Labels { names: HashMap<u32, String> }
+impl Labels {
+    pub fn label(&mut self, id: u32) -> String {
+        if let Some(hit) = self.names.get(&id) {
+            return format!(\"<{hit}>\");
+        }
+        let name = id.to_string();
+        self.names.insert(id, name.clone());
+        format!(\"<{name}>\")
+    }
+}
+";
+    let found = caches(source);
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert_eq!(pointed_text(source, &found[0]), "compiled");
+    assert_eq!(pointed_text(source, &found[1]), "names");
+}
+
+#[test]
+fn should_not_warn_when_the_lookup_is_only_tested_and_the_fill_is_not_read_back() {
+    // Insert-if-absent: nothing looked up is read, so nothing is memoised.
+    let source = "
+use std::collections::HashMap;
+pub struct Seen { first: HashMap<String, u64> }
+impl Seen {
+    pub fn see(&mut self, name: &str, now: u64) -> bool {
+        if self.first.contains_key(name) { return false; }
+        if self.first.get(name).is_none() {
+            self.first.insert(name.to_owned(), now * 2);
+        }
+        true
+    }
+}
+";
+    assert!(caches(source).is_empty(), "{:#?}", caches(source));
+}
+
+#[test]
+fn should_warn_memo_through_the_entry_api_in_every_form() {
+    let source = "
+use std::collections::{hash_map::Entry, HashMap};
+pub struct Shapes { by_font: HashMap<String, Vec<u8>> }
+impl Shapes {
+    pub fn shape(&mut self, font: String) -> &mut Vec<u8> {
+        match self.by_font.entry(font) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(v) => { let made = v.key().as_bytes().to_vec(); v.insert(made) }
+        }
+    }
+}
+pub struct Widths { widths: HashMap<String, Vec<f32>> }
+impl Widths {
+    pub fn total(&mut self, text: &str) -> f32 {
+        self.widths.entry(text.to_owned()).or_insert_with(|| text.chars().map(|c| c as u32 as f32).collect()).iter().sum()
+    }
+}
+pub struct Glyph { advance: f32 }
+pub struct Glyphs { glyphs: HashMap<char, Glyph> }
+impl Glyphs {
+    pub fn advance(&mut self, c: char) -> f32 {
+        self.glyphs.entry(c).or_insert_with_key(|c| Glyph { advance: *c as u32 as f32 }).advance
+    }
+}
+";
+    let found = caches(source);
+    assert_eq!(found.len(), 3, "{found:#?}");
+}
+
+#[test]
+fn should_not_warn_entry_api_memo_evicted_through_an_occupied_entry() {
+    let source = "
+use std::collections::{hash_map::Entry, HashMap};
+pub struct Shapes { by_font: HashMap<String, Vec<u8>> }
+impl Shapes {
+    pub fn shape(&mut self, font: &str) -> Vec<u8> {
+        self.by_font.entry(font.to_owned()).or_insert_with(|| font.as_bytes().to_vec()).clone()
+    }
+    pub fn forget(&mut self, font: String) {
+        if let Entry::Occupied(e) = self.by_font.entry(font) {
+            e.remove();
+        }
+    }
+}
+";
+    assert!(caches(source).is_empty(), "{:#?}", caches(source));
+}
+
+#[test]
+fn should_warn_contains_key_then_insert_then_get_unwrap() {
+    let source = "
+use std::collections::HashMap;
+pub struct Paths { canonical: HashMap<String, String> }
+impl Paths {
+    pub fn canonical(&mut self, path: &str) -> &str {
+        if !self.canonical.contains_key(path) {
+            let resolved = path.trim_end_matches('/').to_lowercase();
+            self.canonical.insert(path.to_owned(), resolved);
+        }
+        self.canonical.get(path).unwrap()
+    }
+}
+";
+    assert_eq!(caches(source).len(), 1, "{:#?}", caches(source));
+}
+
+#[test]
+fn should_not_warn_counters_and_group_by_tables_whose_hits_change_in_place() {
+    let source = "
+use std::collections::HashMap;
+pub struct Stats { hits: HashMap<String, u64>, by_dir: HashMap<String, Vec<String>>, sizes: HashMap<String, Vec<u64>> }
+impl Stats {
+    pub fn hit(&mut self, path: &str) {
+        if let Some(count) = self.hits.get_mut(path) { *count += 1; } else { self.hits.insert(path.to_owned(), 1); }
+    }
+    pub fn add(&mut self, dir: &str, file: String) {
+        self.by_dir.entry(dir.to_owned()).or_insert_with(Vec::new).push(file);
+    }
+    pub fn size(&mut self, dir: &str, size: u64) -> usize {
+        let sizes = self.sizes.entry(dir.to_owned()).or_default();
+        sizes.push(size);
+        sizes.len()
+    }
+}
+";
+    assert!(caches(source).is_empty(), "{:#?}", caches(source));
+}
+
+#[test]
+fn should_not_warn_dedupe_index_into_what_the_owner_already_holds() {
+    // The map gives each distinct value its index in `constants`, which holds
+    // every value anyway: the map is bounded by its owner's own contents.
+    let source = "
+use std::collections::HashMap;
+pub struct Constants { constants: Vec<String>, index: HashMap<String, u32>, next: u32, ids: HashMap<String, u32> }
+impl Constants {
+    pub fn intern(&mut self, value: &str) -> u32 {
+        if let Some(index) = self.index.get(value) { return *index; }
+        let index = self.constants.len() as u32;
+        self.constants.push(value.to_owned());
+        self.index.insert(value.to_owned(), index);
+        index
+    }
+    pub fn id(&mut self, name: &str) -> u32 {
+        if let Some(id) = self.ids.get(name) { return *id; }
+        let id = self.next;
+        self.next += 1;
+        self.ids.insert(name.to_owned(), id);
+        id
+    }
+}
+";
+    assert!(caches(source).is_empty(), "{:#?}", caches(source));
+}
+
+#[test]
+fn should_not_warn_table_that_stores_the_items_it_is_given() {
+    let source = "
+use std::collections::HashMap;
+pub struct Item { pub name: String }
+pub struct Catalog { by_name: HashMap<String, Item> }
+impl Catalog {
+    pub fn add(&mut self, item: Item) -> &Item {
+        if !self.by_name.contains_key(&item.name) {
+            self.by_name.insert(item.name.clone(), item);
+        }
+        self.by_name.values().next().unwrap()
+    }
+}
+";
+    assert!(caches(source).is_empty(), "{:#?}", caches(source));
+}
+
+// === owners that do not live long ===
+
+#[test]
+fn should_not_warn_memo_in_an_owner_built_and_dropped_in_one_call() {
+    let source = "
+use std::collections::HashMap;
+struct Writer { numbers: HashMap<String, usize> }
+impl Writer {
+    fn number(&mut self, name: &str) -> usize {
+        if let Some(n) = self.numbers.get(name) { return *n; }
+        let n = name.len() * 7;
+        self.numbers.insert(name.to_owned(), n);
+        n
+    }
+}
+pub fn render(names: &[String]) -> usize {
+    let mut writer = Writer { numbers: HashMap::new() };
+    let mut total = 0;
+    for name in names { total += writer.number(name); }
+    total
+}
+";
+    assert!(caches(source).is_empty(), "{:#?}", caches(source));
+}
+
+#[test]
+fn should_not_warn_memo_in_a_builder_consumed_by_value() {
+    let source = "
+use std::collections::HashMap;
+pub struct Code { pub ops: Vec<u32> }
+pub struct Compiler { registers: HashMap<String, u32>, ops: Vec<u32> }
+impl Compiler {
+    pub fn register(&mut self, name: &str) -> u32 {
+        *self.registers.entry(name.to_owned()).or_insert_with(|| name.len() as u32 * 3)
+    }
+    pub fn finish(self) -> Code { Code { ops: self.ops } }
+}
+";
+    assert!(caches(source).is_empty(), "{:#?}", caches(source));
+}
+
+#[test]
+fn should_warn_memo_in_an_owner_that_is_shared_or_returned() {
+    let source = "
+use std::{collections::HashMap, sync::Arc};
+pub struct Resolver { memo: HashMap<String, String> }
+impl Resolver {
+    pub fn resolve(&mut self, name: &str) -> String {
+        self.memo.entry(name.to_owned()).or_insert_with(|| name.to_uppercase()).clone()
+    }
+}
+pub fn shared() -> Arc<std::sync::Mutex<Resolver>> {
+    let resolver = Resolver { memo: HashMap::new() };
+    Arc::new(std::sync::Mutex::new(resolver))
+}
+";
+    assert_eq!(caches(source).len(), 1, "{:#?}", caches(source));
+    let returned = "
+use std::collections::HashMap;
+pub struct Resolver { memo: HashMap<String, String> }
+impl Resolver {
+    pub fn resolve(&mut self, name: &str) -> String {
+        self.memo.entry(name.to_owned()).or_insert_with(|| name.to_uppercase()).clone()
+    }
+}
+pub fn make() -> Resolver { let r = Resolver { memo: HashMap::new() }; r }
+";
+    assert_eq!(caches(returned).len(), 1, "{:#?}", caches(returned));
+}
+
+#[test]
+fn should_warn_memo_behind_a_cell_even_in_a_local_owner() {
+    // Reached through `&self`: the shape of a shared cache, taken as long-lived.
+    let source = "
+use std::{cell::RefCell, collections::HashMap};
+struct Layout { widths: RefCell<HashMap<String, f32>> }
+impl Layout {
+    fn width(&self, text: &str) -> f32 {
+        *self.widths.borrow_mut().entry(text.to_owned()).or_insert_with(|| text.len() as f32)
+    }
+}
+pub fn measure(text: &str) -> f32 { let layout = Layout { widths: RefCell::default() }; layout.width(text) }
+";
+    assert_eq!(caches(source).len(), 1, "{:#?}", caches(source));
+}
+
+// === bounds ===
+
+#[test]
+fn should_not_warn_insert_guarded_by_a_size_check() {
+    let source = "
+use std::collections::HashMap;
+const MAX: usize = 1024;
+pub struct Memo { table: HashMap<u64, u64> }
+impl Memo {
+    pub fn get(&mut self, n: u64) -> u64 {
+        if let Some(v) = self.table.get(&n) { return *v; }
+        let v = n * n;
+        if self.table.len() < MAX { self.table.insert(n, v); }
+        v
+    }
+}
+";
+    assert!(caches(source).is_empty(), "{:#?}", caches(source));
+}
+
+#[test]
+fn should_not_warn_memo_keyed_by_what_the_code_names() {
+    // Literals passed by every caller, call sites, fn pointers, keys formatted
+    // from a fixed list or chosen by a `match` of literals.
+    let source = "
+use std::collections::HashMap;
+use std::panic::Location;
+pub struct Styles { by_name: HashMap<&'static str, String>, sites: HashMap<&'static Location<'static>, u32>, fns: HashMap<fn(u32) -> u32, u32>, names: HashMap<String, u32>, kinds: HashMap<&'static str, u32> }
+impl Styles {
+    fn style(&mut self, name: &'static str) -> String {
+        self.by_name.entry(name).or_insert_with(|| name.to_uppercase()).clone()
+    }
+    pub fn title(&mut self) -> String { self.style(\"title\") }
+    pub fn body(&mut self) -> String { self.style(\"body\") }
+    #[track_caller]
+    pub fn site(&mut self) -> u32 {
+        *self.sites.entry(Location::caller()).or_insert_with(|| Location::caller().line() * 2)
+    }
+    pub fn apply(&mut self, f: fn(u32) -> u32) -> u32 { *self.fns.entry(f).or_insert_with(|| f(1)) }
+    pub fn prefixed(&mut self) -> u32 {
+        let mut total = 0;
+        for name in [\"a\", \"b\"] {
+            total += *self.names.entry(format!(\"PREFIX_{name}\")).or_insert_with(|| name.len() as u32 + 1);
+        }
+        total
+    }
+    pub fn kind(&mut self, code: u8) -> u32 {
+        let key = match code { 0 => \"zero\", 1 => \"one\", _ => \"many\" };
+        *self.kinds.entry(key).or_insert_with(|| key.len() as u32 + 1)
+    }
+}
+";
+    assert!(caches(source).is_empty(), "{:#?}", caches(source));
+}
+
+#[test]
+fn should_warn_memo_whose_caller_passes_a_key_made_at_run_time() {
+    let source = "
+use std::collections::HashMap;
+pub struct Styles { by_name: HashMap<&'static str, String> }
+impl Styles {
+    fn style(&mut self, name: &'static str) -> String {
+        self.by_name.entry(name).or_insert_with(|| name.to_uppercase()).clone()
+    }
+    pub fn title(&mut self) -> String { self.style(\"title\") }
+    pub fn named(&mut self, name: String) -> String { self.style(Box::leak(name.into_boxed_str())) }
+}
+";
+    assert_eq!(caches(source).len(), 1, "{:#?}", caches(source));
+}
+
+#[test]
+fn should_not_warn_memo_in_test_only_code() {
+    let source = "
+use std::collections::HashMap;
+#[cfg(any(test, feature = \"test-utils\"))]
+pub struct Fixture { memo: HashMap<String, String> }
+#[cfg(any(test, feature = \"test-utils\"))]
+impl Fixture {
+    pub fn get(&mut self, k: &str) -> String { self.memo.entry(k.to_owned()).or_insert_with(|| k.repeat(2)).clone() }
+}
+";
+    assert!(caches(source).is_empty(), "{:#?}", caches(source));
+}
+
+#[test]
+fn should_warn_memo_compiled_outside_tests_too() {
+    let source = "
+use std::collections::HashMap;
+#[cfg(any(test, feature = \"std\"))]
+pub struct Fixture { memo: HashMap<String, String> }
+#[cfg(any(test, feature = \"std\"))]
+impl Fixture {
+    pub fn get(&mut self, k: &str) -> String { self.memo.entry(k.to_owned()).or_insert_with(|| k.repeat(2)).clone() }
+}
+";
+    assert_eq!(caches(source).len(), 1, "{:#?}", caches(source));
+}
+
+#[test]
+fn should_warn_memo_returned_as_a_projection_of_the_borrow() {
+    let source = "
+use std::{cell::{Ref, RefCell}, collections::HashMap};
+pub struct Names { resolved: RefCell<HashMap<u32, String>> }
+impl Names {
+    pub fn name(&self, id: u32) -> Ref<'_, str> {
+        if !self.resolved.borrow().contains_key(&id) {
+            self.resolved.borrow_mut().insert(id, format!(\"#{id}\"));
+        }
+        Ref::map(self.resolved.borrow(), |names| names[&id].as_str())
+    }
+}
+";
+    assert_eq!(caches(source).len(), 1, "{:#?}", caches(source));
+}
+
+#[test]
+fn should_not_warn_a_container_library_s_own_storage() {
+    // The crate's type is a general-purpose memoizing map offered to users:
+    // its keys are theirs, and so is the decision to evict.
+    let source = "
+use std::{collections::HashMap, hash::Hash};
+pub struct Memo<K, V> { map: HashMap<K, V> }
+impl<K: Hash + Eq + Clone, V: Clone> Memo<K, V> {
+    pub fn get_or_insert_with(&mut self, key: K, make: impl FnOnce(&K) -> V) -> V {
+        if let Some(hit) = self.map.get(&key) { return hit.clone(); }
+        let value = make(&key);
+        self.map.insert(key, value.clone());
+        value
+    }
+}
+";
+    assert!(caches(source).is_empty(), "{:#?}", caches(source));
+}
+
+#[test]
+fn should_warn_a_generic_owner_whose_cache_keys_are_its_own() {
+    let source = "
+use std::collections::HashMap;
+pub trait Backend { fn upload(&mut self, glyph: char) -> u32; }
+pub struct Renderer<B: Backend> { backend: B, glyphs: HashMap<char, u32> }
+impl<B: Backend> Renderer<B> {
+    pub fn glyph(&mut self, c: char) -> u32 {
+        if let Some(texture) = self.glyphs.get(&c) { return *texture; }
+        let texture = self.backend.upload(c);
+        self.glyphs.insert(c, texture);
+        texture
+    }
+}
+";
+    assert_eq!(caches(source).len(), 1, "{:#?}", caches(source));
+}
+
+#[test]
+fn should_not_warn_memo_evicted_by_a_method_in_another_file() {
+    let memo = syn::parse_file(
+        "
+use std::collections::HashMap;
+pub struct Fonts { faces: HashMap<String, Vec<u8>> }
+impl Fonts {
+    pub fn face(&mut self, name: &str) -> Vec<u8> {
+        self.faces.entry(name.to_owned()).or_insert_with(|| name.as_bytes().to_vec()).clone()
+    }
+    pub fn end_frame(&mut self) { self.trim(); }
+}
+",
+    )
+    .unwrap();
+    let eviction = syn::parse_file(
+        "impl super::Fonts { pub(crate) fn trim(&mut self) { self.faces.retain(|k, _| k.len() < 8); } }",
+    )
+    .unwrap();
+    let module = vec!["trim".to_string()];
+    let sources = [
+        leak_audit_engine::Source::new(leak_audit_engine::FileId(0), &memo.items),
+        leak_audit_engine::Source::new(leak_audit_engine::FileId(1), &eviction.items).in_module(&module),
+    ];
+    let found = leak_audit_engine::analyze(&sources, &leak_audit_engine::Config::default()).findings;
+    assert!(found.is_empty(), "{found:#?}");
+    let alone = leak_audit_engine::analyze(&sources[..1], &leak_audit_engine::Config::default()).findings;
+    assert_eq!(alone.len(), 1, "{alone:#?}");
+}
+
+#[test]
+fn should_not_warn_index_of_handles_into_the_owner_s_own_arena() {
+    let source = "
+use std::collections::HashMap;
+pub struct Handle(u32);
+pub struct Arena { items: Vec<String> }
+impl Arena { pub fn append(&mut self, item: String) -> u32 { self.items.push(item); self.items.len() as u32 - 1 } }
+pub struct Module { types: Arena, by_name: HashMap<String, u32> }
+impl Module {
+    pub fn ty(&mut self, name: &str) -> u32 {
+        if let Some(handle) = self.by_name.get(name) { return *handle; }
+        let handle = self.types.append(name.to_uppercase());
+        self.by_name.insert(name.to_owned(), handle);
+        handle
+    }
+}
+";
+    assert!(caches(source).is_empty(), "{:#?}", caches(source));
+}
+
+#[test]
+fn should_not_warn_merge_of_entries_the_fn_was_given() {
+    let source = "
+use std::collections::{hash_map::Entry, HashMap};
+#[derive(Clone)]
+pub struct Req { pub stages: u32 }
+impl Req { pub fn merge(&mut self, other: &Req) { self.stages |= other.stages; } }
+pub struct Binding { descriptors: HashMap<u32, Req> }
+impl Binding {
+    pub fn merge(&mut self, other: &Binding) {
+        for (&index, req) in &other.descriptors {
+            match self.descriptors.entry(index) {
+                Entry::Vacant(entry) => { entry.insert(req.clone()); }
+                Entry::Occupied(entry) => { entry.into_mut().merge(req); }
+            }
+        }
+    }
+}
+";
+    assert!(caches(source).is_empty(), "{:#?}", caches(source));
+}
+
+#[test]
+fn should_warn_entry_match_memo_filled_with_a_computed_value() {
+    let source = "
+use std::collections::{hash_map::Entry, HashMap};
+pub struct Req { pub stages: u32 }
+pub struct Binding { descriptors: HashMap<u32, Req> }
+impl Binding {
+    pub fn stages(&mut self, indices: &[u32]) -> u32 {
+        let mut total = 0;
+        for &index in indices {
+            total += match self.descriptors.entry(index) {
+                Entry::Vacant(entry) => entry.insert(Req { stages: index * 3 }).stages,
+                Entry::Occupied(entry) => entry.into_mut().stages,
+            };
+        }
+        total
+    }
+}
+";
+    assert_eq!(caches(source).len(), 1, "{:#?}", caches(source));
+}
+
+#[test]
+fn should_not_warn_empty_elements_handed_out_to_be_changed() {
+    let source = "
+use std::collections::HashMap;
+#[derive(Default)]
+pub struct Reqs { pub reads: u32 }
+pub struct Binding { descriptors: HashMap<Option<u32>, Reqs> }
+impl Binding {
+    pub fn reqs(&mut self, index: Option<u32>) -> &mut Reqs { self.descriptors.entry(index).or_default() }
+    pub fn maybe(&mut self, index: Option<u64>) -> Option<&'_ mut Reqs> {
+        index.map(|index| self.descriptors.entry(Some(index as u32)).or_insert_with(Reqs::default))
+    }
+}
+";
+    assert!(caches(source).is_empty(), "{:#?}", caches(source));
+}

@@ -633,3 +633,248 @@ fn main() {
 ";
     assert_eq!(unbounded(source).len(), 1, "{:#?}", unbounded(source));
 }
+
+// === a static that only grows is reported by exactly one of the two lints ===
+
+#[test]
+fn should_warn_thread_local_filled_on_every_miss_by_exactly_one_lint() {
+    // The hit is rebuilt into another value: still a memo.
+    let memo = "
+use std::{cell::RefCell, collections::HashMap};
+thread_local! { static SHAPES: RefCell<HashMap<String, Vec<u32>>> = RefCell::new(HashMap::new()); }
+pub fn width(text: &str) -> u32 {
+    if let Some(shape) = SHAPES.with(|s| s.borrow().get(text).cloned()) {
+        return shape.iter().sum();
+    }
+    let shape: Vec<u32> = text.chars().map(|c| c as u32).collect();
+    let width = shape.iter().sum();
+    SHAPES.with(|s| s.borrow_mut().insert(text.to_owned(), shape));
+    width
+}
+";
+    let all = findings(memo);
+    assert_eq!(all.len(), 1, "{all:#?}");
+    assert_eq!(all[0].lint.name, "cache_without_eviction");
+    // Not a memo (what it stores is given), but it only grows.
+    let store = "
+use std::{cell::RefCell, collections::HashMap};
+thread_local! { static LAST: RefCell<HashMap<String, u64>> = RefCell::new(HashMap::new()); }
+pub fn seen(name: &str, at: u64) -> u64 {
+    let before = LAST.with(|l| l.borrow().get(name).copied()).unwrap_or(at);
+    LAST.with(|l| l.borrow_mut().insert(name.to_owned(), at));
+    before
+}
+";
+    let all = findings(store);
+    assert_eq!(all.len(), 1, "{all:#?}");
+    assert_eq!(all[0].lint.name, "unbounded_static");
+}
+
+#[test]
+fn should_not_warn_static_memo_bounded_by_either_lint() {
+    let source = "
+use std::{collections::HashMap, sync::Mutex};
+static MEMO: Mutex<Option<HashMap<u64, u64>>> = Mutex::new(None);
+pub fn square(n: u64) -> u64 {
+    let mut guard = MEMO.lock().unwrap();
+    let table = guard.get_or_insert_with(HashMap::new);
+    if let Some(v) = table.get(&n) { return *v; }
+    if table.len() < 100 { table.insert(n, n * n); }
+    n * n
+}
+";
+    assert!(findings(source).is_empty(), "{:#?}", findings(source));
+}
+
+// === growth through other spellings ===
+
+#[test]
+fn should_warn_bytes_and_text_written_through_io_and_fmt_write() {
+    let source = "
+use std::{io::Write, sync::Mutex};
+static LOG: Mutex<Vec<u8>> = Mutex::new(Vec::new());
+static TEXT: Mutex<String> = Mutex::new(String::new());
+pub fn log(line: &[u8]) { LOG.lock().unwrap().write_all(line).unwrap(); }
+pub fn note(line: &str) {
+    use std::fmt::Write;
+    TEXT.lock().unwrap().write_str(line).unwrap();
+}
+";
+    let found = unbounded(source);
+    assert_eq!(found.len(), 2, "{found:#?}");
+}
+
+/// A writer that holds a reference to the static it appends to; `{}` is
+/// where more methods go.
+const WRITER: &str = "
+use std::{io::Write, sync::Mutex};
+static SINK: Mutex<Vec<u8>> = Mutex::new(Vec::new());
+pub struct Writer { buf: &'static Mutex<Vec<u8>> }
+impl Writer {
+    pub fn new() -> Self { Writer { buf: &SINK } }
+    pub fn line(&self, text: &str) { self.buf.lock().unwrap().extend_from_slice(text.as_bytes()); }
+    {}
+}
+";
+
+#[test]
+fn should_warn_growth_through_a_struct_holding_a_reference_to_the_static() {
+    let source = WRITER.replace("{}", "");
+    let found = unbounded(&source);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(found[0].message.contains("`SINK`"), "{found:#?}");
+}
+
+#[test]
+fn should_not_warn_struct_holding_a_reference_to_a_static_it_drains() {
+    let source =
+        WRITER.replace("{}", "pub fn flush(&self) -> Vec<u8> { std::mem::take(&mut *self.buf.lock().unwrap()) }");
+    assert!(unbounded(&source).is_empty(), "{:#?}", unbounded(&source));
+}
+
+#[test]
+fn should_warn_growth_through_an_accessor_returning_the_guard_and_a_fn_local_once_lock() {
+    let source = "
+use std::sync::{Mutex, MutexGuard, OnceLock};
+static EVENTS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+fn events() -> MutexGuard<'static, Vec<String>> { EVENTS.lock().unwrap() }
+pub fn record(event: &str) { events().push(event.to_owned()); }
+pub fn remember(line: &str) {
+    static LINES: OnceLock<Mutex<Vec<String>>> = OnceLock::new();
+    LINES.get_or_init(|| Mutex::new(Vec::new())).lock().unwrap().push(line.to_owned());
+}
+";
+    let found = unbounded(source);
+    assert_eq!(found.len(), 2, "{found:#?}");
+}
+
+#[test]
+fn should_warn_interner_that_leaks_each_new_value_into_a_static_set() {
+    let source = "
+use std::{collections::HashSet, sync::Mutex};
+static NAMES: Mutex<Option<HashSet<&'static str>>> = Mutex::new(None);
+pub fn intern(name: &str) -> &'static str {
+    let mut guard = NAMES.lock().unwrap();
+    let set = guard.get_or_insert_with(HashSet::new);
+    if let Some(&known) = set.get(name) { return known; }
+    let leaked: &'static str = Box::leak(name.to_owned().into_boxed_str());
+    set.insert(leaked);
+    leaked
+}
+";
+    let found = unbounded(source);
+    assert_eq!(found.len(), 1, "{found:#?}");
+}
+
+// === growth once per item of the program ===
+
+#[test]
+fn should_not_warn_registry_of_static_items_and_load_time_constructors() {
+    let source = "
+use std::sync::Mutex;
+pub trait Callsite: Sync {}
+static CALLSITES: Mutex<Vec<&'static dyn Callsite>> = Mutex::new(Vec::new());
+pub fn register(callsite: &'static dyn Callsite) { CALLSITES.lock().unwrap().push(callsite); }
+static PLUGINS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+#[ctor::ctor]
+fn load_plugins() { PLUGINS.lock().unwrap().push(String::from(\"builtin\")); }
+";
+    assert!(unbounded(source).is_empty(), "{:#?}", unbounded(source));
+}
+
+#[test]
+fn should_warn_registry_of_static_strings_that_may_be_leaked_at_run_time() {
+    let source = "
+use std::sync::Mutex;
+static NAMES: Mutex<Vec<&'static str>> = Mutex::new(Vec::new());
+pub fn register(name: &'static str) { NAMES.lock().unwrap().push(name); }
+";
+    assert_eq!(unbounded(source).len(), 1, "{:#?}", unbounded(source));
+}
+
+// === keys from a closed set ===
+
+#[test]
+fn should_not_warn_static_keyed_by_call_sites_and_literal_arguments() {
+    let source = "
+use std::{collections::HashMap, sync::Mutex, panic::Location};
+static HITS: Mutex<Option<HashMap<(&'static str, u32), u64>>> = Mutex::new(None);
+static WARNED: Mutex<Option<HashMap<&'static Location<'static>, bool>>> = Mutex::new(None);
+pub fn hit() { HITS.lock().unwrap().get_or_insert_with(HashMap::new).insert((file!(), line!()), 1); }
+#[track_caller]
+pub fn warn_once() { WARNED.lock().unwrap().get_or_insert_with(HashMap::new).insert(Location::caller(), true); }
+static COUNTERS: Mutex<Option<HashMap<&'static str, u64>>> = Mutex::new(None);
+fn count(name: &'static str, n: u64) { COUNTERS.lock().unwrap().get_or_insert_with(HashMap::new).insert(name, n); }
+pub fn reads(n: u64) { count(\"reads\", n); }
+pub fn writes(n: u64) { count(\"writes\", n); }
+";
+    assert!(unbounded(source).is_empty(), "{:#?}", unbounded(source));
+}
+
+#[test]
+fn should_warn_static_keyed_by_a_parameter_of_a_public_fn() {
+    let source = "
+use std::{collections::HashMap, sync::Mutex};
+static COUNTERS: Mutex<Option<HashMap<&'static str, u64>>> = Mutex::new(None);
+pub fn count(name: &'static str, n: u64) { COUNTERS.lock().unwrap().get_or_insert_with(HashMap::new).insert(name, n); }
+pub fn reads(n: u64) { count(\"reads\", n); }
+";
+    assert_eq!(unbounded(source).len(), 1, "{:#?}", unbounded(source));
+}
+
+// === reachability and test-only code ===
+
+#[test]
+fn should_not_warn_untouched_pub_static_in_a_private_module() {
+    let source = "
+mod registry {
+    pub static HOOKS: std::sync::Mutex<Vec<fn()>> = std::sync::Mutex::new(Vec::new());
+}
+pub(crate) mod inner {
+    pub mod deeper { pub static NAMES: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new()); }
+}
+";
+    assert!(unbounded(source).is_empty(), "{:#?}", unbounded(source));
+    let public = "
+pub mod registry {
+    pub static HOOKS: std::sync::Mutex<Vec<fn()>> = std::sync::Mutex::new(Vec::new());
+}
+";
+    assert_eq!(unbounded(public).len(), 1, "{:#?}", unbounded(public));
+}
+
+#[test]
+fn should_not_warn_statics_of_test_only_features() {
+    let source = "
+use std::sync::Mutex;
+#[cfg(feature = \"test-utils\")]
+pub static CALLS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+#[cfg(all(test, unix))]
+static SEEN: Mutex<Vec<u32>> = Mutex::new(Vec::new());
+#[cfg(any(test, feature = \"testing\"))]
+pub fn record(call: &str) { CALLS.lock().unwrap().push(call.to_owned()); }
+";
+    assert!(unbounded(source).is_empty(), "{:#?}", unbounded(source));
+}
+
+#[test]
+fn should_not_warn_registration_once_per_fn_or_type_of_the_program() {
+    let source = "
+use std::{any::TypeId, sync::Mutex};
+static HOOKS: Mutex<Vec<fn(&str)>> = Mutex::new(Vec::new());
+pub fn on_panic(hook: fn(&str)) { HOOKS.lock().unwrap().push(hook); }
+static TYPES: Mutex<Vec<(TypeId, &'static str)>> = Mutex::new(Vec::new());
+pub fn register<T: 'static>() { TYPES.lock().unwrap().push((TypeId::of::<T>(), std::any::type_name::<T>())); }
+";
+    assert!(unbounded(source).is_empty(), "{:#?}", unbounded(source));
+}
+
+#[test]
+fn should_warn_registration_of_values_made_at_run_time() {
+    let source = "
+use std::sync::Mutex;
+static HOOKS: Mutex<Vec<Box<dyn Fn(&str) + Send>>> = Mutex::new(Vec::new());
+pub fn on_panic(hook: Box<dyn Fn(&str) + Send>) { HOOKS.lock().unwrap().push(hook); }
+";
+    assert_eq!(unbounded(source).len(), 1, "{:#?}", unbounded(source));
+}

@@ -7,7 +7,7 @@ use crate::finding::{Label, Location};
 use crate::lint::declare_lint;
 use crate::lints::Cx;
 use crate::model::classify::{self, Collection, Place};
-use crate::model::uses::Use;
+use crate::model::uses::{self, Use};
 use crate::model::{Scope, SettingsId};
 use crate::symbol::{self, is};
 
@@ -16,11 +16,41 @@ declare_lint! {
     /// Finds maps used as memo tables in a struct field, a static or a static
     /// declared inside a fn, when nothing in scope ever evicts from them
     /// (`remove`, `retain`, `clear`, `drain`, `pop*`, `truncate`, `mem::take`,
-    /// assigning a new map). A map is a memo table in a fn that returns what it
-    /// looks up in it and inserts into it on a miss: `get`/`contains_key`/`[k]`
-    /// with an early `return` of the hit followed by `insert`, or
-    /// `entry(k).or_insert_with(..)` as the returned value. Also finds
-    /// `#[cached]` and `#[memoize]` functions with no size or time limit.
+    /// an `OccupiedEntry::remove()`, assigning a new map). A map is a memo
+    /// table when one fn both looks a key up in it and, on a miss, fills it
+    /// under the same key with a value it computes: `get`/`[k]` then
+    /// `insert`, `contains_key` then `insert` and a read back with `map[&k]`
+    /// or `get(&k).unwrap()`, `entry(k).or_insert_with(..)` (any form:
+    /// `or_insert_with_key`, `or_default`, a `match` on `Occupied`/`Vacant`).
+    /// What the fn does with the hit (returns it, formats it, calls a method
+    /// on it, reads a field, projects it with `Ref::map`) does not matter.
+    /// Also finds `#[cached]` and `#[memoize]` functions with no size or time
+    /// limit.
+    ///
+    /// Not memo tables: lookups that only test presence or change the
+    /// element in place (`*counts.entry(k).or_insert(0) += 1`,
+    /// `entry(k).or_default().push(v)`, `get_mut`), and fills that store a
+    /// value the fn was given, a constant, or an id counted from what the
+    /// owner already holds (`self.items.len()`, a handle its own arena gave
+    /// back, a `+= 1` counter): accumulators, group-by tables, dedupe indexes
+    /// and declaration tables.
+    ///
+    /// Not reported either: an insert behind a `len()` check (`if map.len()
+    /// < MAX { map.insert(..) }`); keys from a closed set (literals,
+    /// constants, enum variants, `TypeId`s, fn pointers, `Location::caller()`,
+    /// `file!()`/`line!()`, `format!` of those, a `match` whose arms are
+    /// literals, a loop over an array of literals, the parameter of a private
+    /// fn whose callers in scope all pass literals); a map whose key type is
+    /// a type parameter of its owner (a general-purpose map, cache or
+    /// interner offered to users: whether it leaks is up to them); and a memo
+    /// whose owner lives for one call: built in a fn into a local that is
+    /// only borrowed or has methods called on it, never stored, returned or
+    /// moved into a closure (or into a type that lives for one call itself),
+    /// a type declared inside a fn, or a builder consumed by value into its
+    /// one result (`fn finish(self) -> Output`). A memo behind a cell or lock
+    /// (reached through `&self`), in a static, or in a type held by another
+    /// type or a static is taken to live long, and so is an owner the scope
+    /// never builds.
     ///
     /// Known bounded caches (`lru::LruCache`, moka and quick_cache `Cache`,
     /// schnellru `LruMap`, cached's `SizedCache`/`TimedCache`, ... and the types
@@ -68,7 +98,9 @@ declare_lint! {
     /// A memo keyed by a type with a few values only (`bool`, a fieldless enum
     /// of the scope) cannot outgrow them and is not reported.
     ///
-    /// A static memo table gets this lint and not `unbounded_static` as well.
+    /// A static memo table gets this lint and not `unbounded_static` as well;
+    /// a static that only grows and that this lint does not report (not a
+    /// memo) gets `unbounded_static`.
     ///
     /// ### Known problems
     /// - Fields are matched by name where the owner's type is not known:
@@ -76,14 +108,23 @@ declare_lint! {
     ///   for every analysed type with a map field called `cache`, and an
     ///   eviction through it counts for all of them.
     /// - Eviction is any `remove`/`retain`/`clear`/... anywhere in scope, even on
-    ///   a path that never runs; code outside the scope (another module, a trait
-    ///   impl elsewhere) is not seen, and a map handed to a function by `&mut` is
-    ///   assumed to be evicted there.
-    /// - Only maps whose lookups the fn returns are memo tables here: a map of
-    ///   state (`*counts.entry(k).or_insert(0) += 1`, an id assigned on first
-    ///   sight and used but not returned) is not reported, even when it grows
-    ///   the same way; in a static, `unbounded_static` reports it. A memo whose
-    ///   result is stored elsewhere instead of returned is not seen.
+    ///   a path that never runs or on an unrelated event (a `clear()` when a
+    ///   database is borrowed mutably); code outside the scope (another crate,
+    ///   a file not analysed) is not seen, and a map handed to a function by
+    ///   `&mut` is assumed to be evicted there.
+    /// - Keys are compared as written, through `&`, `*`, conversions such as
+    ///   `to_owned()` and a local bound to the key: a lookup and an insert
+    ///   that spell one key two ways (`get(&(a, b))`, `insert(key, ..)` with
+    ///   `key` built by a helper) are not paired.
+    /// - A memo whose result is stored elsewhere and never read in the fn
+    ///   that fills it is not seen; a map of state filled with given values
+    ///   is not a memo here, and in a static `unbounded_static` reports it.
+    /// - How long an owner lives is read from the scope only: an owner built
+    ///   by users of a library is taken to live long; one built into a local
+    ///   and then handed away through a path the analysis does not follow
+    ///   (a method returning `self`) is taken to live for one call.
+    /// - A key type from another crate is not known to be closed: a map keyed
+    ///   by a foreign fieldless enum (`Option<CursorIcon>`) is reported.
     /// - `#[cached(ty = "..")]` with a cache type other than `UnboundCache` or
     ///   a std map is taken to be bounded.
     pub CACHE_WITHOUT_EVICTION, cache_without_eviction, Warn, "memo maps that are filled and never evicted"
@@ -129,9 +170,21 @@ fn check_fields(cx: &mut Cx<'_, '_>) {
         for field in &def.fields {
             let Some(name) = field.name else { continue };
             let Some(found) = memo_map(scope, Place::of_type(scope, id), field.ty, config) else { continue };
+            // A general-purpose map, cache or interner offered to users: the
+            // keys are theirs, and so is the decision to evict.
+            if found.keyed_by_param {
+                continue;
+            }
             let field_name = name.to_string();
             let uses = scope.uses_of_field(&type_name, &field_name);
             let Some(subject) = unevicted_memo(&uses) else { continue };
+            // Scoped memoisation: an owner built and dropped within one call
+            // (or consumed by value into one result) bounds its memo by that
+            // call's input. Behind a cell the memo is reached through `&self`,
+            // which is how long-lived caches are shared.
+            if !found.mutable && uses::lives_for_one_call(scope, id) {
+                continue;
+            }
             let fn_name = scope.fns[subject.fn_id].name;
             report(
                 cx,
@@ -154,12 +207,19 @@ fn memo_map<'a>(scope: &Scope<'a>, place: Place<'_>, ty: &'a syn::Type, config: 
         .filter(|found| found.is_map && !found.bounded && !found.closed_keys)
 }
 
+/// Whether this lint reports the collection `found` with `uses` as a memo
+/// table that is never evicted: `unbounded_static` leaves those to it, and
+/// reports every other static that only grows.
+pub(crate) fn reports(found: &Collection, uses: &[&Use]) -> bool {
+    found.is_map && !found.bounded && !found.closed_keys && unevicted_memo(uses).is_some()
+}
+
 /// The first memo use, when there are memo uses and no eviction.
 fn unevicted_memo<'u>(uses: &[&'u Use]) -> Option<&'u Use> {
     if uses.iter().any(|u| u.may_shrink()) {
         return None;
     }
-    uses.iter().copied().find(|u| u.grow().is_some_and(|grow| grow.memo))
+    uses.iter().copied().find(|u| u.grow().is_some_and(|grow| grow.memo && grow.bound.is_none()))
 }
 
 fn report(cx: &mut Cx<'_, '_>, location: Location, message: String, uses: &[&Use], note: String, settings: SettingsId) {

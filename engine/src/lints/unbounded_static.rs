@@ -1,6 +1,6 @@
 use crate::finding::{Label, Location};
 use crate::lint::declare_lint;
-use crate::lints::Cx;
+use crate::lints::{cache_without_eviction, Cx};
 use crate::model::classify::{self, Collection, Place};
 use crate::model::items::StaticKind;
 use crate::model::uses::{Op, Root, Use};
@@ -24,9 +24,23 @@ declare_lint! {
     /// grow inside such a map (`map.entry(key).or_default().push(..)`,
     /// `map.get_mut(&key).unwrap().push(..)`) still count as growth.
     ///
-    /// Growth in code that runs once per process (a bin's `fn main`, a closure
-    /// given to `Once::call_once`, `OnceLock::get_or_init` or `LazyLock::new`)
-    /// is taken as bounded too.
+    /// Growth in code that runs once per process (a bin's `fn main`, a
+    /// `#[ctor]` fn, a closure given to `Once::call_once`,
+    /// `OnceLock::get_or_init` or `LazyLock::new`) is taken as bounded too, and
+    /// so is growth once per item of the program: adding a `&'static` item
+    /// the fn was given (`&'static dyn Callsite`, `&'static BitmapFont`, but
+    /// not a `&'static str`, which `Box::leak` can make at run time) or a fn
+    /// pointer, or anything added by a fn generic over types that takes no
+    /// value (`fn register<P: Plugin>()`). Keys from a closed set also cover
+    /// call sites (`Location::caller()`, `file!()`, `line!()`), fn pointers,
+    /// `format!` of constants, and the parameter of a private fn whose
+    /// callers in scope all pass literals.
+    ///
+    /// Growth is seen through `push`/`insert`/`extend`/`append`/...,
+    /// `io::Write` and `fmt::Write` (`write!`, `write_all`, `write_str`), an
+    /// accessor fn that returns the static, its guard or a reference to it, a
+    /// struct field that was given a reference to the static (`Writer { buf:
+    /// &LOG }`), and the `Ref::map`/`MutexGuard::map` projections of a guard.
     ///
     /// A static that holds a struct of the scope (`OnceLock<Logger>`,
     /// `LazyLock<Mutex<Registry>>`) is checked field by field: a collection
@@ -34,7 +48,8 @@ declare_lint! {
     /// and never shrunk is reported at the static.
     ///
     /// A `pub` static that could grow but that nothing in scope touches is
-    /// reported too, with a note that its growth is elsewhere.
+    /// reported too, with a note that its growth is elsewhere, when code
+    /// outside the crate can reach it: not in a private module.
     ///
     /// ### Why is this bad?
     /// A static lives until the program exits (a thread-local until its thread
@@ -71,16 +86,20 @@ declare_lint! {
     /// ```
     ///
     /// Immutable tables (`static NAMES: LazyLock<HashMap<..>>` with no lock
-    /// around the map) and atomics are never reported. A static map that is used
-    /// as a memo table is reported by `cache_without_eviction` instead.
+    /// around the map) and atomics are never reported. A static map that
+    /// `cache_without_eviction` reports as a memo table is not reported here
+    /// as well; every other static that only grows is.
     ///
     /// ### Known problems
     /// - Growth and shrinking are seen only in the analysed scope: a static
     ///   handed to a function (`helper(&mut HISTORY.lock().unwrap())`) or named in a
     ///   macro whose body is not an expression list is assumed to be shrunk there.
     /// - Any `remove`, `pop` or `clear` counts as eviction, even one that only
-    ///   runs on an error path (but not one in test code: items under
-    ///   `#[test]` or `#[cfg(test)]` are not analysed).
+    ///   runs on an error path or at shutdown (a `drain(..)` in a fn that
+    ///   runs when the application exits). Test code is not analysed: items
+    ///   under `#[test]` (and `#[tokio::test]`-style attributes), `#[cfg(test)]`,
+    ///   `#[cfg(any(test, feature = "test-utils"))]` and other features named
+    ///   for tests, mocks or fuzzing.
     /// - A `len()` check on the collection anywhere in a condition of the same fn
     ///   counts as a bound on the growth in that fn.
     /// - Names are matched without name resolution: a local variable with a
@@ -93,9 +112,12 @@ declare_lint! {
     /// - For a struct held in a static, growth in the struct's own methods
     ///   counts even when those methods only run while the value is built,
     ///   before it is stored (a shrink on any value of the struct counts too).
-    /// - A registry that each `'static` item joins once (`Vec<&'static dyn
-    ///   Callsite>`) is bounded by the program, but the lint cannot tell it
-    ///   from one that grows per call; allow it with a reason.
+    /// - A registry is bounded by the program only where the lint can see it
+    ///   (a `&'static` item, a fn pointer, a type parameter): one that
+    ///   registers a value per compiled-in item in another form (a name and a
+    ///   boxed callback per plugin) is reported; allow it with a reason.
+    /// - A `pub` static in a private module that is re-exported (`pub use
+    ///   imp::REGISTRY`) is taken to be unreachable from outside the crate.
     pub UNBOUNDED_STATIC, unbounded_static, Warn, "growable collections in statics that are only ever grown"
 }
 
@@ -119,7 +141,7 @@ fn check_own(cx: &mut Cx<'_, '_>, id: usize, found: &Collection) {
         return;
     }
     let uses: Vec<&Use> = scope.uses_of_static(id).collect();
-    if found.is_map && uses.iter().any(|u| u.is_memo()) {
+    if cache_without_eviction::reports(found, &uses) {
         // A memo table: `cache_without_eviction` reports it.
         return;
     }
@@ -140,7 +162,7 @@ fn check_own(cx: &mut Cx<'_, '_>, id: usize, found: &Collection) {
             grow_labels(scope, name, &grows),
             vec![lifetime_note(def.kind).to_string()],
         )
-    } else if uses.is_empty() && def.is_pub && def.owner_fn.is_none() {
+    } else if uses.is_empty() && def.reachable {
         (
             format!("public {holder} `{name}` holds a growable `{}` that nothing in scope empties", found.name),
             Vec::new(),
@@ -174,7 +196,7 @@ fn check_held_struct(cx: &mut Cx<'_, '_>, id: usize) {
         // Uses of the field on this struct, and, for shrinking, on values
         // whose type is unknown (a shrink anywhere is taken as eviction).
         let uses = scope.uses_of_field(&type_name, &field_name);
-        if uses.iter().any(|u| u.may_shrink() || (found.is_map && u.is_memo())) {
+        if uses.iter().any(|u| u.may_shrink()) || cache_without_eviction::reports(&found, &uses) {
             continue;
         }
         let values_reached = reaches_values(&uses);

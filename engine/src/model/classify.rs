@@ -358,6 +358,10 @@ pub(crate) struct Collection {
     /// Whether it can be changed through a shared reference (a lock or cell on
     /// the way, or a concurrent collection).
     pub(crate) mutable: bool,
+    /// A keyed collection whose key type is a type parameter of the type it is
+    /// a field of (`struct Interner<K> { map: HashMap<K, u32> }`): general
+    /// storage offered to users, whose keys are theirs.
+    pub(crate) keyed_by_param: bool,
 }
 
 /// The outermost collection in `ty` (written at `place`), through the
@@ -407,6 +411,7 @@ fn find_nested<'a>(
             closed_keys: false,
             values_grow: false,
             mutable: true,
+            keyed_by_param: false,
         });
     }
     let first = args.first().copied();
@@ -414,7 +419,15 @@ fn find_nested<'a>(
     let values_grow = element.is_some_and(|element| {
         find_nested(scope, place, element, extra_bounded, nesting + 1).is_some_and(|inner| !inner.bounded)
     });
+    let keyed_by_param = ctor.keyed
+        && first.is_some_and(|key| {
+            let Type::Path(path) = types::peel(key) else { return false };
+            place.self_type.is_some_and(|owner| {
+                scope.types[owner].generics.type_params().any(|param| path.path.is_ident(&param.ident))
+            })
+        });
     Some(Collection {
+        keyed_by_param,
         is_map: ctor.map,
         bounded: false,
         closed_keys: ctor.keyed && first.is_some_and(|key| closed_type(scope, place, key)),
@@ -462,10 +475,16 @@ pub(crate) fn held_struct(scope: &Scope<'_>, id: usize) -> Option<(usize, bool)>
 
 /// Whether every value of `ty` is one of a few known in advance, so a map
 /// keyed by it cannot outgrow them: `bool`, `()`, `TypeId` (one per type of
-/// the program), a type of the scope with no fields at all (a fieldless enum
-/// such as `enum Level { Error, Warn }`, a unit struct), or a tuple or
-/// reference of those.
+/// the program), a fn pointer (one per fn), a `Location` (one per call
+/// site), a type of the scope with no fields at all (a fieldless enum such
+/// as `enum Level { Error, Warn }`, a unit struct), or a tuple or reference
+/// of those.
 pub(crate) fn closed_type<'a>(scope: &Scope<'a>, place: Place<'_>, ty: &'a Type) -> bool {
+    // A fn pointer: one value per fn of the program (the walk does not see
+    // into it, so inside a tuple it adds no open leaf).
+    if matches!(types::peel(ty), Type::FnPtr(_)) {
+        return true;
+    }
     // Every leaf the walk reaches must be closed, and there must be one.
     let mut leaves = 0;
     let mut open = false;
@@ -482,7 +501,8 @@ pub(crate) fn closed_type<'a>(scope: &Scope<'a>, place: Place<'_>, ty: &'a Type)
             }
             Seen::Ctor { name, args, .. } => {
                 leaves += 1;
-                open |= !(args.is_empty() && matches!(name, "bool" | "TypeId"));
+                // `&'static Location<'static>`: one per call site.
+                open |= !(args.is_empty() && matches!(name, "bool" | "TypeId" | "Location"));
             }
             Seen::Sequence | Seen::Callable => {
                 leaves += 1;

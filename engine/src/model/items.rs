@@ -11,6 +11,7 @@ use std::collections::HashSet;
 
 use proc_macro2::Span;
 use syn::parse::{ParseStream, Parser};
+use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::visit::Visit;
 use syn::{Ident, Token};
@@ -92,6 +93,9 @@ pub(crate) struct StaticDef<'a> {
     pub(crate) owner_fn: Option<usize>,
     /// The inline modules (and fn bodies) it is declared in, as for types.
     pub(crate) module: Vec<String>,
+    /// Code outside the crate can name it: it is `pub`, declared outside any
+    /// fn, and no module on its path is private (`mod`, `pub(crate) mod`).
+    pub(crate) reachable: bool,
 }
 
 /// A fn or method with a body.
@@ -108,6 +112,9 @@ pub(crate) struct FnDef<'a> {
     pub(crate) parent_fn: Option<usize>,
     /// The inline modules (and fn bodies) it is declared in, as for types.
     pub(crate) module: Vec<String>,
+    /// Callable from outside the crate's code in scope: `pub`, or a method of
+    /// a trait.
+    pub(crate) is_pub: bool,
 }
 
 /// Everything pass 1 collects.
@@ -129,6 +136,8 @@ pub(crate) struct Items<'a> {
     pub(crate) errors: Vec<(FileId, syn::Error)>,
     /// While collecting: the module path of the items being collected.
     module: Vec<String>,
+    /// The paths of the modules declared without `pub`, inline or as files.
+    private_modules: Vec<Vec<String>>,
 }
 
 /// Collects the items of `sources`, whose attributes name lints of `lints`.
@@ -145,6 +154,7 @@ pub(crate) fn collect<'a>(sources: &[Source<'a>], lints: &'static [&'static Lint
         settings: Settings::new(lints),
         errors: Vec::new(),
         module: Vec::new(),
+        private_modules: Vec::new(),
     };
     for source in sources {
         items.module = source.module.to_vec();
@@ -152,6 +162,11 @@ pub(crate) fn collect<'a>(sources: &[Source<'a>], lints: &'static [&'static Lint
         items.collect_items(source.items.iter(), source.file, SettingsId::ROOT, None);
     }
     items.module.clear();
+    for def in &mut items.statics {
+        def.reachable = def.is_pub
+            && def.owner_fn.is_none()
+            && !items.private_modules.iter().any(|private| def.module.starts_with(private));
+    }
     items
 }
 
@@ -175,6 +190,16 @@ impl<'a> Items<'a> {
 
     fn collect_item(&mut self, item: &'a syn::Item, file: FileId, parent: SettingsId, owner_fn: Option<usize>) {
         match item {
+            // Test code runs in test builds only: its growth and its
+            // clean-ups are not the program's.
+            syn::Item::Mod(def) if is_test_only(&def.attrs) => {}
+            syn::Item::Fn(def) if is_test_only(&def.attrs) => {}
+            syn::Item::Impl(def) if is_test_only(&def.attrs) => {}
+            syn::Item::Static(def) if is_test_only(&def.attrs) => {}
+            syn::Item::Struct(def) if is_test_only(&def.attrs) => {}
+            syn::Item::Enum(def) if is_test_only(&def.attrs) => {}
+            syn::Item::Macro(def) if is_test_only(&def.attrs) => {}
+            syn::Item::Trait(def) if is_test_only(&def.attrs) => {}
             syn::Item::Struct(def) => {
                 let settings = self.settings(&def.attrs, file, parent);
                 let fields = self.fields(&def.fields, None, file, settings);
@@ -243,20 +268,21 @@ impl<'a> Items<'a> {
                     settings,
                     owner_fn,
                     module: self.module.clone(),
+                    reachable: false,
                 });
             }
             syn::Item::Macro(def) => {
                 let settings = self.settings(&def.attrs, file, parent);
                 self.collect_macro(&def.mac, file, settings, owner_fn);
             }
-            // Test code runs in test builds only: its growth and its
-            // clean-ups are not the program's.
-            syn::Item::Mod(def) if is_test_only(&def.attrs) => {}
-            syn::Item::Fn(def) if is_test_only(&def.attrs) => {}
-            syn::Item::Impl(def) if is_test_only(&def.attrs) => {}
             syn::Item::Mod(def) => {
                 let settings = self.settings(&def.attrs, file, parent);
                 self.modules.insert(def.ident.to_string());
+                if !is_pub(&def.vis) {
+                    let mut path = self.module.clone();
+                    path.push(def.ident.to_string());
+                    self.private_modules.push(path);
+                }
                 if let Some((_, items)) = &def.content {
                     self.module.push(def.ident.to_string());
                     self.collect_items(items, file, settings, owner_fn);
@@ -265,7 +291,7 @@ impl<'a> Items<'a> {
             }
             syn::Item::Fn(def) => {
                 let settings = self.settings(&def.attrs, file, parent);
-                self.collect_fn(&def.sig, &def.attrs, &def.block, None, file, settings, owner_fn);
+                self.collect_fn(&def.sig, &def.attrs, &def.block, None, is_pub(&def.vis), file, settings, owner_fn);
             }
             syn::Item::Impl(def) => {
                 let settings = self.settings(&def.attrs, file, parent);
@@ -284,6 +310,7 @@ impl<'a> Items<'a> {
                             &method.attrs,
                             &method.block,
                             self_ty.clone(),
+                            def.trait_.is_some() || is_pub(&method.vis),
                             file,
                             settings,
                             owner_fn,
@@ -298,7 +325,7 @@ impl<'a> Items<'a> {
                     if let syn::TraitItem::Fn(method) = trait_item {
                         if let Some(block) = &method.default {
                             let settings = self.settings(&method.attrs, file, settings);
-                            self.collect_fn(&method.sig, &method.attrs, block, None, file, settings, owner_fn);
+                            self.collect_fn(&method.sig, &method.attrs, block, None, true, file, settings, owner_fn);
                         }
                     }
                 }
@@ -352,13 +379,14 @@ impl<'a> Items<'a> {
         attrs: &'a [syn::Attribute],
         body: &'a syn::Block,
         self_ty: Option<String>,
+        is_pub: bool,
         file: FileId,
         settings: SettingsId,
         parent_fn: Option<usize>,
     ) {
         let id = self.fns.len();
         let module = self.module.clone();
-        self.fns.push(FnDef { name: &sig.ident, sig, attrs, self_ty, body, file, settings, parent_fn, module });
+        self.fns.push(FnDef { name: &sig.ident, sig, attrs, self_ty, body, file, settings, parent_fn, module, is_pub });
         let mut nested = BodyItems::default();
         nested.visit_block(body);
         self.module.push(format!("fn {}", sig.ident));
@@ -435,17 +463,50 @@ impl<'a> Items<'a> {
                 settings,
                 owner_fn,
                 module: self.module.clone(),
+                reachable: false,
             });
         }
     }
 }
 
-/// `#[test]` or `#[cfg(test)]`: an item compiled into test builds only.
+/// An item compiled into test builds only: `#[test]` (and `#[tokio::test]`
+/// and the like), or a `#[cfg(..)]` that holds only in tests (see
+/// [`test_only_cfg`]).
 fn is_test_only(attrs: &[syn::Attribute]) -> bool {
     attrs.iter().any(|attr| {
-        attr.path().is_ident("test")
-            || (attr.path().is_ident("cfg") && attr.parse_args::<Ident>().is_ok_and(|arg| arg == "test"))
+        attr.path().segments.last().is_some_and(|last| last.ident == "test")
+            || (attr.path().is_ident("cfg") && attr.parse_args::<syn::Meta>().is_ok_and(|meta| test_only_cfg(&meta)))
     })
+}
+
+/// Whether a `cfg` predicate holds only in test builds: `test`, `doctest`,
+/// a feature named for tests (`feature = "test-utils"`, `"testing"`,
+/// `"mock"`, `"fuzzing"`), `all(..)` with one of those, `any(..)` of only
+/// those.
+fn test_only_cfg(meta: &syn::Meta) -> bool {
+    match meta {
+        syn::Meta::Path(path) => path.is_ident("test") || path.is_ident("doctest") || path.is_ident("fuzzing"),
+        syn::Meta::NameValue(pair) if pair.path.is_ident("feature") => match &pair.value {
+            syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(name), .. }) => {
+                let name = name.value().to_ascii_lowercase();
+                name.contains("test") || name.contains("mock") || name.contains("fuzz")
+            }
+            _ => false,
+        },
+        syn::Meta::List(list) => {
+            let Ok(args) = list.parse_args_with(Punctuated::<syn::Meta, Token![,]>::parse_terminated) else {
+                return false;
+            };
+            if list.path.is_ident("all") {
+                args.iter().any(test_only_cfg)
+            } else if list.path.is_ident("any") {
+                !args.is_empty() && args.iter().all(test_only_cfg)
+            } else {
+                false
+            }
+        }
+        _ => false,
+    }
 }
 
 fn is_pub(vis: &syn::Visibility) -> bool {

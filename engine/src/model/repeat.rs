@@ -98,16 +98,6 @@ impl Repeat {
         }
     }
 
-    /// Whether the innermost deciding context runs once.
-    pub(crate) fn runs_once(&self) -> bool {
-        matches!(self.innermost(), Run::Once(_))
-    }
-
-    /// The innermost context, which decides.
-    pub(crate) fn innermost(&self) -> &Run {
-        self.frames.last().expect("the stack always holds the fn's own context")
-    }
-
     /// The innermost context, looking through spawned threads and tasks: a
     /// value leaked at the start of a thread is leaked once per spawn.
     pub(crate) fn innermost_through_spawns(&self) -> &Run {

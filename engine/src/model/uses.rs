@@ -2,10 +2,14 @@
 //!
 //! Walks every fn body of the scope once and records each place a static or
 //! a field is grown, shrunk, looked up or handed elsewhere, as a typed
-//! [`Op`]. Growth in code that runs once per process, behind a `len()` check
-//! or under a key from a closed set is marked bounded, and a lookup that the
-//! fn returns paired with an insert into the same collection is marked as the
-//! two halves of a memo.
+//! [`Op`]. Growth in code that runs once per process, behind a `len()` check,
+//! under a key from a closed set or once per item of the program is marked
+//! bounded, and a lookup whose element the fn reads paired with a fill of a
+//! computed value under the same key is marked as the two halves of a memo.
+//! After every body is walked, what the walks learnt about calls (the
+//! arguments each fn is called with, the fields given a reference to a
+//! static) is applied to the uses. [`lives_for_one_call`] says, from the
+//! same bodies, whether the values of a type live within one call.
 
 use std::collections::{HashMap, HashSet};
 
@@ -17,7 +21,6 @@ use syn::visit::{self, Visit};
 use syn::{Expr, Token};
 
 use super::classify;
-use super::repeat::Repeat;
 use super::Scope;
 use crate::symbol::{self, is};
 
@@ -61,8 +64,12 @@ pub(crate) struct Grow {
     /// (`map.insert(k, n + 1)`): a store or an update, not a memo filling in
     /// what it computed.
     pub(crate) stores: bool,
-    /// The insert of a memo: the same fn returns a lookup of the collection.
+    /// The insert of a memo: the same fn reads a lookup of the collection
+    /// under the same key.
     pub(crate) memo: bool,
+    /// The key is this parameter of the fn (by position among the typed
+    /// parameters): its callers decide whether it comes from a closed set.
+    pub(crate) key_param: Option<usize>,
 }
 
 /// Why a growth is bounded.
@@ -74,6 +81,10 @@ pub(crate) enum Bound {
     ClosedKey,
     /// The fn checks the collection's `len()` before it grows it.
     LenChecked,
+    /// It adds a `&'static` item the fn was given (a callsite, a plugin, an
+    /// embedded font): once per item compiled into the program, as
+    /// registration code does.
+    PerItem,
 }
 
 /// How a use looks an element up.
@@ -81,6 +92,10 @@ pub(crate) enum Bound {
 pub(crate) struct Lookup {
     /// The element flows to the fn's return value.
     pub(crate) returned: bool,
+    /// The element is read as a value (returned, transformed, bound to a
+    /// local), not only tested for presence (`contains_key`, `is_none()`) or
+    /// changed in place (`*map.entry(k).or_insert(0) += 1`, `.push(..)`).
+    pub(crate) read: bool,
     /// The lookup of a memo: the same fn fills the collection on a miss.
     pub(crate) memo: bool,
     /// It reaches the element mutably (`get_mut`).
@@ -94,6 +109,9 @@ pub(crate) struct Use {
     pub(crate) op: Op,
     /// What the code wrote (`insert`, `+=`, `entry(..).or_insert`), for messages.
     pub(crate) verb: String,
+    /// The key of a lookup or insert, as written with references and
+    /// conversions taken off (`k` for `&k`, `k.to_owned()`, `k.clone()`).
+    pub(crate) key: Option<String>,
     pub(crate) fn_id: usize,
     pub(crate) span: Span,
 }
@@ -104,15 +122,6 @@ impl Use {
         match &self.op {
             Op::Grow(grow) => Some(grow),
             _ => None,
-        }
-    }
-
-    /// Part of a memo: a returned lookup, or an insert, in a fn that has both.
-    pub(crate) fn is_memo(&self) -> bool {
-        match self.op {
-            Op::Grow(grow) => grow.memo,
-            Op::Lookup(lookup) => lookup.memo,
-            _ => false,
         }
     }
 
@@ -140,13 +149,62 @@ pub(crate) fn collect(scope: &Scope<'_>) -> Vec<Use> {
             }
         }
     }
+    // Private fns with parameters: their callers may decide that a key is
+    // from a closed set (see `Calls`).
+    let callees: HashSet<String> = scope
+        .fns
+        .iter()
+        .filter(|def| !def.is_pub && def.sig.inputs.iter().any(|input| matches!(input, syn::FnArg::Typed(_))))
+        .map(|def| def.name.to_string())
+        .collect();
     let mut uses = Vec::new();
+    let mut calls = Calls::default();
     for id in 0..scope.fns.len() {
         let mut walker = UseVisitor::new(scope, id, &accessors);
+        walker.callees = Some(&callees);
         walker.visit_body(scope.fns[id].body);
-        walker.finish(&mut uses);
+        walker.finish(&mut uses, &mut calls);
     }
+    calls.apply(scope, &mut uses);
     uses
+}
+
+/// What the walks of all fn bodies learn about calls, applied to the uses
+/// once every body is walked.
+#[derive(Default)]
+struct Calls {
+    /// For each fn or method name, whether each argument of each call to it
+    /// is from a closed set (a literal, a constant, ...).
+    closed_args: HashMap<String, Vec<Vec<bool>>>,
+    /// Fields of a type that are given a reference to a static
+    /// (`Writer { buf: &LOG }`): their uses are uses of the static.
+    static_fields: HashMap<(String, String), usize>,
+}
+
+impl Calls {
+    fn apply(self, scope: &Scope<'_>, uses: &mut [Use]) {
+        for found in uses.iter_mut() {
+            if let Root::Field { owner: Some(owner), name } = &found.root {
+                if let Some(&id) = self.static_fields.get(&(owner.clone(), name.clone())) {
+                    found.root = Root::Static(id);
+                }
+            }
+            // A key that is a parameter of a private fn whose callers in
+            // scope all pass a literal or a constant is from a closed set.
+            let Op::Grow(grow) = &mut found.op else { continue };
+            let (None, Some(param)) = (grow.bound, grow.key_param) else { continue };
+            let def = &scope.fns[found.fn_id];
+            if def.is_pub {
+                continue;
+            }
+            let closed = self.closed_args.get(&def.name.to_string()).is_some_and(|calls| {
+                !calls.is_empty() && calls.iter().all(|args| args.get(param).copied().unwrap_or(false))
+            });
+            if closed {
+                grow.bound = Some(Bound::ClosedKey);
+            }
+        }
+    }
 }
 
 struct UseVisitor<'s, 'a> {
@@ -161,13 +219,43 @@ struct UseVisitor<'s, 'a> {
     returned: HashSet<*const Expr>,
     /// Whether the expression being visited is one of them.
     returning: bool,
+    /// Where values are tested or changed in place rather than read (see
+    /// [`Positions`]).
+    positions: Positions,
     /// Locals bound to an element looked up in a collection (`if let Some(v) =
     /// cache.get(k)`): returning them returns the lookup.
     looked_up: HashMap<String, Root>,
-    /// Whether the code being visited runs once per process (a bin's `main`,
-    /// a closure given to `Once::call_once`, `OnceLock::get_or_init` or
-    /// `LazyLock::new`): growth there is bounded.
-    repeat: Repeat,
+    /// Locals bound to a key-like expression (`let key = (a, b);`), by the
+    /// text of that expression: a lookup by `&key` and an insert under
+    /// `(a, b)` use one key.
+    key_locals: HashMap<String, String>,
+    /// Locals holding an id counted from a collection of the scope or a
+    /// counter (`let id = self.items.len();`).
+    id_locals: HashSet<String>,
+    /// Locals whose value is from a closed set (a loop variable over an
+    /// array of literals, a `match` whose arms are literals).
+    closed_locals: HashSet<String>,
+    /// Loop variables over a collection the fn was given (`for (k, v) in
+    /// &other.map`): inserting them stores what the fn was given.
+    given_locals: HashSet<String>,
+    /// Locals bound to an entry of a collection (`Entry::Vacant(v)` in
+    /// `match map.entry(k)`), with the entry's key.
+    entries: HashMap<String, (Root, Option<String>, bool)>,
+    /// `entry(..)` calls whose continuation stores a given or constant value
+    /// (`entry(k).or_insert(0)`) or hands the filling to a `match`, by node.
+    entry_stores: HashMap<*const (), bool>,
+    /// Calls and static references seen, for [`Calls`].
+    calls: Calls,
+    /// The fns whose calls [`Calls`] records.
+    callees: Option<&'s HashSet<String>>,
+    /// Inside code that runs once per process (a bin's `main`, a closure
+    /// given to `Once::call_once`, `OnceLock::get_or_init` or `LazyLock::new`):
+    /// growth there is bounded.
+    run_once: usize,
+    /// The fn is a bin's `main` (see `run_once`).
+    in_main: bool,
+    /// The fn's return type holds a `&mut`.
+    returns_mut: bool,
 }
 
 impl<'s, 'a> UseVisitor<'s, 'a> {
@@ -182,17 +270,40 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
             in_condition: 0,
             returned: HashSet::new(),
             returning: false,
+            positions: Positions::default(),
             looked_up: HashMap::new(),
-            repeat: Repeat::new(Repeat::of_fn(&scope.fns[fn_id])),
+            key_locals: HashMap::new(),
+            id_locals: HashSet::new(),
+            closed_locals: HashSet::new(),
+            given_locals: HashSet::new(),
+            entries: HashMap::new(),
+            entry_stores: HashMap::new(),
+            calls: Calls::default(),
+            callees: None,
+            run_once: 0,
+            in_main: false,
+            returns_mut: false,
         }
     }
 
     /// Visits a fn body, knowing which of its expressions it returns.
     fn visit_body(&mut self, body: &syn::Block) {
-        let mut returned = ReturnedExprs::default();
-        returned.mark_block(body);
-        returned.visit_block(body);
-        self.returned = returned.exprs;
+        let mut positions = Positions::default();
+        positions.returned.mark_block(body);
+        positions.visit_block(body);
+        self.returned = std::mem::take(&mut positions.returned.exprs);
+        self.positions = positions;
+        let def = &self.scope.fns[self.fn_id];
+        let is_main =
+            def.name == "main" && def.sig.inputs.is_empty() && def.self_ty.is_none() && def.parent_fn.is_none();
+        // `#[ctor]` fns run once, before `main`.
+        let is_ctor = def.attrs.iter().any(|attr| attr.path().segments.last().is_some_and(|last| last.ident == "ctor"));
+        self.run_once = usize::from(is_main || is_ctor);
+        self.in_main = is_main;
+        self.returns_mut = match &def.sig.output {
+            syn::ReturnType::Type(_, ty) => has_mut_ref(quote::ToTokens::to_token_stream(ty)),
+            syn::ReturnType::Default => false,
+        };
         self.visit_block(body);
     }
 
@@ -240,55 +351,86 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
     }
 
     fn push(&mut self, root: Root, op: Op, verb: impl Into<String>, span: Span) {
-        self.uses.push(Use { root, op, verb: verb.into(), fn_id: self.fn_id, span });
+        self.push_keyed(root, op, verb, span, None);
     }
 
-    /// A growth through `verb`, bounded when it runs once per process or its
-    /// key is from a closed set.
-    fn grow(&self, verb: &str, closed_key: bool, stores: bool, in_value: bool) -> Op {
-        let bound = if self.repeat.runs_once() {
+    fn push_keyed(&mut self, root: Root, op: Op, verb: impl Into<String>, span: Span, key: Option<String>) {
+        self.uses.push(Use { root, op, verb: verb.into(), key, fn_id: self.fn_id, span });
+    }
+
+    /// Records a growth through `verb` under `key` (for keyed inserts) adding
+    /// `value`, bounded when it runs once per process, its key is from a
+    /// closed set or it adds a `&'static` item the fn was given.
+    #[allow(clippy::too_many_arguments)]
+    fn push_grow(
+        &mut self,
+        root: Root,
+        verb: &str,
+        span: Span,
+        key: Option<(&Expr, String)>,
+        value: Option<&Expr>,
+        stores: bool,
+        in_value: bool,
+    ) {
+        let (key, key_text) = key.unzip();
+        let bound = if self.run_once > 0 {
             Some(Bound::RunOnce)
-        } else if closed_key {
+        } else if key.is_some_and(|key| self.is_closed_key(key)) {
             Some(Bound::ClosedKey)
+        } else if value.is_some_and(|value| self.is_static_item(value)) {
+            Some(Bound::PerItem)
         } else {
             None
         };
-        Op::Grow(Grow { appends: is(symbol::APPEND_METHODS, verb), bound, in_value, stores, memo: false })
+        let key_param = key.and_then(|key| self.param_index(key));
+        let grow = Grow { appends: is(symbol::APPEND_METHODS, verb), bound, in_value, stores, memo: false, key_param };
+        self.push_keyed(root, Op::Grow(grow), verb, span, key_text);
     }
 
-    /// A lookup through `verb`, returned when the fn returns what it finds.
-    fn lookup(&self, verb: &str) -> Op {
-        Op::Lookup(Lookup { returned: self.returning, memo: false, mutable: verb == "get_mut" })
+    /// Records a lookup through `verb` under `key` at `node`: read unless it
+    /// only tests presence or changes the element in place.
+    fn push_lookup(&mut self, root: Root, verb: &str, span: Span, key: Option<String>, node: *const ()) {
+        let mutable = verb == "get_mut";
+        let read = !mutable && !matches!(verb, "contains_key" | "contains") && !self.positions.not_read.contains(&node);
+        let op = Op::Lookup(Lookup { returned: self.returning, read, memo: false, mutable });
+        self.push_keyed(root, op, verb, span, key);
     }
 
-    /// Marks growth behind a `len()` check as bounded and lookup-then-insert
-    /// pairs as memo uses.
-    fn finish(self, out: &mut Vec<Use>) {
+    /// Marks growth behind a `len()` check as bounded, and a read lookup
+    /// paired with a fill under the same key as the two halves of a memo.
+    fn finish(self, out: &mut Vec<Use>, calls: &mut Calls) {
         let mut uses = self.uses;
-        let returned: HashSet<Root> = uses
+        let reads: Vec<(Root, Option<String>)> = uses
             .iter()
-            .filter(|u| matches!(u.op, Op::Lookup(lookup) if lookup.returned))
-            .map(|u| u.root.clone())
+            .filter(|u| matches!(u.op, Op::Lookup(lookup) if lookup.read))
+            .map(|u| (u.root.clone(), u.key.clone()))
             .collect();
-        let inserted: HashSet<Root> = uses
+        let fills: Vec<(Root, Option<String>)> = uses
             .iter()
-            .filter(|u| u.grow().is_some_and(|grow| !grow.stores && !grow.appends))
-            .map(|u| u.root.clone())
+            .filter(|u| u.grow().is_some_and(|grow| !grow.stores && !grow.appends && !grow.in_value))
+            .map(|u| (u.root.clone(), u.key.clone()))
             .collect();
+        let pairs = |root: &Root, key: &Option<String>, other: &[(Root, Option<String>)]| {
+            other.iter().any(|(other_root, other_key)| other_root == root && same_key(key, other_key))
+        };
         for current in &mut uses {
-            let memo = returned.contains(&current.root) && inserted.contains(&current.root);
             match &mut current.op {
                 Op::Grow(grow) => {
                     if grow.bound.is_none() && self.len_checked.contains(&current.root) {
                         grow.bound = Some(Bound::LenChecked);
                     }
-                    grow.memo = memo;
+                    grow.memo =
+                        !grow.stores && !grow.appends && !grow.in_value && pairs(&current.root, &current.key, &reads);
                 }
-                Op::Lookup(lookup) => lookup.memo = memo,
+                Op::Lookup(lookup) => lookup.memo = lookup.read && pairs(&current.root, &current.key, &fills),
                 _ => {}
             }
         }
         out.extend(uses);
+        for (name, args) in self.calls.closed_args {
+            calls.closed_args.entry(name).or_default().extend(args);
+        }
+        calls.static_fields.extend(self.calls.static_fields);
     }
 
     fn is_self(expr: &Expr) -> bool {
@@ -350,10 +492,12 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
         }
     }
 
-    /// Whether an inserted value is one the fn was given (a parameter, maybe
-    /// converted: `v`, `v.into()`, `default.to_owned()`) or one computed from
-    /// a value it looked up (`n + 1` after `let n = map.get(k)..`).
-    fn is_stored_value(&self, key: &Expr, value: &Expr) -> bool {
+    /// Whether an inserted value is not one a memo computes: a value the fn
+    /// was given (a parameter, maybe converted: `v`, `v.into()`, `item` under
+    /// `item.name`), one updated from what it looked up (`n + 1` after `let n
+    /// = map.get(k)..`), a constant (`0`, `None`, `MAX`) or an id counted from
+    /// a collection of the scope (`self.items.len()`, a `+= 1` counter).
+    fn is_stored_value(&self, key_text: Option<&str>, value: &Expr) -> bool {
         /// Whether an expression names a local bound to a looked-up value.
         struct MentionsLookup<'m>(&'m HashMap<String, Root>, bool);
         impl<'ast> Visit<'ast> for MentionsLookup<'_> {
@@ -364,18 +508,10 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
                 visit::visit_expr_path(self, path);
             }
         }
+        if is_constant(value) || self.is_id(value) {
+            return true;
+        }
         // A value made from the key (`id.to_string()` for key `id`) is computed.
-        let key_text = quote::ToTokens::to_token_stream(key).to_string();
-        let params: HashSet<String> = self.scope.fns[self.fn_id]
-            .sig
-            .inputs
-            .iter()
-            .filter_map(|input| match input {
-                syn::FnArg::Typed(typed) => bound_ident(&typed.pat),
-                syn::FnArg::Receiver(_) => None,
-            })
-            .filter(|param| !key_text.split(|c: char| !c.is_alphanumeric() && c != '_').any(|word| word == param))
-            .collect();
         let mut plain = value;
         while let Expr::MethodCall(call) = plain {
             if !(call.args.is_empty() && is(symbol::VALUE_CONVERSIONS, &call.method.to_string())) {
@@ -383,14 +519,235 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
             }
             plain = &call.receiver;
         }
-        if let Expr::Path(path) = plain {
-            if path.path.get_ident().is_some_and(|ident| params.contains(&ident.to_string())) {
+        if let Some(param) = plain_ident(plain) {
+            let given = self.given_locals.contains(&param) || self.param_index(plain).is_some();
+            if given && key_text != Some(param.as_str()) {
                 return true;
             }
         }
         let mut mentions = MentionsLookup(&self.looked_up, false);
         mentions.visit_expr(value);
         mentions.1
+    }
+
+    /// Whether `value` is an id: it counts from the `len()` of a collection
+    /// of the scope, is a handle that a collection of the scope gave back
+    /// when it grew, comes from a counter the fn increments, or from a local
+    /// that holds one.
+    fn is_id(&self, value: &Expr) -> bool {
+        struct Ids<'v, 's, 'a>(&'v UseVisitor<'s, 'a>, bool);
+        impl<'ast> Visit<'ast> for Ids<'_, '_, '_> {
+            fn visit_expr(&mut self, expr: &'ast Expr) {
+                let visitor = self.0;
+                let found = match expr {
+                    // `self.items.len()`, a handle from the owner's own arena
+                    // (`self.types.insert(ty)`, `self.nodes.alloc(n)`), an
+                    // atomic counter.
+                    Expr::MethodCall(call) => {
+                        let method = call.method.to_string();
+                        let counts = method == "len" || method == "alloc" || is(symbol::GROW_METHODS, &method);
+                        (counts && visitor.root_of(&call.receiver).is_some()) || method == "fetch_add"
+                    }
+                    Expr::Path(_) if !visitor.id_locals.is_empty() => {
+                        plain_ident(expr).is_some_and(|name| visitor.id_locals.contains(&name))
+                    }
+                    Expr::Field(_) if !visitor.positions.counters.is_empty() => {
+                        visitor.positions.counters.contains(&tokens(expr))
+                    }
+                    _ => false,
+                };
+                self.1 |= found;
+                if !self.1 {
+                    visit::visit_expr(self, expr);
+                }
+            }
+            fn visit_item(&mut self, _item: &'ast syn::Item) {}
+        }
+        let mut ids = Ids(self, false);
+        ids.visit_expr(value);
+        ids.1
+    }
+
+    /// The text of a key with references, derefs and conversions taken off,
+    /// through a local bound to it.
+    fn key_text(&self, key: &Expr) -> String {
+        let key = strip_key(key);
+        if let Some(name) = plain_ident(key) {
+            return self.key_locals.get(&name).cloned().unwrap_or(name);
+        }
+        // `self.id`, `item.name`: spelled out without printing tokens.
+        if let Expr::Field(field) = key {
+            if let (Some(base), syn::Member::Named(member)) = (plain_ident(&field.base), &field.member) {
+                return format!("{base} . {member}");
+            }
+        }
+        tokens(key)
+    }
+
+    /// The position of `expr`'s parameter among the fn's typed parameters,
+    /// when `expr` is one (through references and conversions).
+    fn param_index(&self, expr: &Expr) -> Option<usize> {
+        let name = plain_ident(strip_key(expr))?;
+        if self.key_locals.contains_key(&name) {
+            return None;
+        }
+        self.scope.fns[self.fn_id]
+            .sig
+            .inputs
+            .iter()
+            .filter_map(|input| match input {
+                syn::FnArg::Typed(typed) => Some(bound_ident(&typed.pat)),
+                syn::FnArg::Receiver(_) => None,
+            })
+            .position(|param| param.as_deref() == Some(name.as_str()))
+    }
+
+    /// Whether `value` is an item compiled into the program, of which there
+    /// are finitely many: a parameter of type `&'static T` for a `T` that is
+    /// not text or bytes (`&'static dyn Callsite`, `&'static BitmapFont`) or
+    /// of a fn pointer type, or, in a fn generic over types that takes no
+    /// value at all (`fn register<P: Plugin>()`), anything it adds (one per
+    /// type it is called with).
+    fn is_static_item(&self, value: &Expr) -> bool {
+        let sig = &self.scope.fns[self.fn_id].sig;
+        if sig.inputs.is_empty() && sig.generics.type_params().next().is_some() {
+            return true;
+        }
+        let Some(name) = plain_ident(strip_key(value)) else { return false };
+        sig.inputs.iter().any(|input| {
+            let syn::FnArg::Typed(typed) = input else { return false };
+            if bound_ident(&typed.pat).as_deref() != Some(name.as_str()) {
+                return false;
+            }
+            match crate::types::peel(&typed.ty) {
+                syn::Type::FnPtr(_) => true,
+                syn::Type::Reference(reference) => {
+                    let text_like = match &*reference.elem {
+                        syn::Type::Slice(_) => true,
+                        syn::Type::Path(path) => path.path.segments.last().is_some_and(|last| {
+                            matches!(last.ident.to_string().as_str(), "str" | "OsStr" | "Path" | "CStr" | "String")
+                        }),
+                        _ => false,
+                    };
+                    reference.lifetime.as_ref().is_some_and(|lifetime| lifetime.ident == "static") && !text_like
+                }
+                _ => false,
+            }
+        })
+    }
+
+    /// A key from a closed set: a literal, a constant or unit enum variant
+    /// path, `TypeId::of::<T>()`, a call site (`Location::caller()`,
+    /// `file!()`, `line!()`), a local holding one of those, `format!` of
+    /// those, or a tuple, reference or conversion of those.
+    fn is_closed_key(&self, key: &Expr) -> bool {
+        match key {
+            Expr::Lit(_) => true,
+            Expr::Paren(inner) => self.is_closed_key(&inner.expr),
+            Expr::Group(inner) => self.is_closed_key(&inner.expr),
+            Expr::Reference(inner) => self.is_closed_key(&inner.expr),
+            Expr::Unary(inner) => self.is_closed_key(&inner.expr),
+            Expr::Tuple(tuple) => !tuple.elems.is_empty() && tuple.elems.iter().all(|elem| self.is_closed_key(elem)),
+            Expr::Path(path) => {
+                plain_ident(key).is_some_and(|name| self.closed_locals.contains(&name))
+                    || path.path.segments.last().is_some_and(|last| {
+                        let name = last.ident.to_string();
+                        let variant =
+                            path.path.segments.len() > 1 && name.starts_with(|c: char| c.is_ascii_uppercase());
+                        is_constant_name(&name) || variant
+                    })
+            }
+            Expr::Call(call) => {
+                call.args.is_empty()
+                    && matches!(&*call.func, Expr::Path(path) if {
+                        let names: Vec<String> = path.path.segments.iter().map(|s| s.ident.to_string()).collect();
+                        names.ends_with(&["TypeId".to_string(), "of".to_string()])
+                            || names.ends_with(&["Location".to_string(), "caller".to_string()])
+                    })
+            }
+            Expr::MethodCall(call) => {
+                call.args.is_empty()
+                    && matches!(call.method.to_string().as_str(), "to_string" | "to_owned" | "into" | "clone")
+                    && self.is_closed_key(&call.receiver)
+            }
+            Expr::Macro(mac) => {
+                let name = mac.mac.path.segments.last().map(|last| last.ident.to_string()).unwrap_or_default();
+                match name.as_str() {
+                    "file" | "line" | "column" | "module_path" | "stringify" | "concat" | "env" => true,
+                    "format" => self.is_closed_format(&mac.mac),
+                    _ => false,
+                }
+            }
+            _ => false,
+        }
+    }
+
+    /// `format!("{PREFIX}_{}", name)` where every argument and every name the
+    /// string captures is from a closed set.
+    fn is_closed_format(&self, mac: &syn::Macro) -> bool {
+        let Ok(args) = mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated) else { return false };
+        let mut args = args.into_iter();
+        let Some(Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(template), .. })) = args.next() else { return false };
+        let captures_closed = template.value().split('{').skip(1).all(|piece| {
+            let name: String = piece.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+            name.is_empty()
+                || name.chars().all(|c| c.is_ascii_digit())
+                || is_constant_name(&name)
+                || self.closed_locals.contains(&name)
+        });
+        captures_closed
+            && args.all(|arg| match &arg {
+                Expr::Assign(assign) => self.is_closed_key(&assign.right),
+                other => self.is_closed_key(other),
+            })
+    }
+
+    /// Binds the locals of `pat` (a plain ident, `(a, b)`, `&x`) as closed when
+    /// `value` is from a closed set: a loop over an array of literals or
+    /// constants, a `match` or `if` whose every arm is a literal.
+    fn bind_closed(&mut self, pat: &syn::Pat, closed: bool) {
+        match pat {
+            syn::Pat::Ident(ident) => {
+                let name = ident.ident.to_string();
+                if closed {
+                    self.closed_locals.insert(name);
+                } else {
+                    self.closed_locals.remove(&name);
+                }
+            }
+            syn::Pat::Tuple(tuple) => {
+                for elem in &tuple.elems {
+                    self.bind_closed(elem, closed);
+                }
+            }
+            syn::Pat::Reference(reference) => self.bind_closed(&reference.pat, closed),
+            syn::Pat::Type(typed) => self.bind_closed(&typed.pat, closed),
+            _ => {}
+        }
+    }
+
+    /// Whether every value `expr` can take is from a closed set, counting the
+    /// arms of a `match` or `if` and the elements of an array.
+    fn is_closed_value(&self, expr: &Expr) -> bool {
+        match expr {
+            Expr::Match(inner) => {
+                !inner.arms.is_empty() && inner.arms.iter().all(|arm| self.is_closed_value(&arm.body))
+            }
+            Expr::If(inner) => {
+                block_tail(&inner.then_branch).is_some_and(|tail| self.is_closed_value(tail))
+                    && inner.else_branch.as_ref().is_some_and(|(_, other)| self.is_closed_value(other))
+            }
+            Expr::Block(inner) => block_tail(&inner.block).is_some_and(|tail| self.is_closed_value(tail)),
+            Expr::Array(array) => array.elems.iter().all(|elem| self.is_closed_value(elem)),
+            Expr::Reference(inner) => self.is_closed_value(&inner.expr),
+            Expr::Paren(inner) => self.is_closed_value(&inner.expr),
+            Expr::MethodCall(call)
+                if matches!(call.method.to_string().as_str(), "iter" | "into_iter" | "copied" | "cloned") =>
+            {
+                self.is_closed_value(&call.receiver)
+            }
+            other => self.is_closed_key(other),
+        }
     }
 
     /// The static or field whose map holds the value `expr` reaches by key:
@@ -435,6 +792,61 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
         }
     }
 
+    /// `match map.entry(k) { Occupied(e) => .., Vacant(v) => .. }` and `if let
+    /// Entry::Vacant(v) = map.entry(k)`: `e` and `v` are the entry of `k`, and
+    /// what the arms do to them they do to the map (the `entry` call itself
+    /// fills nothing).
+    fn bind_entries<'p>(&mut self, pats: impl IntoIterator<Item = &'p syn::Pat>, scrutinee: &Expr) {
+        let Expr::MethodCall(entry) = strip_key(scrutinee) else { return };
+        if entry.method != "entry" {
+            return;
+        }
+        let Some(root) = self.root_of(&entry.receiver) else { return };
+        self.entry_stores.insert(entry as *const syn::ExprMethodCall as *const (), true);
+        let key = entry.args.first().map(|key| self.key_text(key));
+        let closed = entry.args.first().is_some_and(|key| self.is_closed_key(key));
+        for pat in pats {
+            let syn::Pat::TupleStruct(tuple) = pat else { continue };
+            let is_entry = tuple
+                .path
+                .segments
+                .last()
+                .is_some_and(|last| matches!(last.ident.to_string().as_str(), "Occupied" | "Vacant"));
+            if let Some(name) = tuple.elems.first().and_then(bound_ident).filter(|_| is_entry) {
+                self.entries.insert(name, (root.clone(), key.clone(), closed));
+            }
+        }
+    }
+
+    /// What a method called on an entry bound by [`Self::bind_entries`] does
+    /// to its map: `insert` fills it, `remove` evicts, `into_mut`/`get` read.
+    fn entry_use(
+        &mut self,
+        (root, key, closed): (Root, Option<String>, bool),
+        call: &syn::ExprMethodCall,
+        method: &str,
+    ) {
+        let span = call.method.span();
+        match method {
+            "insert" | "insert_entry" => {
+                let value = call.args.first();
+                let stores = value.is_some_and(|value| self.is_stored_value(None, value));
+                let grow = Grow { appends: false, bound: None, in_value: false, stores, memo: false, key_param: None };
+                let bound = if self.run_once > 0 { Some(Bound::RunOnce) } else { closed.then_some(Bound::ClosedKey) };
+                self.push_keyed(root, Op::Grow(Grow { bound, ..grow }), "entry(..).insert", span, key);
+            }
+            "remove" | "remove_entry" => self.push(root, Op::Shrink, format!("entry(..).{method}"), span),
+            "into_mut" | "get" | "get_mut" | "into_ref" => {
+                let node = call as *const syn::ExprMethodCall as *const ();
+                let mutable = method == "get_mut";
+                let read = !mutable && !self.positions.not_read.contains(&node);
+                let op = Op::Lookup(Lookup { returned: self.returning, read, memo: false, mutable });
+                self.push_keyed(root, op, format!("entry(..).{method}"), span, key);
+            }
+            _ => {}
+        }
+    }
+
     /// `let Self { cache, .. } = self;`: each field binding is an alias of that
     /// field.
     fn bind_fields(&mut self, pat: &syn::Pat, expr: &Expr) {
@@ -455,6 +867,30 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
                 self.aliases.insert(name, root);
             }
         }
+    }
+
+    /// Whether `expr` reaches into a parameter of the fn (`&other.map`,
+    /// `items.iter()`, `batch.values().skip(1)`).
+    fn is_given(&self, mut expr: &Expr) -> bool {
+        loop {
+            expr = match expr {
+                Expr::Reference(inner) => &inner.expr,
+                Expr::Paren(inner) => &inner.expr,
+                Expr::Field(inner) => &inner.base,
+                Expr::MethodCall(call) => &call.receiver,
+                Expr::Path(_) => return self.param_index(expr).is_some(),
+                _ => return false,
+            };
+        }
+    }
+
+    /// Records which arguments of a call to `name` are from a closed set.
+    fn record_call(&mut self, name: String, args: &Punctuated<Expr, Token![,]>) {
+        if !self.callees.is_some_and(|callees| callees.contains(&name)) {
+            return;
+        }
+        let closed = args.iter().map(|arg| self.is_closed_key(arg)).collect();
+        self.calls.closed_args.entry(name).or_default().push(closed);
     }
 
     /// Records arguments that hand a collection to code we do not follow.
@@ -491,34 +927,161 @@ fn is_access(call: &syn::ExprMethodCall) -> bool {
         || (call.args.len() == 1 && method == "get_or_insert_with")
 }
 
-/// A key from a closed set: a literal, a constant or unit enum variant path,
-/// `TypeId::of::<T>()`, or a tuple, reference or `to_string()` of those.
-fn is_closed_key(key: &Expr) -> bool {
-    match key {
+/// `ALL_CAPS` or `A1`: the name of a constant.
+fn is_constant_name(name: &str) -> bool {
+    name.len() > 1
+        && name.starts_with(|c: char| c.is_ascii_uppercase())
+        && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// A value written out in the code: a literal, a constant, `None`, a unit
+/// variant, or a tuple or array of those.
+fn is_constant(value: &Expr) -> bool {
+    match value {
         Expr::Lit(_) => true,
-        Expr::Paren(inner) => is_closed_key(&inner.expr),
-        Expr::Reference(inner) => is_closed_key(&inner.expr),
-        Expr::Tuple(tuple) => !tuple.elems.is_empty() && tuple.elems.iter().all(is_closed_key),
+        Expr::Paren(inner) => is_constant(&inner.expr),
+        Expr::Unary(inner) => is_constant(&inner.expr),
+        Expr::Tuple(tuple) => tuple.elems.iter().all(is_constant),
+        Expr::Array(array) => array.elems.iter().all(is_constant),
         Expr::Path(path) => path.path.segments.last().is_some_and(|last| {
             let name = last.ident.to_string();
-            let constant =
-                name.len() > 1 && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
-            let variant = path.path.segments.len() > 1 && name.starts_with(|c: char| c.is_ascii_uppercase());
-            constant || variant
+            is_constant_name(&name)
+                || name == "None"
+                || (path.path.segments.len() > 1 && name.starts_with(|c: char| c.is_ascii_uppercase()))
         }),
-        Expr::Call(call) => {
-            call.args.is_empty()
-                && matches!(&*call.func, Expr::Path(path) if {
-                    let names: Vec<String> = path.path.segments.iter().map(|s| s.ident.to_string()).collect();
-                    names.ends_with(&["TypeId".to_string(), "of".to_string()])
-                })
-        }
+        _ => false,
+    }
+}
+
+/// A key with references, derefs, parentheses and conversions taken off:
+/// `k` for `&k`, `*k`, `k.to_owned()`, `k.clone()`, `k.as_str()`.
+fn strip_key(mut key: &Expr) -> &Expr {
+    loop {
+        key = match key {
+            Expr::Paren(inner) => &inner.expr,
+            Expr::Group(inner) => &inner.expr,
+            Expr::Reference(inner) => &inner.expr,
+            Expr::Unary(inner) if matches!(inner.op, syn::UnOp::Deref(_)) => &inner.expr,
+            Expr::MethodCall(call) if call.args.is_empty() && is(symbol::KEY_CONVERSIONS, &call.method.to_string()) => {
+                &call.receiver
+            }
+            _ => return key,
+        };
+    }
+}
+
+/// The shape of a key a local can hold: a tuple, a path, a field, a
+/// reference, or a conversion of those (`name.to_owned()`).
+fn is_key_like(expr: &Expr) -> bool {
+    match expr {
+        Expr::Tuple(_) | Expr::Path(_) | Expr::Field(_) => true,
+        Expr::Reference(inner) => is_key_like(&inner.expr),
         Expr::MethodCall(call) => {
-            call.args.is_empty()
-                && matches!(call.method.to_string().as_str(), "to_string" | "to_owned" | "into")
-                && is_closed_key(&call.receiver)
+            call.args.is_empty() && is(symbol::KEY_CONVERSIONS, &call.method.to_string()) && is_key_like(&call.receiver)
         }
         _ => false,
+    }
+}
+
+/// Whether two keys can be the same: equal texts, or one unknown.
+fn same_key(a: &Option<String>, b: &Option<String>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => a == b,
+        _ => true,
+    }
+}
+
+/// The name of a path expression that is a single identifier.
+fn plain_ident(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::Path(path) if path.qself.is_none() => path.path.get_ident().map(ToString::to_string),
+        _ => None,
+    }
+}
+
+/// The text of an expression's tokens.
+fn tokens(expr: &Expr) -> String {
+    quote::ToTokens::to_token_stream(expr).to_string()
+}
+
+fn block_tail(block: &syn::Block) -> Option<&Expr> {
+    match block.stmts.last() {
+        Some(syn::Stmt::Expr(tail, None)) => Some(tail),
+        _ => None,
+    }
+}
+
+/// Whether a `for` loop's iterable is fixed in size: an array or slice
+/// literal, a range between literals, the process's arguments, or (with
+/// `variables`) a collection held in a variable.
+fn finite_source(expr: &Expr, variables: bool) -> bool {
+    match expr {
+        Expr::Array(_) => true,
+        Expr::Path(_) => variables,
+        Expr::Reference(inner) => finite_source(&inner.expr, variables),
+        Expr::Paren(inner) => finite_source(&inner.expr, variables),
+        Expr::Range(range) => {
+            [&range.start, &range.end].iter().all(|end| end.as_deref().is_some_and(|end| matches!(end, Expr::Lit(_))))
+        }
+        Expr::MethodCall(call)
+            if matches!(call.method.to_string().as_str(), "iter" | "into_iter" | "skip" | "enumerate") =>
+        {
+            finite_source(&call.receiver, variables)
+        }
+        Expr::Call(call) => {
+            matches!(&*call.func, Expr::Path(path) if path.path.segments.last().is_some_and(|segment| segment.ident == "args" || segment.ident == "args_os"))
+        }
+        _ => false,
+    }
+}
+
+/// Whether type tokens hold a `&mut` (`&mut V`, `Option<&'a mut V>`).
+fn has_mut_ref(tokens: TokenStream) -> bool {
+    // After `&`, and after the `'` of a lifetime that may stand before `mut`.
+    let (mut after_amp, mut in_lifetime) = (false, false);
+    for token in tokens {
+        match token {
+            proc_macro2::TokenTree::Punct(punct) if punct.as_char() == '&' => after_amp = true,
+            proc_macro2::TokenTree::Punct(punct) if after_amp && punct.as_char() == '\'' => in_lifetime = true,
+            proc_macro2::TokenTree::Ident(ident) if after_amp && ident == "mut" => return true,
+            proc_macro2::TokenTree::Ident(_) if in_lifetime => in_lifetime = false,
+            proc_macro2::TokenTree::Group(group) if has_mut_ref(group.stream()) => return true,
+            _ => (after_amp, in_lifetime) = (false, false),
+        }
+    }
+    false
+}
+
+/// An empty value, the same for every key: `Vec::new`, `Default::default`,
+/// `HashMap::new()`, `|| Vec::with_capacity(8)`.
+fn is_empty_value(value: &Expr) -> bool {
+    let empty_fn = |path: &syn::Path| {
+        path.segments
+            .last()
+            .is_some_and(|last| matches!(last.ident.to_string().as_str(), "new" | "default" | "with_capacity"))
+    };
+    match value {
+        Expr::Path(path) => empty_fn(&path.path),
+        Expr::Call(call) => {
+            matches!(&*call.func, Expr::Path(path) if empty_fn(&path.path))
+                && call.args.iter().all(|arg| matches!(arg, Expr::Lit(_)))
+        }
+        Expr::Closure(closure) => is_empty_value(&closure.body),
+        Expr::Macro(mac) => mac.mac.path.is_ident("vec") && mac.mac.tokens.is_empty(),
+        _ => false,
+    }
+}
+
+/// Every identifier a pattern binds.
+fn pattern_idents(pat: &syn::Pat, out: &mut Vec<String>) {
+    match pat {
+        syn::Pat::Ident(ident) => out.push(ident.ident.to_string()),
+        syn::Pat::Tuple(tuple) => tuple.elems.iter().for_each(|elem| pattern_idents(elem, out)),
+        syn::Pat::TupleStruct(tuple) => tuple.elems.iter().for_each(|elem| pattern_idents(elem, out)),
+        syn::Pat::Reference(reference) => pattern_idents(&reference.pat, out),
+        syn::Pat::Type(typed) => pattern_idents(&typed.pat, out),
+        syn::Pat::Struct(fields) => fields.fields.iter().for_each(|field| pattern_idents(&field.pat, out)),
+        _ => {}
     }
 }
 
@@ -542,18 +1105,45 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
     }
 
     fn visit_local(&mut self, local: &'ast syn::Local) {
-        visit::visit_local(self, local);
-        if let Some(init) = &local.init {
-            self.bind(&local.pat, &init.expr);
+        // `let sizes = map.entry(k).or_default(); sizes.push(v);`: the element
+        // is changed in place, not read.
+        if let (Some(name), Some(init)) = (bound_ident(&local.pat), &local.init) {
+            if self.positions.changed_locals.contains(&name) {
+                self.positions.mark(&init.expr);
+            }
         }
+        visit::visit_local(self, local);
+        let Some(init) = &local.init else { return };
+        self.bind(&local.pat, &init.expr);
+        let closed = init.diverge.is_none() && self.is_closed_value(&init.expr);
+        self.bind_closed(&local.pat, closed);
+        let Some(name) = bound_ident(&local.pat) else { return };
+        if self.is_id(&init.expr) {
+            self.id_locals.insert(name.clone());
+        } else {
+            self.id_locals.remove(&name);
+        }
+        // A key bound to a local: `let key = (a, b);`, but not a guard or an
+        // element (`let map = CACHE.lock()`, `let v = map.get(k)`).
+        let key_like = matches!(local.pat, syn::Pat::Ident(_))
+            && is_key_like(&init.expr)
+            && self.root_of(&init.expr).is_none()
+            && self.lookup_root(&init.expr).is_none();
+        let text = key_like.then(|| self.key_text(&init.expr)).filter(|text| *text != name);
+        match text {
+            Some(text) => self.key_locals.insert(name, text),
+            None => self.key_locals.remove(&name),
+        };
     }
 
     fn visit_expr_let(&mut self, expr: &'ast syn::ExprLet) {
+        self.bind_entries([&*expr.pat], &expr.expr);
         visit::visit_expr_let(self, expr);
         self.bind(&expr.pat, &expr.expr);
     }
 
     fn visit_expr_match(&mut self, expr: &'ast syn::ExprMatch) {
+        self.bind_entries(expr.arms.iter().map(|arm| &arm.pat), &expr.expr);
         self.visit_expr(&expr.expr);
         for arm in &expr.arms {
             // `match cache.get(k) { Some(v) => .., None => .. }` binds `v` to a
@@ -579,12 +1169,57 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
         self.in_condition += 1;
         self.visit_expr(&expr.cond);
         self.in_condition -= 1;
+        // A loop may run for as long as the program does, even in `main`.
+        let once = std::mem::take(&mut self.run_once);
         self.visit_block(&expr.body);
+        self.run_once = once;
+    }
+
+    fn visit_expr_loop(&mut self, expr: &'ast syn::ExprLoop) {
+        let once = std::mem::take(&mut self.run_once);
+        visit::visit_expr_loop(self, expr);
+        self.run_once = once;
+    }
+
+    fn visit_expr_for_loop(&mut self, expr: &'ast syn::ExprForLoop) {
+        // Over a fixed set (an array, a range of literals, the process's
+        // arguments) a loop is bounded; over a reader or a channel it is not.
+        // Inside an initialiser (`call_once`, `get_or_init`), a loop over a
+        // collection it was given is bounded too; in `main`, a loop over a
+        // variable may be a receiver or a listener.
+        let given_data = !self.in_main;
+        let once = if finite_source(&expr.expr, given_data) { self.run_once } else { 0 };
+        let outer = std::mem::replace(&mut self.run_once, once);
+        // `for name in ["a", "b"]`: the loop variable is from a closed set.
+        let closed = self.is_closed_value(&expr.expr) || is_constant(strip_key(&expr.expr));
+        self.visit_expr(&expr.expr);
+        self.bind_closed(&expr.pat, closed);
+        let given = self.is_given(&expr.expr);
+        let mut names = Vec::new();
+        pattern_idents(&expr.pat, &mut names);
+        for name in names {
+            if given {
+                self.given_locals.insert(name);
+            } else {
+                self.given_locals.remove(&name);
+            }
+        }
+        self.visit_pat(&expr.pat);
+        self.visit_block(&expr.body);
+        self.run_once = outer;
     }
 
     fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
         let method = call.method.to_string();
-        if let Some(root) = self.root_of(&call.receiver) {
+        let node = call as *const syn::ExprMethodCall as *const ();
+        let entry = if self.entries.is_empty() {
+            None
+        } else {
+            plain_ident(&call.receiver).and_then(|name| self.entries.get(&name).cloned())
+        };
+        if let Some(entry) = entry {
+            self.entry_use(entry, call, &method);
+        } else if let Some(root) = self.root_of(&call.receiver) {
             let span = call.method.span();
             if is(symbol::WITH_METHODS, &method) {
                 let closure = call.args.iter().find_map(|arg| match arg {
@@ -601,47 +1236,84 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
                 // Keys written out in the code (literals, constants, enum
                 // variants, `TypeId::of::<T>()`) are a closed set: the map
                 // cannot grow past it.
-                let closed_key =
-                    matches!(method.as_str(), "insert" | "entry") && call.args.first().is_some_and(is_closed_key);
-                let stores = method == "insert"
-                    && matches!((call.args.first(), call.args.get(1)), (Some(key), Some(value)) if self.is_stored_value(key, value));
-                let op = self.grow(&method, closed_key, stores, false);
-                self.push(root, op, method.clone(), span);
+                let keyed = matches!(method.as_str(), "insert" | "entry" | "try_insert" | "insert_full");
+                let key = call.args.first().filter(|_| keyed);
+                let value = call.args.last().filter(|_| method != "entry");
+                let key_text = key.map(|key| self.key_text(key));
+                let stores = if method == "entry" {
+                    self.entry_stores.remove(&node).unwrap_or(false)
+                } else {
+                    keyed
+                        && call.args.len() == 2
+                        && value.is_some_and(|value| self.is_stored_value(key_text.as_deref(), value))
+                };
+                self.push_grow(root, &method, span, key.zip(key_text), value, stores, false);
             } else if is(symbol::LOOKUP_METHODS, &method) {
-                let op = self.lookup(&method);
-                self.push(root, op, method.clone(), span);
+                let key = call.args.first().map(|key| self.key_text(key));
+                self.push_lookup(root, &method, span, key, node);
             } else if matches!(method.as_str(), "values_mut" | "iter_mut") {
                 self.push(root, Op::ValuesMut, method.clone(), span);
             } else if method == "len" && self.in_condition > 0 {
                 self.len_checked.insert(root);
+            } else if matches!(method.as_str(), "write_all" | "write_str" | "write_fmt" | "write_char") {
+                // `io::Write` on a `Vec<u8>`, `fmt::Write` on a `String`.
+                self.push_grow(root, &method, span, None, None, false, false);
             }
         }
         // `map.entry(k).or_default().push(..)`, `map.get_mut(&k).unwrap().clear()`:
         // growing or shrinking a value inside the map grows or shrinks the map.
         else if is(symbol::GROW_METHODS, &method) || is(symbol::SHRINK_METHODS, &method) {
             if let Some(root) = self.value_root(&call.receiver) {
-                let op = if is(symbol::SHRINK_METHODS, &method) {
-                    Op::Shrink
+                if is(symbol::SHRINK_METHODS, &method) {
+                    self.push(root, Op::Shrink, method.clone(), call.method.span());
                 } else {
-                    self.grow(&method, false, false, true)
-                };
-                self.push(root, op, method.clone(), call.method.span());
+                    self.push_grow(root, &method, call.method.span(), None, None, false, true);
+                }
             }
         }
         // `map.entry(k).or_insert_with(..)`: a lookup that inserts on a miss.
+        // What it inserts decides whether the `entry` fills a memo: a value
+        // computed there (`|| render(k)`), or one given, constant or counted
+        // (`or_insert(v)`, `or_insert(0)`, `and_modify(..)`) that it stores.
         if is(symbol::ENTRY_INSERTS, &method) {
-            if let Expr::MethodCall(entry) = &*call.receiver {
+            let (entry, modified) = match &*call.receiver {
+                Expr::MethodCall(modify) if modify.method == "and_modify" => (&*modify.receiver, true),
+                other => (other, false),
+            };
+            if let Expr::MethodCall(entry) = entry {
                 if entry.method == "entry" {
                     if let Some(root) = self.root_of(&entry.receiver) {
+                        let key = entry.args.first();
+                        let key_text = key.map(|key| self.key_text(key));
+                        let stores = modified
+                            || call.args.first().is_some_and(|value| match value {
+                                Expr::Closure(closure) => self.is_stored_value(key_text.as_deref(), &closure.body),
+                                value => self.is_stored_value(key_text.as_deref(), value),
+                            });
+                        self.entry_stores.insert(entry as *const syn::ExprMethodCall as *const (), stores);
+                        // An empty element handed out by `&mut` (`-> &mut V {
+                        // map.entry(k).or_default() }`) is there for the
+                        // caller to fill: state, not a memo's hit.
+                        let empty = method == "or_default" || call.args.first().is_some_and(is_empty_value);
+                        if empty && self.returning && self.returns_mut {
+                            self.positions.not_read.insert(node);
+                        }
                         let verb = format!("entry(..).{method}");
-                        let op = self.lookup(&verb);
-                        self.push(root, op, verb, call.method.span());
+                        self.push_lookup(root, &verb, call.method.span(), key_text, node);
                     }
                 }
             }
         }
         self.check_args(&call.args);
+        self.record_call(method.clone(), &call.args);
+        let outer = self.run_once;
+        if method == "spawn" {
+            // A spawned thread or task may loop for ever.
+            self.run_once = 0;
+        }
+        self.run_once += usize::from(is(symbol::RUN_ONCE_METHODS, &method));
         visit::visit_expr_method_call(self, call);
+        self.run_once = outer;
     }
 
     fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
@@ -661,7 +1333,31 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
             Some("drop") => {}
             _ => self.check_args(&call.args),
         }
+        if let Some(name) = &name {
+            self.record_call(name.clone(), &call.args);
+        }
+        // `Ref::map(cache.borrow(), |c| &c[k])`, `MutexGuard::map(..)`: the
+        // closure's parameter is the guarded collection.
+        if matches!(name.as_deref(), Some("map" | "filter_map" | "try_map" | "map_split")) {
+            let mut args = call.args.iter();
+            if let (Some(root), Some(Expr::Closure(closure))) =
+                (args.next().and_then(|first| self.root_of(first)), args.next())
+            {
+                if let Some(param) = closure.inputs.first().and_then(bound_ident) {
+                    self.aliases.insert(param, root);
+                }
+            }
+        }
+        // `LazyLock::new(|| ..)`: the closure runs once.
+        let lazy_new = name.as_deref() == Some("new")
+            && matches!(&*call.func, Expr::Path(path) if path.path.segments.iter().rev().nth(1).is_some_and(|wrapper| is(symbol::LAZY_WRAPPERS, &wrapper.ident.to_string())));
+        let outer = self.run_once;
+        if name.as_deref() == Some("spawn") {
+            self.run_once = 0;
+        }
+        self.run_once += usize::from(lazy_new);
         visit::visit_expr_call(self, call);
+        self.run_once = outer;
     }
 
     fn visit_expr_assign(&mut self, assign: &'ast syn::ExprAssign) {
@@ -676,8 +1372,7 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
     fn visit_expr_binary(&mut self, binary: &'ast syn::ExprBinary) {
         if matches!(binary.op, syn::BinOp::AddAssign(_)) {
             if let Some(root) = self.root_of(&binary.left) {
-                let op = self.grow("+=", false, false, false);
-                self.push(root, op, "+=", binary.op.span());
+                self.push_grow(root, "+=", binary.op.span(), None, None, false, false);
             }
         }
         visit::visit_expr_binary(self, binary);
@@ -685,32 +1380,41 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
 
     fn visit_expr(&mut self, expr: &'ast Expr) {
         let outer = std::mem::replace(&mut self.returning, self.returned.contains(&(expr as *const Expr)));
-        // Loops, spawns and initialisers change whether the code inside runs once.
-        let depth = self.repeat.enter_expr(expr);
         visit::visit_expr(self, expr);
-        self.repeat.leave(depth);
         self.returning = outer;
     }
 
     fn visit_expr_index(&mut self, index: &'ast syn::ExprIndex) {
-        if self.returning {
-            if let Some(root) = self.root_of(&index.expr) {
-                let op = self.lookup("[..]");
-                self.push(root, op, "[..]", index.bracket_token.span.join());
-            }
+        // `map[&k]`: a lookup (`cache[&k].clone()` reads it back after a
+        // `contains_key` check and an insert).
+        if let Some(root) = self.root_of(&index.expr) {
+            let node = index as *const syn::ExprIndex as *const ();
+            let key = self.key_text(&index.index);
+            self.push_lookup(root, "[..]", index.bracket_token.span.join(), Some(key), node);
         }
         visit::visit_expr_index(self, index);
     }
 
-    fn visit_expr_path(&mut self, path: &'ast syn::ExprPath) {
-        if self.returning && path.qself.is_none() {
-            if let Some(ident) = path.path.get_ident() {
-                if let Some(root) = self.looked_up.get(&ident.to_string()).cloned() {
-                    let op = self.lookup("get");
-                    self.push(root, op, "get", ident.span());
-                }
+    fn visit_expr_struct(&mut self, literal: &'ast syn::ExprStruct) {
+        // `Writer { buf: &LOG }`: the field stands for the static.
+        let owner = literal.path.segments.last().map(|last| {
+            if last.ident == "Self" {
+                self.scope.fns[self.fn_id].self_ty.clone().unwrap_or_default()
+            } else {
+                last.ident.to_string()
+            }
+        });
+        for field in &literal.fields {
+            let syn::Member::Named(name) = &field.member else { continue };
+            let Expr::Reference(reference) = &field.expr else { continue };
+            if let (Some(owner), Some(Root::Static(id))) = (&owner, self.direct_root(&reference.expr)) {
+                self.calls.static_fields.insert((owner.clone(), name.to_string()), id);
             }
         }
+        visit::visit_expr_struct(self, literal);
+    }
+
+    fn visit_expr_path(&mut self, path: &'ast syn::ExprPath) {
         if let Some(segment) = path.path.segments.last() {
             if let Some(id) = self.scope.resolve_static(&segment.ident, Some(self.fn_id)) {
                 self.push(Root::Static(id), Op::Touch, "", segment.ident.span());
@@ -731,9 +1435,7 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
                 // `write!(buf, ..)` appends to `buf`.
                 if matches!(name.as_str(), "write" | "writeln") {
                     if let Some(root) = exprs.first().and_then(|first| self.root_of(first)) {
-                        let verb = format!("{name}!");
-                        let op = self.grow(&verb, false, false, false);
-                        self.push(root, op, verb, mac.path.span());
+                        self.push_grow(root, &format!("{name}!"), mac.path.span(), None, None, false, false);
                     }
                 }
                 for expr in &exprs {
@@ -822,15 +1524,133 @@ impl ReturnedExprs {
     }
 }
 
-impl<'ast> Visit<'ast> for ReturnedExprs {
+/// Where a fn body tests or changes a value in place rather than reads it,
+/// its counters, and what it returns (one walk before the uses are). A lookup at one of the `not_read` nodes (method calls
+/// and index expressions, by address) is not a read of the element: the
+/// receiver of `is_none()` or of a growing or shrinking method, the target
+/// of `=` and `+=`, the operand of `&mut`. `counters` are the texts of the
+/// places incremented with `+=` (`self.next_id`).
+#[derive(Default)]
+struct Positions {
+    /// The expressions the fn returns, found in the same walk.
+    returned: ReturnedExprs,
+    not_read: HashSet<*const ()>,
+    counters: HashSet<String>,
+    /// Locals changed in place somewhere in the body (`sizes.push(..)`): a
+    /// lookup bound to one is not read.
+    changed_locals: HashSet<String>,
+}
+
+impl Positions {
+    fn mark(&mut self, mut expr: &Expr) {
+        loop {
+            expr = match expr {
+                Expr::Paren(inner) => &inner.expr,
+                Expr::Group(inner) => &inner.expr,
+                Expr::Unary(inner) if matches!(inner.op, syn::UnOp::Deref(_)) => &inner.expr,
+                Expr::MethodCall(call) if is(symbol::PASS_THROUGH_METHODS, &call.method.to_string()) => {
+                    self.not_read.insert(node(expr));
+                    &call.receiver
+                }
+                // Changing a field of the element changes it in place.
+                Expr::Field(inner) => &inner.base,
+                _ => break,
+            };
+        }
+        match expr {
+            Expr::MethodCall(_) | Expr::Index(_) => {
+                self.not_read.insert(node(expr));
+            }
+            _ => {
+                if let Some(name) = plain_ident(expr) {
+                    self.changed_locals.insert(name);
+                }
+            }
+        }
+    }
+}
+
+impl<'ast> Visit<'ast> for Positions {
     fn visit_expr_return(&mut self, expr: &'ast syn::ExprReturn) {
         if let Some(value) = &expr.expr {
-            self.mark(value);
+            self.returned.mark(value);
         }
         visit::visit_expr_return(self, expr);
     }
 
+    fn visit_stmt(&mut self, stmt: &'ast syn::Stmt) {
+        // A value dropped as soon as it is made (`map.entry(k).or_insert_with(f);`,
+        // `let _ = ..`) is not read.
+        match stmt {
+            syn::Stmt::Expr(expr, Some(_)) => self.mark(expr),
+            syn::Stmt::Local(local) if matches!(local.pat, syn::Pat::Wild(_)) => {
+                if let Some(init) = &local.init {
+                    self.mark(&init.expr);
+                }
+            }
+            _ => {}
+        }
+        visit::visit_stmt(self, stmt);
+    }
+
+    fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+        let method = call.method.to_string();
+        if is(symbol::PRESENCE_TESTS, &method)
+            || is(symbol::GROW_METHODS, &method)
+            || is(symbol::SHRINK_METHODS, &method)
+            || matches!(method.as_str(), "iter_mut" | "values_mut" | "and_modify")
+        {
+            self.mark(&call.receiver);
+        }
+        visit::visit_expr_method_call(self, call);
+    }
+
+    fn visit_expr_assign(&mut self, assign: &'ast syn::ExprAssign) {
+        self.mark(&assign.left);
+        visit::visit_expr_assign(self, assign);
+    }
+
+    fn visit_expr_binary(&mut self, binary: &'ast syn::ExprBinary) {
+        use syn::BinOp::*;
+        let compound = matches!(
+            binary.op,
+            AddAssign(_)
+                | SubAssign(_)
+                | MulAssign(_)
+                | DivAssign(_)
+                | RemAssign(_)
+                | BitOrAssign(_)
+                | BitAndAssign(_)
+                | BitXorAssign(_)
+                | ShlAssign(_)
+                | ShrAssign(_)
+        );
+        if compound {
+            self.mark(&binary.left);
+            if matches!(binary.op, AddAssign(_)) {
+                self.counters.insert(tokens(&binary.left));
+            }
+        }
+        visit::visit_expr_binary(self, binary);
+    }
+
+    fn visit_expr_reference(&mut self, reference: &'ast syn::ExprReference) {
+        if reference.mutability.is_some() {
+            self.mark(&reference.expr);
+        }
+        visit::visit_expr_reference(self, reference);
+    }
+
     fn visit_item(&mut self, _item: &'ast syn::Item) {}
+}
+
+/// The address of an expression's node, as its visitor method sees it.
+fn node(expr: &Expr) -> *const () {
+    match expr {
+        Expr::MethodCall(call) => call as *const syn::ExprMethodCall as *const (),
+        Expr::Index(index) => index as *const syn::ExprIndex as *const (),
+        other => other as *const Expr as *const (),
+    }
 }
 
 impl UseVisitor<'_, '_> {
@@ -849,4 +1669,280 @@ impl UseVisitor<'_, '_> {
             }
         }
     }
+}
+
+/// Whether every value of type `id` of the scope lives within one call, as
+/// far as the scope shows: no field or static holds the type, and every
+/// place that builds one (a struct literal, a call of a fn of the type that
+/// returns it) keeps it in a local that is only borrowed or has methods
+/// called on it, never returned, stored, moved into a closure or passed on
+/// by value; or, where nothing in scope builds it, the type is consumed by
+/// value to produce one result (`fn finish(self) -> Output`: a builder,
+/// parser or renderer). Where the scope cannot tell, the type is taken to
+/// live long.
+pub(crate) fn lives_for_one_call(scope: &Scope<'_>, id: usize) -> bool {
+    lives_for_one_call_within(scope, id, 3)
+}
+
+/// [`lives_for_one_call`], following the types that hold this one `depth`
+/// levels up.
+fn lives_for_one_call_within(scope: &Scope<'_>, id: usize, depth: usize) -> bool {
+    let name = scope.types[id].name.to_string();
+    if scope.statics.iter().any(|def| mentions_ident(&def.ty, &name)) {
+        return false;
+    }
+    // Held in a field of another type: it lives as long as that type does.
+    let mut holders = HashSet::new();
+    for (other, def) in scope.types.iter().enumerate() {
+        // A reference (`font_system: &'a mut FontSystem`) borrows, it does not hold.
+        let holds = |field: &super::items::FieldDef<'_>| {
+            !matches!(crate::types::peel(field.ty), syn::Type::Reference(_)) && mentions_ident(field.ty, &name)
+        };
+        if other != id && def.fields.iter().any(holds) {
+            if depth == 0 || !lives_for_one_call_within(scope, other, depth - 1) {
+                return false;
+            }
+            holders.insert(def.name.to_string());
+        }
+    }
+    // A type declared in a fn body is only seen there, and no static holds it.
+    if scope.types[id].module.iter().any(|part| part.starts_with("fn ")) {
+        return true;
+    }
+    let constructors: HashSet<String> = scope
+        .fns
+        .iter()
+        .filter(|def| def.self_ty.as_deref() == Some(name.as_str()) && returns_own_type(def.sig, &name))
+        .map(|def| def.name.to_string())
+        .collect();
+    let mut owners = Owners {
+        name: &name,
+        self_ty: None,
+        constructors: &constructors,
+        holders: &holders,
+        owned: HashSet::new(),
+        in_move: false,
+        sites: 0,
+        escapes: false,
+    };
+    for def in &scope.fns {
+        // A type's own fns that return it are how it is built, not owners.
+        if def.self_ty.as_deref() == Some(name.as_str()) && returns_own_type(def.sig, &name) {
+            continue;
+        }
+        owners.self_ty = def.self_ty.as_deref();
+        owners.owned.clear();
+        owners.visit_block(def.body);
+        if owners.escapes {
+            return false;
+        }
+    }
+    owners.sites > 0 || (holders.is_empty() && consumed_by_value(scope, &name))
+}
+
+/// Whether a fn's return type names `Self` or the type `name`.
+fn returns_own_type(sig: &syn::Signature, name: &str) -> bool {
+    match &sig.output {
+        syn::ReturnType::Type(_, ty) => mentions_ident(ty, "Self") || mentions_ident(ty, name),
+        syn::ReturnType::Default => false,
+    }
+}
+
+/// Whether type `name` has a method that takes `self` by value to produce
+/// the one result it is built for (`finish`, `build`, `compile`, `render`,
+/// ...), something else than the type, `()` or a `Result<()>`.
+fn consumed_by_value(scope: &Scope<'_>, name: &str) -> bool {
+    scope.fns.iter().any(|def| {
+        let method = def.name.to_string();
+        let finishes = ["finish", "build", "compile", "render", "parse", "complete"]
+            .iter()
+            .any(|verb| method == *verb || method.starts_with(&format!("{verb}_")));
+        let by_value = matches!(def.sig.inputs.first(), Some(syn::FnArg::Receiver(receiver)) if matches!(receiver.kind, syn::ReceiverKind::Value));
+        let produces = match &def.sig.output {
+            syn::ReturnType::Type(_, ty) => {
+                let unit = matches!(&**ty, syn::Type::Tuple(tuple) if tuple.elems.is_empty())
+                    || crate::types::segment(ty).is_some_and(|segment| {
+                        segment.name == "Result"
+                            && segment.args.first().is_some_and(|ok| matches!(ok, syn::Type::Tuple(tuple) if tuple.elems.is_empty()))
+                    });
+                !unit && !mentions_ident(ty, "Self") && !mentions_ident(ty, name)
+            }
+            syn::ReturnType::Default => false,
+        };
+        def.self_ty.as_deref() == Some(name) && finishes && by_value && produces
+    })
+}
+
+/// Whether the tokens of a type name the identifier `name`.
+fn mentions_ident(ty: &syn::Type, name: &str) -> bool {
+    fn walk(tokens: TokenStream, name: &str) -> bool {
+        tokens.into_iter().any(|token| match token {
+            proc_macro2::TokenTree::Ident(ident) => ident == name,
+            proc_macro2::TokenTree::Group(group) => walk(group.stream(), name),
+            _ => false,
+        })
+    }
+    walk(quote::ToTokens::to_token_stream(ty), name)
+}
+
+/// The walk of [`lives_for_one_call`] over one fn body.
+struct Owners<'o> {
+    name: &'o str,
+    /// The type `Self` stands for in the fn.
+    self_ty: Option<&'o str>,
+    constructors: &'o HashSet<String>,
+    /// The types whose fields hold this one (and that live for one call):
+    /// a value built into one of their literals stays as local as they do.
+    holders: &'o HashSet<String>,
+    /// Locals that hold a value of the type.
+    owned: HashSet<String>,
+    /// Inside a `move` closure.
+    in_move: bool,
+    /// Places that build a value and keep it local.
+    sites: usize,
+    escapes: bool,
+}
+
+impl Owners<'_> {
+    fn is_type(&self, path: &syn::Path) -> bool {
+        path.segments
+            .last()
+            .is_some_and(|last| last.ident == self.name || (last.ident == "Self" && self.self_ty == Some(self.name)))
+    }
+
+    /// A struct literal of the type, or a call of one of its constructors,
+    /// through `?`, `unwrap()` and parentheses.
+    fn builds(&self, expr: &Expr) -> bool {
+        match expr {
+            Expr::Struct(literal) => self.is_type(&literal.path),
+            Expr::Call(call) => match &*call.func {
+                Expr::Path(path) if path.path.segments.len() >= 2 => {
+                    let segments = &path.path.segments;
+                    let owner = &segments[segments.len() - 2].ident;
+                    (*owner == self.name || (*owner == "Self" && self.self_ty == Some(self.name)))
+                        && self.constructors.contains(&segments[segments.len() - 1].ident.to_string())
+                }
+                _ => false,
+            },
+            Expr::Try(inner) => self.builds(&inner.expr),
+            Expr::Paren(inner) => self.builds(&inner.expr),
+            Expr::MethodCall(call) if matches!(call.method.to_string().as_str(), "unwrap" | "expect") => {
+                self.builds(&call.receiver)
+            }
+            _ => false,
+        }
+    }
+
+    fn is_owned(&self, expr: &Expr) -> bool {
+        plain_ident(expr).is_some_and(|name| self.owned.contains(&name))
+    }
+
+    /// Visits what a value of the type is built from, not the value itself.
+    fn visit_built(&mut self, expr: &Expr) {
+        self.sites += 1;
+        match expr {
+            Expr::Struct(literal) => {
+                for field in &literal.fields {
+                    self.visit_expr(&field.expr);
+                }
+                if let Some(rest) = &literal.rest {
+                    self.visit_expr(rest);
+                }
+            }
+            Expr::Call(call) => {
+                for arg in &call.args {
+                    self.visit_expr(arg);
+                }
+            }
+            Expr::Try(inner) => self.visit_built(&inner.expr),
+            Expr::Paren(inner) => self.visit_built(&inner.expr),
+            Expr::MethodCall(call) => {
+                self.sites -= 1;
+                self.visit_built(&call.receiver);
+            }
+            _ => {}
+        }
+    }
+
+    /// A value of the type used in place: built and used, or a local of it.
+    fn visit_in_place(&mut self, expr: &Expr) {
+        if self.in_move && self.is_owned(expr) {
+            self.escapes = true;
+        } else if self.builds(expr) {
+            self.visit_built(expr);
+        } else if !self.is_owned(expr) {
+            self.visit_expr(expr);
+        }
+    }
+}
+
+impl<'ast> Visit<'ast> for Owners<'_> {
+    fn visit_local(&mut self, local: &'ast syn::Local) {
+        let name = bound_ident(&local.pat);
+        match &local.init {
+            Some(init) if self.builds(&init.expr) => {
+                self.visit_built(&init.expr);
+                if let Some(name) = name {
+                    self.owned.insert(name);
+                }
+            }
+            _ => {
+                visit::visit_local(self, local);
+                if let Some(name) = name {
+                    self.owned.remove(&name);
+                }
+            }
+        }
+    }
+
+    fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+        self.visit_in_place(&call.receiver);
+        for arg in &call.args {
+            self.visit_expr(arg);
+        }
+    }
+
+    fn visit_expr_field(&mut self, field: &'ast syn::ExprField) {
+        self.visit_in_place(&field.base);
+    }
+
+    fn visit_expr_reference(&mut self, reference: &'ast syn::ExprReference) {
+        self.visit_in_place(&reference.expr);
+    }
+
+    fn visit_expr_struct(&mut self, literal: &'ast syn::ExprStruct) {
+        let holder = literal.path.segments.last().is_some_and(|last| {
+            let name =
+                if last.ident == "Self" { self.self_ty.map(str::to_owned) } else { Some(last.ident.to_string()) };
+            name.is_some_and(|name| self.holders.contains(&name))
+        });
+        if !holder {
+            visit::visit_expr_struct(self, literal);
+            return;
+        }
+        for field in &literal.fields {
+            self.visit_in_place(&field.expr);
+        }
+        if let Some(rest) = &literal.rest {
+            self.visit_expr(rest);
+        }
+    }
+
+    fn visit_expr_closure(&mut self, closure: &'ast syn::ExprClosure) {
+        let outer = self.in_move;
+        self.in_move |= closure.capture.is_some();
+        visit::visit_expr_closure(self, closure);
+        self.in_move = outer;
+    }
+
+    fn visit_expr(&mut self, expr: &'ast Expr) {
+        // Built or named anywhere else: returned, stored, passed on by value.
+        if self.builds(expr) || self.is_owned(expr) {
+            self.escapes = true;
+            return;
+        }
+        visit::visit_expr(self, expr);
+    }
+
+    fn visit_item(&mut self, _item: &'ast syn::Item) {}
 }
