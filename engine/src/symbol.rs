@@ -562,6 +562,12 @@ pub(crate) const BACK_EDGE_NAMES: &[&str] = &[
     "registry",
 ];
 
+/// Field names that point down a tree, to what the value owns: a cycle made
+/// only of these (and single links) is a tree that code would have to
+/// graft onto itself.
+pub(crate) const DOWN_EDGE_NAMES: &[&str] =
+    &["child", "children", "kids", "descendants", "subtree", "subtrees", "subnodes", "subitems", "nested"];
+
 /// Whether `name` is one of `list`.
 pub(crate) fn is(list: &[&str], name: &str) -> bool {
     list.contains(&name)

@@ -679,3 +679,34 @@ impl MenuState {
 ";
     assert!(rc_cycles(source).is_empty(), "{:#?}", rc_cycles(source));
 }
+
+#[test]
+fn should_not_warn_tree_with_children_only() {
+    let source = "
+use std::{cell::RefCell, rc::Rc};
+pub struct Node { pub value: i32, pub children: RefCell<Vec<Rc<Node>>> }
+pub struct Element { pub inner: Rc<ElementData> }
+pub struct ElementData { pub child: RefCell<Option<Element>> }
+";
+    assert!(rc_cycles(source).is_empty(), "{:#?}", rc_cycles(source));
+}
+
+#[test]
+fn should_warn_tree_whose_nodes_also_hold_a_strong_parent() {
+    let source = "
+use std::{cell::RefCell, rc::Rc};
+pub struct Node { pub children: RefCell<Vec<Rc<Node>>>, pub parent: RefCell<Option<Rc<Node>>> }
+";
+    let found = rc_cycles(source);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(found[0].message.contains("`Node.parent`"), "{}", found[0].message);
+}
+
+#[test]
+fn should_warn_graph_node_with_neighbours() {
+    let source = "
+use std::{cell::RefCell, rc::Rc};
+pub struct Node { pub neighbours: RefCell<Vec<Rc<Node>>> }
+";
+    assert_eq!(rc_cycles(source).len(), 1, "{:#?}", rc_cycles(source));
+}

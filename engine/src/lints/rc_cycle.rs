@@ -222,7 +222,7 @@ fn check_types(cx: &mut Cx<'_, '_>) {
                 let Some(path) = cycle_through(graph, &adjacency, &active, &component_of, index, e) else {
                     continue;
                 };
-                if only_fresh_values(cx.scope, edge) || torn_down(graph, &path, &teardowns) {
+                if only_fresh_values(cx.scope, edge) || torn_down(graph, &path, &teardowns) || is_tree(graph, &path) {
                     // A `Drop` on a value outside the cycle unlinks it.
                     active[e] = false;
                     progress = true;
@@ -356,6 +356,23 @@ impl Holders {
             found
         })
     }
+}
+
+/// Whether a cycle is a tree seen through types: one of its fields is named
+/// for children (`children`, `child`, `kids`), and every other is a single
+/// link (not a collection) whose name does not point back (`parent`,
+/// `owner`). Values of a tree only form a cycle if code grafts a node under
+/// its own descendant, which no type shows.
+fn is_tree(graph: &TypeGraph, path: &[usize]) -> bool {
+    let down = |e: usize| {
+        let name = graph.edges[e].field_label.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+        name.split('_').any(|word| is(symbol::DOWN_EDGE_NAMES, word))
+    };
+    path.iter().any(|&e| down(e))
+        && path.iter().all(|&e| {
+            let edge = &graph.edges[e];
+            down(e) || (!edge.collection && !is_back_edge(&edge.field_label))
+        })
 }
 
 /// Whether a field's name (`Node.parent_node`) says it points back to an owner.
