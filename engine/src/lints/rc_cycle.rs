@@ -103,11 +103,22 @@ declare_lint! {
     /// its strong fields is itself named as a back-pointer (a strong
     /// `prev_sibling` beside a strong `next_sibling`).
     ///
+    /// Not reported either, because the code shows the cycle cannot stay: a
+    /// cycle that a `Drop` of a value outside it tears down (`impl Drop for
+    /// Service { fn drop(&mut self) { self.pool.clear() } }` with the pool on
+    /// the cycle); a link whose every write after construction stores a new
+    /// value (`self.sub = Some(Arc::new(Self::new()))`) or `None`; a tree seen
+    /// through types (a field named for children, the others single links not
+    /// named for an owner).
+    ///
     /// Not reported: `Weak` back-pointers, immutable `Rc` graphs (an `Rc` cycle
     /// cannot be closed without interior mutability, so `Rc` DAGs and persistent
     /// lists are fine), `Box` recursion, and `Rc`s to types that cannot reach back.
     ///
     /// ### Known problems
+    /// - A tree whose code grafts a node under its own descendant, a `Drop`
+    ///   that empties a value on the cycle only on some paths, and a link
+    ///   named `child` that in fact points up are taken at their word.
     /// - The analysis reads types, not values: it reports cycles that the types
     ///   allow, even where the program never builds one (a doubly linked list that
     ///   is always unlinked before it is dropped, a graph cleared in `Drop`, a
