@@ -21,6 +21,7 @@ use syn::visit::{self, Visit};
 use syn::{Expr, Token};
 
 use super::classify;
+use super::repeat::finite_source;
 use super::Scope;
 use crate::symbol::{self, is};
 
@@ -1008,30 +1009,6 @@ fn block_tail(block: &syn::Block) -> Option<&Expr> {
     match block.stmts.last() {
         Some(syn::Stmt::Expr(tail, None)) => Some(tail),
         _ => None,
-    }
-}
-
-/// Whether a `for` loop's iterable is fixed in size: an array or slice
-/// literal, a range between literals, the process's arguments, or (with
-/// `variables`) a collection held in a variable.
-fn finite_source(expr: &Expr, variables: bool) -> bool {
-    match expr {
-        Expr::Array(_) => true,
-        Expr::Path(_) => variables,
-        Expr::Reference(inner) => finite_source(&inner.expr, variables),
-        Expr::Paren(inner) => finite_source(&inner.expr, variables),
-        Expr::Range(range) => {
-            [&range.start, &range.end].iter().all(|end| end.as_deref().is_some_and(|end| matches!(end, Expr::Lit(_))))
-        }
-        Expr::MethodCall(call)
-            if matches!(call.method.to_string().as_str(), "iter" | "into_iter" | "skip" | "enumerate") =>
-        {
-            finite_source(&call.receiver, variables)
-        }
-        Expr::Call(call) => {
-            matches!(&*call.func, Expr::Path(path) if path.path.segments.last().is_some_and(|segment| segment.ident == "args" || segment.ident == "args_os"))
-        }
-        _ => false,
     }
 }
 
