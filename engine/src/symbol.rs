@@ -245,6 +245,7 @@ pub(crate) const KEY_CONVERSIONS: &[&str] = &[
     "as_slice",
     "borrow",
     "into_owned",
+    "as_ptr",
 ];
 
 /// Methods that only test what a lookup found (`map.get(k).is_none()`).

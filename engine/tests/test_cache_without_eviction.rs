@@ -1029,3 +1029,38 @@ impl Binding {
 ";
     assert!(caches(source).is_empty(), "{:#?}", caches(source));
 }
+
+#[test]
+fn should_warn_memo_filled_through_get_or_insert_with_a_key() {
+    let source = "
+use std::collections::HashMap;
+pub struct Table<K, V> { map: HashMap<K, V> }
+impl<K, V> Table<K, V> { pub fn get_or_insert_with(&mut self, k: K, f: impl FnOnce() -> V) -> &V { unimplemented!() } }
+pub struct Shaper { shapes: Table<String, Vec<u32>>, widths: HashMap<String, u32> }
+impl Shaper {
+    pub fn width(&mut self, text: &str) -> u32 {
+        *self.widths.get_or_insert_with(text.to_owned(), || text.len() as u32 * 7)
+    }
+}
+";
+    let found = caches(source);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(pointed_text(source, &found[0]), "widths");
+}
+
+#[test]
+fn should_not_warn_memo_keyed_by_static_names_or_their_addresses_from_literal_callers() {
+    let source = "
+use std::collections::HashMap;
+pub struct Counters { by_name: HashMap<&'static str, u64>, by_addr: HashMap<usize, u64> }
+impl Counters {
+    pub fn get(&mut self, name: &'static str) -> u64 { *self.by_name.entry(name).or_insert_with(|| name.len() as u64 * 3) }
+    fn addr(&mut self, name: &'static str) -> u64 {
+        *self.by_addr.entry(name.as_ptr() as usize).or_insert_with(|| name.len() as u64 * 5)
+    }
+    pub fn reads(&mut self) -> u64 { self.get(\"reads\") + self.addr(\"reads\") }
+    pub fn writes(&mut self) -> u64 { self.get(\"writes\") + self.addr(\"writes\") }
+}
+";
+    assert!(caches(source).is_empty(), "{:#?}", caches(source));
+}

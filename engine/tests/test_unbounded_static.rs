@@ -813,16 +813,20 @@ pub fn writes(n: u64) { count(\"writes\", n); }
 
 #[test]
 fn should_warn_static_keyed_by_a_parameter_of_a_public_fn() {
+    // Callers outside the crate can pass any string, or a string leaked at
+    // run time when the parameter is `&'static str` and a caller in scope
+    // does so.
     let source = "
 use std::{collections::HashMap, sync::Mutex};
-static COUNTERS: Mutex<Option<HashMap<&'static str, u64>>> = Mutex::new(None);
-pub fn count(name: &'static str, n: u64) { COUNTERS.lock().unwrap().get_or_insert_with(HashMap::new).insert(name, n); }
+static COUNTERS: Mutex<Option<HashMap<String, u64>>> = Mutex::new(None);
+pub fn count(name: &str, n: u64) { COUNTERS.lock().unwrap().get_or_insert_with(HashMap::new).insert(name.to_owned(), n); }
 pub fn reads(n: u64) { count(\"reads\", n); }
+static NAMED: Mutex<Option<HashMap<&'static str, u64>>> = Mutex::new(None);
+pub fn named(name: &'static str, n: u64) { NAMED.lock().unwrap().get_or_insert_with(HashMap::new).insert(name, n); }
+pub fn user(name: String, n: u64) { named(Box::leak(name.into_boxed_str()), n); }
 ";
-    assert_eq!(unbounded(source).len(), 1, "{:#?}", unbounded(source));
+    assert_eq!(unbounded(source).len(), 2, "{:#?}", unbounded(source));
 }
-
-// === reachability and test-only code ===
 
 #[test]
 fn should_not_warn_untouched_pub_static_in_a_private_module() {
@@ -877,4 +881,20 @@ static HOOKS: Mutex<Vec<Box<dyn Fn(&str) + Send>>> = Mutex::new(Vec::new());
 pub fn on_panic(hook: Box<dyn Fn(&str) + Send>) { HOOKS.lock().unwrap().push(hook); }
 ";
     assert_eq!(unbounded(source).len(), 1, "{:#?}", unbounded(source));
+}
+
+#[test]
+fn should_not_warn_registration_of_named_exported_fns() {
+    let source = "
+use std::sync::Mutex;
+static EXPORTS: Mutex<Vec<(&'static str, fn(i32) -> i32)>> = Mutex::new(Vec::new());
+pub fn export(name: &'static str, f: fn(i32) -> i32) { EXPORTS.lock().unwrap().push((name, f)); }
+";
+    assert!(unbounded(source).is_empty(), "{:#?}", unbounded(source));
+    let closures = "
+use std::sync::Mutex;
+static EXPORTS: Mutex<Vec<(&'static str, Box<dyn Fn(i32) -> i32 + Send>)>> = Mutex::new(Vec::new());
+pub fn export(name: &'static str, f: Box<dyn Fn(i32) -> i32 + Send>) { EXPORTS.lock().unwrap().push((name, f)); }
+";
+    assert_eq!(unbounded(closures).len(), 1, "{:#?}", unbounded(closures));
 }

@@ -21,7 +21,8 @@ declare_lint! {
     /// under the same key with a value it computes: `get`/`[k]` then
     /// `insert`, `contains_key` then `insert` and a read back with `map[&k]`
     /// or `get(&k).unwrap()`, `entry(k).or_insert_with(..)` (any form:
-    /// `or_insert_with_key`, `or_default`, a `match` on `Occupied`/`Vacant`).
+    /// `or_insert_with_key`, `or_default`, a `match` on `Occupied`/`Vacant`),
+    /// `get_or_insert_with(k, ..)`.
     /// What the fn does with the hit (returns it, formats it, calls a method
     /// on it, reads a field, projects it with `Ref::map`) does not matter.
     /// Also finds `#[cached]` and `#[memoize]` functions with no size or time
@@ -39,8 +40,10 @@ declare_lint! {
     /// < MAX { map.insert(..) }`); keys from a closed set (literals,
     /// constants, enum variants, `TypeId`s, fn pointers, `Location::caller()`,
     /// `file!()`/`line!()`, `format!` of those, a `match` whose arms are
-    /// literals, a loop over an array of literals, the parameter of a private
-    /// fn whose callers in scope all pass literals); a map whose key type is
+    /// literals, a loop over an array of literals, the parameter (or its
+    /// address, `name.as_ptr() as usize`) of a private fn or a `&'static`
+    /// parameter of any fn whose callers in scope all pass literals); a map
+    /// whose key type is
     /// a type parameter of its owner (a general-purpose map, cache or
     /// interner offered to users: whether it leaks is up to them); and a memo
     /// whose owner lives for one call: built in a fn into a local that is

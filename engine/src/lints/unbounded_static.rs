@@ -30,11 +30,13 @@ declare_lint! {
     /// so is growth once per item of the program: adding a `&'static` item
     /// the fn was given (`&'static dyn Callsite`, `&'static BitmapFont`, but
     /// not a `&'static str`, which `Box::leak` can make at run time) or a fn
-    /// pointer, or anything added by a fn generic over types that takes no
-    /// value (`fn register<P: Plugin>()`). Keys from a closed set also cover
-    /// call sites (`Location::caller()`, `file!()`, `line!()`), fn pointers,
-    /// `format!` of constants, and the parameter of a private fn whose
-    /// callers in scope all pass literals.
+    /// pointer, a tuple of those with literals or `&'static` names (`(name,
+    /// handler)` per exported fn), or anything added by a fn generic over
+    /// types that takes no value (`fn register<P: Plugin>()`). Keys from a
+    /// closed set also cover call sites (`Location::caller()`, `file!()`,
+    /// `line!()`), fn pointers, `format!` of constants, and a parameter of a
+    /// private fn, or a `&'static` parameter of any fn, whose callers in
+    /// scope all pass literals.
     ///
     /// Growth is seen through `push`/`insert`/`extend`/`append`/...,
     /// `io::Write` and `fmt::Write` (`write!`, `write_all`, `write_str`), an

@@ -150,12 +150,17 @@ pub(crate) fn collect(scope: &Scope<'_>) -> Vec<Use> {
             }
         }
     }
-    // Private fns with parameters: their callers may decide that a key is
-    // from a closed set (see `Calls`).
+    // Private fns with parameters, and fns with `&'static` parameters: their
+    // callers may decide that a key is from a closed set (see `Calls`).
     let callees: HashSet<String> = scope
         .fns
         .iter()
-        .filter(|def| !def.is_pub && def.sig.inputs.iter().any(|input| matches!(input, syn::FnArg::Typed(_))))
+        .filter(|def| {
+            def.sig.inputs.iter().any(|input| match input {
+                syn::FnArg::Typed(typed) => !def.is_pub || is_static_ref(&typed.ty),
+                syn::FnArg::Receiver(_) => false,
+            })
+        })
         .map(|def| def.name.to_string())
         .collect();
     let mut uses = Vec::new();
@@ -194,8 +199,17 @@ impl Calls {
             // scope all pass a literal or a constant is from a closed set.
             let Op::Grow(grow) = &mut found.op else { continue };
             let (None, Some(param)) = (grow.bound, grow.key_param) else { continue };
+            // A `pub` fn may have callers outside the scope, unless what they
+            // pass is `&'static` (a literal, or an item of the program).
             let def = &scope.fns[found.fn_id];
-            if def.is_pub {
+            let static_param = def
+                .sig
+                .inputs
+                .iter()
+                .filter(|input| matches!(input, syn::FnArg::Typed(_)))
+                .nth(param)
+                .is_some_and(|input| matches!(input, syn::FnArg::Typed(typed) if is_static_ref(&typed.ty)));
+            if def.is_pub && !static_param {
                 continue;
             }
             let closed = self.closed_args.get(&def.name.to_string()).is_some_and(|calls| {
@@ -603,6 +617,15 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
             .position(|param| param.as_deref() == Some(name.as_str()))
     }
 
+    /// The declared type of the parameter `expr` names, if it names one.
+    fn param_type(&self, expr: &Expr) -> Option<&'a syn::Type> {
+        let name = plain_ident(strip_key(expr))?;
+        self.scope.fns[self.fn_id].sig.inputs.iter().find_map(|input| match input {
+            syn::FnArg::Typed(typed) if bound_ident(&typed.pat).as_deref() == Some(name.as_str()) => Some(&*typed.ty),
+            _ => None,
+        })
+    }
+
     /// Whether `value` is an item compiled into the program, of which there
     /// are finitely many: a parameter of type `&'static T` for a `T` that is
     /// not text or bytes (`&'static dyn Callsite`, `&'static BitmapFont`) or
@@ -613,6 +636,16 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
         let sig = &self.scope.fns[self.fn_id].sig;
         if sig.inputs.is_empty() && sig.generics.type_params().next().is_some() {
             return true;
+        }
+        // `(name, handler)`: one entry per exported fn, named by a literal.
+        if let Expr::Tuple(tuple) = value {
+            let items = tuple.elems.iter().filter(|elem| self.is_static_item(elem)).count();
+            return items > 0
+                && tuple.elems.iter().all(|elem| {
+                    self.is_static_item(elem)
+                        || self.is_closed_key(elem)
+                        || self.param_type(elem).is_some_and(is_static_ref)
+                });
         }
         let Some(name) = plain_ident(strip_key(value)) else { return false };
         sig.inputs.iter().any(|input| {
@@ -954,12 +987,20 @@ fn is_constant(value: &Expr) -> bool {
     }
 }
 
-/// A key with references, derefs, parentheses and conversions taken off:
-/// `k` for `&k`, `*k`, `k.to_owned()`, `k.clone()`, `k.as_str()`.
+/// `&'static T`.
+fn is_static_ref(ty: &syn::Type) -> bool {
+    matches!(crate::types::peel(ty), syn::Type::Reference(reference)
+        if reference.lifetime.as_ref().is_some_and(|lifetime| lifetime.ident == "static"))
+}
+
+/// A key with references, derefs, parentheses, casts and conversions taken
+/// off: `k` for `&k`, `*k`, `k.to_owned()`, `k.clone()`, `k.as_str()`, the
+/// address `k.as_ptr() as usize`.
 fn strip_key(mut key: &Expr) -> &Expr {
     loop {
         key = match key {
             Expr::Paren(inner) => &inner.expr,
+            Expr::Cast(inner) => &inner.expr,
             Expr::Group(inner) => &inner.expr,
             Expr::Reference(inner) => &inner.expr,
             Expr::Unary(inner) if matches!(inner.op, syn::UnOp::Deref(_)) => &inner.expr,
@@ -1209,6 +1250,18 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
             } else if is_access(call) {
             } else if is(symbol::SHRINK_METHODS, &method) {
                 self.push(root, Op::Shrink, method.clone(), span);
+            } else if matches!(method.as_str(), "get_or_insert_with" | "get_or_insert_with_key") && call.args.len() == 2
+            {
+                // `table.get_or_insert_with(k, || make(k))`: a lookup that
+                // fills on a miss, as `entry(k).or_insert_with(..)` is.
+                let key = &call.args[0];
+                let key_text = self.key_text(key);
+                let stores = match &call.args[1] {
+                    Expr::Closure(closure) => self.is_stored_value(Some(&key_text), &closure.body),
+                    _ => false,
+                };
+                self.push_lookup(root.clone(), &method, span, Some(key_text.clone()), node);
+                self.push_grow(root, &method, span, Some((key, key_text)), None, stores, false);
             } else if is(symbol::GROW_METHODS, &method) {
                 // Keys written out in the code (literals, constants, enum
                 // variants, `TypeId::of::<T>()`) are a closed set: the map
