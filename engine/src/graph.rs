@@ -229,8 +229,13 @@ pub(crate) fn strong_path<'a>(
         Seen::Sequence | Seen::Tuple { .. } => true,
         Seen::Reference | Seen::Callable => false,
     });
-    // Breadth first over (node, passed a strong pointer yet).
+    // Breadth first over (node, passed a strong pointer yet), with each
+    // node's outgoing edges indexed once.
     let n = graph.nodes.len();
+    let mut out = vec![Vec::new(); n];
+    for (e, edge) in graph.edges.iter().enumerate() {
+        out[edge.from].push(e);
+    }
     let state = |node: usize, strong: bool| node * 2 + usize::from(strong);
     let mut came_by: Vec<Option<(usize, usize)>> = vec![None; n * 2];
     let mut seen = vec![false; n * 2];
@@ -252,8 +257,9 @@ pub(crate) fn strong_path<'a>(
             path.reverse();
             return Some(path);
         }
-        for (e, edge) in graph.edges.iter().enumerate() {
-            if edge.from != node || edge.kind == EdgeKind::Weak || graph.nodes[edge.to].closure {
+        for &e in &out[node] {
+            let edge = &graph.edges[e];
+            if edge.kind == EdgeKind::Weak || graph.nodes[edge.to].closure {
                 continue;
             }
             let next = state(edge.to, strong || edge.kind == EdgeKind::Strong);

@@ -856,10 +856,7 @@ fn check_closures(cx: &mut Cx<'_, '_>) {
             continue;
         };
         let def = &scope.fns[store.fn_id];
-        let slot = match store.slot.field {
-            Some((owner, field)) => format!("`{}.{}`", scope.types[owner].name, scope.types[owner].fields[field].label),
-            None => format!("`{}`", store.slot.written.text()),
-        };
+        let slot = format!("`{}`", slot_name(scope, store));
         let name = &capture.name;
         let (weak_help, upgrade) = if pointer == "Arc" {
             (format!("let weak = Arc::downgrade(&{name});"), "weak.upgrade()")
@@ -886,6 +883,15 @@ fn check_closures(cx: &mut Cx<'_, '_>) {
             finding = finding.anchor(scope.types[owner].fields[field].settings).anchor(scope.types[owner].settings);
         }
         finding.emit();
+    }
+}
+
+/// Where `store` puts its closure: `Widget.on_click` for a field of a type of
+/// the scope, else the place as the code writes it (`g`, `window.button`).
+fn slot_name(scope: &Scope<'_>, store: &Store) -> String {
+    match store.slot.field {
+        Some((owner, field)) => format!("{}.{}", scope.types[owner].name, scope.types[owner].fields[field].label),
+        None => store.slot.written.text(),
     }
 }
 
@@ -941,10 +947,7 @@ fn closes(cx: &Cx<'_, '_>, store: &Store, capture: &Capture) -> Option<(String, 
         return None;
     }
     let captured = capture.ty.as_ref().map_or_else(|| capture.name.clone(), types::display);
-    let mut text = match store.slot.field {
-        Some((owner, field)) => format!("{}.{}", scope.types[owner].name, scope.types[owner].fields[field].label),
-        None => store.slot.written.text(),
-    };
+    let mut text = slot_name(scope, store);
     text.push_str(&format!(" -> closure -> {captured}"));
     for e in typed.iter().flatten() {
         text.push_str(&format!(" -> {}", cx.graph.field_path(*e)));

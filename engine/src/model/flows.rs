@@ -621,11 +621,7 @@ impl<'s, 'a> Flows<'s, 'a> {
                 }
                 let Some(binding) = self.vars.get(&name) else { continue };
                 seen.insert(name.clone());
-                let hold = match &binding.hold {
-                    Hold::Own if name == "self" => Hold::Own,
-                    hold => hold.clone(),
-                };
-                out.push(Capture { name, span, hold, ty: binding.ty.clone() });
+                out.push(Capture { name, span, hold: binding.hold.clone(), ty: binding.ty.clone() });
             }
         }
         out
@@ -811,9 +807,8 @@ fn parse_clone_macro(mac: &syn::Macro) -> (Option<syn::ExprClosure>, Vec<(String
             }
         }
         if let Some(name) = name {
-            let strong = !mode.starts_with("weak") && mode != "default";
             if !mode.starts_with("default") {
-                listed.push((name.to_string(), name.span(), strong));
+                listed.push((name.to_string(), name.span(), !mode.starts_with("weak")));
             }
         }
     }
