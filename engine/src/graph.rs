@@ -64,6 +64,10 @@ pub struct Edge {
     /// Whether the target can be replaced after construction (interior
     /// mutability on the way, such as `RefCell` or `Mutex`).
     pub mutable: bool,
+    /// Whether a cell on the way sits inside a shared pointer (`Rc<RefCell<T>>`),
+    /// so code can replace the target through any handle to that pointer,
+    /// not only through this field.
+    pub shared_cell: bool,
     /// Whether the target is held in a collection (many targets, not one pointer).
     pub collection: bool,
     /// Whether the edge is part of a reported `rc_cycle`.
@@ -103,6 +107,7 @@ pub(crate) fn build(scope: &Scope<'_>) -> TypeGraph {
                 field_label: field.label.clone(),
                 kind: if state.strong { EdgeKind::Strong } else { EdgeKind::Owns },
                 mutable: state.mutable,
+                shared_cell: state.shared_cell,
                 collection: state.collection,
                 in_cycle: false,
             });
@@ -118,6 +123,7 @@ pub(crate) fn build(scope: &Scope<'_>) -> TypeGraph {
                     field_label: field.label.clone(),
                     kind: reach.kind,
                     mutable: reach.mutable,
+                    shared_cell: reach.shared_cell,
                     collection: reach.collection,
                     in_cycle: false,
                 });
@@ -141,6 +147,7 @@ pub(crate) fn build(scope: &Scope<'_>) -> TypeGraph {
                             field_label: capture.name.clone(),
                             kind: if state.strong { EdgeKind::Strong } else { EdgeKind::Owns },
                             mutable: state.mutable,
+                            shared_cell: state.shared_cell,
                             collection: state.collection,
                             in_cycle: false,
                         };
@@ -165,6 +172,7 @@ struct Reach {
     target: usize,
     kind: EdgeKind,
     mutable: bool,
+    shared_cell: bool,
     collection: bool,
 }
 
@@ -186,7 +194,13 @@ fn reaches<'a>(scope: &Scope<'a>, owner: usize, ty: &'a Type) -> Vec<Reach> {
                 } else {
                     EdgeKind::Owns
                 };
-                let reach = Reach { target: id, kind, mutable: state.mutable, collection: state.collection };
+                let reach = Reach {
+                    target: id,
+                    kind,
+                    mutable: state.mutable,
+                    shared_cell: state.shared_cell,
+                    collection: state.collection,
+                };
                 if !out.contains(&reach) {
                     out.push(reach);
                 }

@@ -21,18 +21,36 @@ pub struct Source<'a> {
     /// `src/sync/mpsc/list.rs`); empty for a crate root or a macro input. Types
     /// with the same name in different files are told apart by it.
     pub module: &'a [String],
+    /// Whether the items are a fragment of their module (the one item an
+    /// attribute is on) rather than all of it: code elsewhere in the module
+    /// can then use the private fields of the fragment's top-level types.
+    pub fragment: bool,
 }
 
 impl<'a> Source<'a> {
     /// Items of `file` at the crate root.
     pub fn new(file: FileId, items: &'a [syn::Item]) -> Self {
-        Source { file, items, module: &[] }
+        Source { file, items, module: &[], fragment: false }
     }
 
     /// The same items, declared in module `module` of their crate.
     #[must_use]
     pub fn in_module(self, module: &'a [String]) -> Self {
         Source { module, ..self }
+    }
+
+    /// The same items, as one item of a module whose other items are not
+    /// shown (an attribute's input): the analysis does not take what it sees
+    /// of their private fields for all that is done with them.
+    ///
+    /// ```
+    /// use leak_audit_engine::{FileId, Source};
+    /// let file = syn::parse_file("pub struct Node { next: u8 }").unwrap();
+    /// assert!(Source::new(FileId(0), &file.items).fragment().fragment);
+    /// ```
+    #[must_use]
+    pub fn fragment(self) -> Self {
+        Source { fragment: true, ..self }
     }
 }
 

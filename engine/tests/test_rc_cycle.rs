@@ -710,3 +710,139 @@ pub struct Node { pub neighbours: RefCell<Vec<Rc<Node>>> }
 ";
     assert_eq!(rc_cycles(source).len(), 1, "{:#?}", rc_cycles(source));
 }
+
+// === links behind a cell that the code sets only when the value is built ===
+
+/// A job queue whose jobs point at their queue: `Job.queue` is private and
+/// the module's code only ever sets it in the struct literal.
+const SET_ONCE: &str = "
+use std::{cell::RefCell, rc::Rc};
+pub struct Queue { jobs: RefCell<Vec<Rc<Job>>> }
+pub struct Job { queue: RefCell<Option<Rc<Queue>>>, id: u32 }
+impl Queue {
+    pub fn new() -> Rc<Self> { Rc::new(Queue { jobs: RefCell::new(Vec::new()) }) }
+    pub fn add(self: &Rc<Self>, id: u32) {
+        let job = Rc::new(Job { queue: RefCell::new(None), id });
+        self.jobs.borrow_mut().push(job);
+    }
+}
+impl Job {
+    pub fn queue_len(&self) -> usize {
+        self.queue.borrow().as_ref().map_or(0, |q| q.jobs.borrow().len())
+    }
+}
+";
+
+#[test]
+fn should_not_warn_back_link_set_only_when_the_value_is_built() {
+    assert!(rc_cycles(SET_ONCE).is_empty(), "{:#?}", rc_cycles(SET_ONCE));
+}
+
+#[test]
+fn should_warn_back_link_that_code_sets_after_the_value_is_built() {
+    let source = SET_ONCE.replace(
+        "        self.jobs.borrow_mut().push(job);",
+        "        *job.queue.borrow_mut() = Some(self.clone());\n        self.jobs.borrow_mut().push(job);",
+    );
+    let found = rc_cycles(&source);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(found[0].message.contains("`Queue.jobs -> Job.queue -> Queue`"), "{}", found[0].message);
+}
+
+#[test]
+fn should_warn_back_link_handed_to_other_code() {
+    // What `link` does with the cell is not followed: it may set it.
+    let source = SET_ONCE.replace(
+        "    pub fn queue_len(&self)",
+        "    pub fn cell(&self) -> &RefCell<Option<Rc<Queue>>> { &self.queue }\n    pub fn queue_len(&self)",
+    );
+    assert_eq!(rc_cycles(&source).len(), 1, "{:#?}", rc_cycles(&source));
+}
+
+#[test]
+fn should_warn_back_link_in_a_pub_field() {
+    // Users of the type can set a `pub` field: their code is not shown.
+    let source = SET_ONCE.replace("pub struct Job { queue:", "pub struct Job { pub queue:");
+    assert_eq!(rc_cycles(&source).len(), 1, "{:#?}", rc_cycles(&source));
+}
+
+#[test]
+fn should_warn_types_that_the_scope_never_builds() {
+    // Types alone, with no code: judged by what the types allow.
+    let source = "
+use std::{cell::RefCell, rc::Rc};
+pub struct Queue { jobs: RefCell<Vec<Rc<Job>>> }
+pub struct Job { queue: RefCell<Option<Rc<Queue>>> }
+";
+    assert_eq!(rc_cycles(source).len(), 1, "{:#?}", rc_cycles(source));
+}
+
+#[test]
+fn should_warn_set_once_link_when_only_part_of_its_module_is_shown() {
+    // The attribute on one item: the rest of the module may set the field.
+    let file = syn::parse_file(SET_ONCE).unwrap();
+    let sources = [leak_audit_engine::Source::new(leak_audit_engine::FileId(0), &file.items).fragment()];
+    let analysis = leak_audit_engine::analyze(&sources, &leak_audit_engine::Config::default());
+    assert_eq!(analysis.findings.len(), 1, "{:#?}", analysis.findings);
+}
+
+#[test]
+fn should_warn_link_behind_a_cell_inside_the_shared_pointer() {
+    // `Rc<RefCell<Job>>`: any handle can replace the whole job, link included.
+    let source = "
+use std::{cell::RefCell, rc::Rc};
+pub struct Queue { jobs: Vec<Rc<RefCell<Job>>> }
+pub struct Job { queue: Option<Rc<RefCell<Queue>>>, id: u32 }
+impl Queue {
+    pub fn add(&mut self, id: u32) {
+        self.jobs.push(Rc::new(RefCell::new(Job { queue: None, id })));
+    }
+}
+";
+    assert_eq!(rc_cycles(source).len(), 1, "{:#?}", rc_cycles(source));
+}
+
+#[test]
+fn should_warn_set_once_link_named_in_a_macro() {
+    // A macro's tokens are not parsed: a field named in them may be written.
+    let source = SET_ONCE.replace(
+        "    pub fn queue_len(&self)",
+        "    pub fn reset(&self) { reset!(self.queue); }\n    pub fn queue_len(&self)",
+    );
+    assert_eq!(rc_cycles(&source).len(), 1, "{:#?}", rc_cycles(&source));
+}
+
+#[test]
+fn should_warn_back_link_built_with_the_queue_then_pushed_into_it() {
+    // Set once, but to an existing queue, which a later push points back at.
+    let source = SET_ONCE.replace("queue: RefCell::new(None), id", "queue: RefCell::new(Some(self.clone())), id");
+    let found = rc_cycles(&source);
+    assert_eq!(found.len(), 1, "{found:#?}");
+}
+
+#[test]
+fn should_not_warn_cell_link_to_an_existing_value_when_no_other_link_changes() {
+    // The parent is set when the node is built and never again, and the
+    // children list cannot change: the older parent cannot reach the new node.
+    let source = "
+use std::{cell::RefCell, rc::Rc};
+pub struct Node { parent: RefCell<Option<Rc<Node>>>, children: Vec<Rc<Node>>, label: String }
+impl Node {
+    pub fn leaf(parent: Option<Rc<Node>>, label: String) -> Rc<Node> {
+        Rc::new(Node { parent: RefCell::new(parent), children: Vec::new(), label })
+    }
+    pub fn with_children(children: Vec<Rc<Node>>, label: String) -> Rc<Node> {
+        Rc::new(Node { parent: RefCell::new(None), children, label })
+    }
+    pub fn parent_label(&self) -> Option<String> {
+        self.parent.borrow().as_ref().map(|parent| parent.label.clone())
+    }
+}
+";
+    assert!(rc_cycles(source).is_empty(), "{:#?}", rc_cycles(source));
+    let written = source.replace(
+        "    pub fn parent_label",
+        "    pub fn reparent(&self, parent: Rc<Node>) { *self.parent.borrow_mut() = Some(parent); }\n    pub fn parent_label",
+    );
+    assert_eq!(rc_cycles(&written).len(), 1, "{:#?}", rc_cycles(&written));
+}

@@ -23,7 +23,7 @@ pub fn expand(args: proc_macro2::TokenStream, item: proc_macro2::TokenStream) ->
     for setting in &args.levels {
         config.levels.insert(setting.lint.name, setting.level);
     }
-    let _ = leak_audit_engine::analyze(&[Source::new(FileId(0), std::slice::from_ref(&parsed))], &config);
+    let _ = leak_audit_engine::analyze(&[Source::new(FileId(0), std::slice::from_ref(&parsed)).fragment()], &config);
     let options =
         leak_audit_count::Options { no_count: args.no_count.is_some(), assert: args.assert, helper, source: Some(&item) };
     let instrumented = leak_audit_count::instrument(&mut parsed, &options);

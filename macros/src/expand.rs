@@ -29,7 +29,8 @@ pub(crate) fn leak_audit(args: TokenStream, input: TokenStream) -> TokenStream {
     for setting in &args.levels {
         config.levels.insert(setting.lint.name, setting.level);
     }
-    let analysis = leak_audit_engine::analyze(&[Source::new(FileId(0), std::slice::from_ref(&item))], &config);
+    let analysis =
+        leak_audit_engine::analyze(&[Source::new(FileId(0), std::slice::from_ref(&item)).fragment()], &config);
 
     let mut errors: Vec<syn::Error> = analysis.errors.into_iter().map(|(_, err)| err).collect();
     let warnings: TokenStream = analysis.findings.iter().map(render).collect();

@@ -6,6 +6,7 @@ use crate::finding::{Label, Location};
 use crate::graph::{Edge, EdgeKind, TypeGraph};
 use crate::lint::declare_lint;
 use crate::lints::Cx;
+use crate::model::cells::FieldUse;
 use crate::model::classify::{self, Place};
 use crate::model::flows::{self, Capture, Hold, Store};
 use crate::model::names::Resolved;
@@ -109,7 +110,12 @@ declare_lint! {
     /// the cycle); a link whose every write after construction stores a new
     /// value (`self.sub = Some(Arc::new(Self::new()))`) or `None`; a tree seen
     /// through types (a field named for children, the others single links not
-    /// named for an owner).
+    /// named for an owner); a link in a cell that the code sets only when its
+    /// value is built (`Node { parent: RefCell::new(parent), .. }`, never
+    /// `borrow_mut`, `set`, `lock` or handed elsewhere after): it points at
+    /// a value older than its own, so only another link set later can close
+    /// the cycle, and none if every struct literal gives it a new value or
+    /// `None`.
     ///
     /// Not reported: `Weak` back-pointers, immutable `Rc` graphs (an `Rc` cycle
     /// cannot be closed without interior mutability, so `Rc` DAGs and persistent
@@ -148,6 +154,17 @@ declare_lint! {
     ///   a clone of a plain struct of the scope to copy it. Captures through
     ///   a second level of calls, closures returned from fns, and callbacks
     ///   registered through names that match no pattern are not seen.
+    /// - Whether a link in a cell is set after its value is built is read from
+    ///   the code that can use the field: for a private field of a type whose
+    ///   whole module is analysed (an inline module under the attribute, a
+    ///   crate under `cargo leak-audit`) and that the code builds, a field
+    ///   that no code uses except through `borrow()`, `get()`, `read()` and
+    ///   the like is taken to be set once. `pub` fields (users may set them),
+    ///   fields of the one struct an attribute is on (the rest of its module
+    ///   is not shown), fields of types the scope never builds and cells
+    ///   inside a shared pointer (`Rc<RefCell<T>>`, replaceable through any
+    ///   handle) are taken to be set at any time. Fields are matched by name,
+    ///   so a same-named field written on another type counts as written.
     /// - Only types in the analysed scope are known: the attribute sees the item
     ///   it is on; `cargo leak-audit` sees the whole crate but not dependencies.
     pub RC_CYCLE, rc_cycle, Warn, "types that can keep each other alive through strong `Rc`/`Arc` pointers"
@@ -167,11 +184,19 @@ pub(crate) fn check(cx: &mut Cx<'_, '_>) {
 fn check_types(cx: &mut Cx<'_, '_>) {
     let graph = cx.graph;
     let n = graph.nodes.len();
+    let links = links(cx.scope, graph);
+    let mutable = &links.replaceable;
     // Closure slots are checked from the code that fills them (`check_closures`).
     let mut active: Vec<bool> = graph
         .edges
         .iter()
-        .map(|edge| edge.kind != EdgeKind::Weak && !graph.nodes[edge.from].closure && !graph.nodes[edge.to].closure)
+        .zip(&links.fresh_only)
+        .map(|(edge, &fresh_only)| {
+            edge.kind != EdgeKind::Weak
+                && !fresh_only
+                && !graph.nodes[edge.from].closure
+                && !graph.nodes[edge.to].closure
+        })
         .collect();
     let mut weak_pairs: HashSet<(usize, usize)> =
         graph.edges.iter().filter(|edge| edge.kind == EdgeKind::Weak).map(|edge| (edge.from, edge.to)).collect();
@@ -205,7 +230,7 @@ fn check_types(cx: &mut Cx<'_, '_>) {
         for (index, edges) in inside.iter().enumerate() {
             let strong: Vec<usize> =
                 edges.iter().copied().filter(|&e| graph.edges[e].kind == EdgeKind::Strong).collect();
-            if strong.is_empty() || !edges.iter().any(|&e| graph.edges[e].mutable) {
+            if strong.is_empty() || !edges.iter().any(|&e| mutable[e]) {
                 continue;
             }
             // A strong edge into a type that points back at its holder through
@@ -230,7 +255,7 @@ fn check_types(cx: &mut Cx<'_, '_>) {
                     progress = true;
                     continue;
                 }
-                let Some(path) = cycle_through(graph, &adjacency, &active, &component_of, index, e) else {
+                let Some(path) = cycle_through(graph, &adjacency, &active, mutable, &component_of, index, e) else {
                     continue;
                 };
                 if only_fresh_values(cx.scope, edge) || torn_down(graph, &path, &teardowns) || is_tree(graph, &path) {
@@ -250,6 +275,47 @@ fn check_types(cx: &mut Cx<'_, '_>) {
             break;
         }
     }
+}
+
+/// What the code shows of when each edge's link is set.
+struct Links {
+    /// Whether the link can be replaced after its value is built.
+    replaceable: Vec<bool>,
+    /// Whether the link only ever holds a value made where it is set (or
+    /// nothing): a new value cannot already hold the one it is stored in.
+    fresh_only: Vec<bool>,
+}
+
+/// When each edge's link is set, as far as the code shows. A cell in a
+/// private field of a type whose whole module is in the scope, which that
+/// code builds and never writes after (no `borrow_mut`, `set`, `lock`,
+/// `&self.field` handed elsewhere), is set once, when its value is built: it
+/// can only close a cycle through another link set later, and if every
+/// struct literal gives it a new value or none it never points at an
+/// existing value at all. A cell inside a shared pointer (`Rc<RefCell<T>>`)
+/// can be replaced through any handle, so it stays replaceable, as do `pub`
+/// fields (their users' code is not shown) and fields of types the scope
+/// never builds (judged by their types alone).
+fn links(scope: &Scope<'_>, graph: &TypeGraph) -> Links {
+    let mut uses: Option<FieldUse<'_>> = None;
+    let mut links = Links { replaceable: Vec::new(), fresh_only: Vec::new() };
+    for edge in &graph.edges {
+        let sealed = scope.types.get(edge.from).filter(|_| edge.mutable && !edge.shared_cell).and_then(|def| {
+            let field = &def.fields[edge.field];
+            if !field.private || !def.whole_module {
+                return None;
+            }
+            let uses = uses.get_or_insert_with(|| FieldUse::of(scope));
+            let name = def.name.to_string();
+            (uses.built(&name) && !uses.written(&field.label)).then(|| {
+                uses.initial_values(&name, &field.label)
+                    .is_some_and(|values| values.iter().all(|value| is_fresh(scope, value, edge.from, edge.to)))
+            })
+        });
+        links.replaceable.push(edge.mutable && sealed.is_none());
+        links.fresh_only.push(sealed == Some(true));
+    }
+    links
 }
 
 /// Whether every write into the edge's field after construction (there is at
@@ -480,6 +546,7 @@ fn cycle_through(
     graph: &TypeGraph,
     adjacency: &Adjacency,
     active: &[bool],
+    mutable: &[bool],
     component_of: &[usize],
     component: usize,
     e: usize,
@@ -490,15 +557,15 @@ fn cycle_through(
     }
     let n = graph.nodes.len();
     let state = |node: usize, mutable: bool| node * 2 + usize::from(mutable);
-    let start = state(edge.to, edge.mutable);
+    let start = state(edge.to, mutable[e]);
     let mut came_by: Vec<Option<(usize, usize)>> = vec![None; n * 2];
     let mut seen = vec![false; n * 2];
     seen[start] = true;
-    let mut queue = VecDeque::from([(edge.to, edge.mutable)]);
-    while let Some((node, mutable)) = queue.pop_front() {
-        if node == edge.from && mutable {
+    let mut queue = VecDeque::from([(edge.to, mutable[e])]);
+    while let Some((node, passed)) = queue.pop_front() {
+        if node == edge.from && passed {
             let mut path = vec![e];
-            let mut at = state(node, mutable);
+            let mut at = state(node, passed);
             while let Some((step, previous)) = came_by[at] {
                 path.push(step);
                 at = previous;
@@ -513,11 +580,11 @@ fn cycle_through(
             if !active[next] || component_of[step.to] != component {
                 continue;
             }
-            let reached = state(step.to, mutable || step.mutable);
+            let reached = state(step.to, passed || mutable[next]);
             if !seen[reached] {
                 seen[reached] = true;
-                came_by[reached] = Some((next, state(node, mutable)));
-                queue.push_back((step.to, mutable || step.mutable));
+                came_by[reached] = Some((next, state(node, passed)));
+                queue.push_back((step.to, passed || mutable[next]));
             }
         }
     }

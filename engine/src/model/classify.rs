@@ -96,6 +96,9 @@ pub(crate) struct State {
     pub(crate) weak: bool,
     /// Behind a cell: replaceable after construction.
     pub(crate) mutable: bool,
+    /// Behind a cell inside a strong pointer (`Rc<RefCell<T>>`): replaceable
+    /// through any handle to that pointer, not only through the field.
+    pub(crate) shared_cell: bool,
     /// In a collection (many values, not one).
     pub(crate) collection: bool,
     /// Inside the fields of a generic type of the scope, and not reached
@@ -300,9 +303,14 @@ impl<'s, 'a, V: TypeVisitor<'a>> Walker<'s, 'a, V> {
         let next = if ctor.weak {
             State { weak: true, ..state }
         } else if ctor.strong {
-            State { strong: true, mutable: state.mutable || ctor.cell, ..state }
+            State {
+                strong: true,
+                mutable: state.mutable || ctor.cell,
+                shared_cell: state.shared_cell || ctor.cell,
+                ..state
+            }
         } else if ctor.cell {
-            State { mutable: true, ..state }
+            State { mutable: true, shared_cell: state.shared_cell || state.strong, ..state }
         } else if ctor.collection || args.len() > 1 {
             State { collection: true, ..state }
         } else {

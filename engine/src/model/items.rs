@@ -31,6 +31,10 @@ pub(crate) struct TypeDef<'a> {
     pub(crate) settings: SettingsId,
     /// The inline modules (and fn bodies, as `fn name`) it is declared in.
     pub(crate) module: Vec<String>,
+    /// Whether all the code that can use its private fields is in the scope
+    /// (false for a top-level type of an attribute's input, whose module
+    /// holds code the attribute does not see).
+    pub(crate) whole_module: bool,
 }
 
 /// A field of a struct, union or enum variant.
@@ -44,6 +48,9 @@ pub(crate) struct FieldDef<'a> {
     /// The field's name, or its type for a tuple field.
     pub(crate) span: Span,
     pub(crate) settings: SettingsId,
+    /// Whether only its own module can use it (no `pub`; fields of enum
+    /// variants are as visible as their enum).
+    pub(crate) private: bool,
 }
 
 /// A `type` alias.
@@ -138,6 +145,9 @@ pub(crate) struct Items<'a> {
     module: Vec<String>,
     /// The paths of the modules declared without `pub`, inline or as files.
     private_modules: Vec<Vec<String>>,
+    /// The module path of the source being collected, when it is a fragment
+    /// of that module.
+    fragment: Option<Vec<String>>,
 }
 
 /// Collects the items of `sources`, whose attributes name lints of `lints`.
@@ -155,8 +165,10 @@ pub(crate) fn collect<'a>(sources: &[Source<'a>], lints: &'static [&'static Lint
         errors: Vec::new(),
         module: Vec::new(),
         private_modules: Vec::new(),
+        fragment: None,
     };
     for source in sources {
+        items.fragment = source.fragment.then(|| source.module.to_vec());
         items.module = source.module.to_vec();
         items.modules.extend(source.module.iter().cloned());
         items.collect_items(source.items.iter(), source.file, SettingsId::ROOT, None);
@@ -171,6 +183,11 @@ pub(crate) fn collect<'a>(sources: &[Source<'a>], lints: &'static [&'static Lint
 }
 
 impl<'a> Items<'a> {
+    /// Whether all the code of the module being collected is in the scope.
+    fn whole_module(&self) -> bool {
+        self.fragment.as_ref() != Some(&self.module)
+    }
+
     /// The settings node in force inside an item with `attrs`.
     fn settings(&mut self, attrs: &[syn::Attribute], file: FileId, parent: SettingsId) -> SettingsId {
         self.settings.child(attrs, file, parent, &mut self.errors)
@@ -210,6 +227,7 @@ impl<'a> Items<'a> {
                     fields,
                     settings,
                     module: self.module.clone(),
+                    whole_module: self.whole_module(),
                 });
             }
             syn::Item::Union(def) => {
@@ -227,6 +245,7 @@ impl<'a> Items<'a> {
                     fields,
                     settings,
                     module: self.module.clone(),
+                    whole_module: self.whole_module(),
                 });
             }
             syn::Item::Enum(def) => {
@@ -243,6 +262,7 @@ impl<'a> Items<'a> {
                     fields,
                     settings,
                     module: self.module.clone(),
+                    whole_module: self.whole_module(),
                 });
             }
             syn::Item::Type(alias) => self.aliases.push(Alias {
@@ -419,6 +439,7 @@ impl<'a> Items<'a> {
                 let mut def = self.field(field, Some(label), file, settings);
                 if variant.is_some() {
                     def.name = None;
+                    def.private = false;
                 }
                 def
             })
@@ -439,6 +460,7 @@ impl<'a> Items<'a> {
             ty: &field.ty,
             span: field.ident.as_ref().map_or_else(|| field.ty.span(), Ident::span),
             settings,
+            private: matches!(field.vis, syn::Visibility::Inherited),
         }
     }
 

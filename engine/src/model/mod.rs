@@ -12,6 +12,9 @@
 //! 4. `flows`: record each closure stored in a slot (a field, a cell, a
 //!    callback registered on a receiver) and the variables it captures.
 //!
+//! `cells` says, on demand, which fields the code may write after their value
+//! is built (a link set once in a struct literal cannot close a cycle).
+//!
 //! `classify` is the one walk over types that says what a type holds and
 //! how (owned, strong, weak, behind a cell, in a collection); the passes, the
 //! [type graph](crate::graph) and the lints all use it. Everything keeps the
@@ -19,6 +22,7 @@
 
 use std::collections::HashMap;
 
+pub(crate) mod cells;
 pub(crate) mod classify;
 pub(crate) mod flows;
 pub(crate) mod items;
