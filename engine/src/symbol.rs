@@ -533,6 +533,26 @@ pub(crate) const SET_ONCE_CALLS: &[&str] =
 /// Macros after which the code does not go on.
 pub(crate) const DIVERGING_MACROS: &[&str] = &["panic", "unreachable", "unimplemented", "todo"];
 
+/// Shrinking methods (and `=`, `mem::take`) that empty the whole collection.
+pub(crate) const EMPTY_ALL: &[&str] = &[
+    "clear",
+    "drain",
+    "take",
+    "replace",
+    "set",
+    "=",
+    "mem::take",
+    "mem::replace",
+    "mem::swap",
+    "cache_clear",
+    "cache_reset",
+    "invalidate_all",
+];
+
+/// Words of a fn name that say it runs when the program or its runtime shuts
+/// down (`shutdown_all`, `teardown`, `atexit`), not while it runs.
+pub(crate) const SHUTDOWN_WORDS: &[&str] = &["shutdown", "teardown", "atexit", "deinit", "uninit", "uninitialize"];
+
 /// Functions that empty or replace a collection passed to them by `&mut`.
 pub(crate) const RESET_FUNCTIONS: &[&str] = &["take", "replace", "swap"];
 

@@ -1064,3 +1064,20 @@ impl Counters {
 ";
     assert!(caches(source).is_empty(), "{:#?}", caches(source));
 }
+
+#[test]
+fn should_warn_memo_cleared_only_at_shutdown_and_not_when_cleared_while_running() {
+    let source = "
+use std::collections::HashMap;
+pub struct Resolver { memo: HashMap<String, String> }
+impl Resolver {
+    pub fn resolve(&mut self, name: &str) -> &String {
+        self.memo.entry(name.to_owned()).or_insert_with(|| name.to_uppercase())
+    }
+    pub fn teardown(&mut self) { self.memo.clear(); }
+}
+";
+    assert_eq!(caches(source).len(), 1, "{:#?}", caches(source));
+    let running = source.replace("fn teardown", "fn on_config_change");
+    assert!(caches(&running).is_empty(), "{:#?}", caches(&running));
+}

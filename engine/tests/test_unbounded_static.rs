@@ -898,3 +898,50 @@ pub fn export(name: &'static str, f: Box<dyn Fn(i32) -> i32 + Send>) { EXPORTS.l
 ";
     assert_eq!(unbounded(closures).len(), 1, "{:#?}", unbounded(closures));
 }
+
+// === emptied only at shutdown ===
+
+const SHUTDOWN: &str = "
+use std::sync::Mutex;
+static SENDERS: Mutex<Vec<std::sync::mpsc::Sender<()>>> = Mutex::new(Vec::new());
+pub fn spawn_component() -> std::sync::mpsc::Receiver<()> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    SENDERS.lock().unwrap().push(tx);
+    rx
+}
+pub(crate) fn shutdown_all() {
+    for sender in SENDERS.lock().unwrap().drain(..) {
+        let _ = sender.send(());
+    }
+}
+";
+
+#[test]
+fn should_warn_static_emptied_only_when_the_program_shuts_down() {
+    let found = findings_of("unbounded_static", SHUTDOWN);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0]
+            .notes
+            .iter()
+            .any(|note| note.contains("`drain` in `shutdown_all` empties it only when the program shuts down")),
+        "{:#?}",
+        found[0].notes
+    );
+}
+
+#[test]
+fn should_not_warn_static_emptied_by_a_fn_that_runs_while_the_program_does() {
+    let source = SHUTDOWN.replace("fn shutdown_all", "fn notify_all");
+    assert!(findings_of("unbounded_static", &source).is_empty());
+}
+
+#[test]
+fn should_not_warn_static_whose_shutdown_fn_removes_one_entry() {
+    // A keyed removal in a `shutdown` method is that component's own eviction.
+    let source = SHUTDOWN.replace(
+        "    for sender in SENDERS.lock().unwrap().drain(..) {\n        let _ = sender.send(());\n    }",
+        "    SENDERS.lock().unwrap().pop();",
+    );
+    assert!(findings_of("unbounded_static", &source).is_empty(), "{:#?}", findings_of("unbounded_static", &source));
+}

@@ -112,7 +112,9 @@ declare_lint! {
     ///   eviction through it counts for all of them.
     /// - Eviction is any `remove`/`retain`/`clear`/... anywhere in scope, even on
     ///   a path that never runs or on an unrelated event (a `clear()` when a
-    ///   database is borrowed mutably); code outside the scope (another crate,
+    ///   database is borrowed mutably), except an emptying of the whole map in
+    ///   a fn named for shutting down (`shutdown`, `teardown`, `atexit`),
+    ///   which comes after all the growth; code outside the scope (another crate,
     ///   a file not analysed) is not seen, and a map handed to a function by
     ///   `&mut` is assumed to be evicted there.
     /// - Keys are compared as written, through `&`, `*`, conversions such as
@@ -149,7 +151,7 @@ fn check_statics(cx: &mut Cx<'_, '_>) {
     for (id, def) in scope.statics.iter().enumerate() {
         let Some(found) = memo_map(scope, Place::of_static(scope, id), &def.ty, config) else { continue };
         let uses: Vec<&Use> = scope.uses_of_static(id).collect();
-        let Some(subject) = unevicted_memo(&uses) else { continue };
+        let Some(subject) = unevicted_memo(cx.scope, &uses) else { continue };
         let name = &def.name;
         let fn_name = scope.fns[subject.fn_id].name;
         report(
@@ -180,7 +182,7 @@ fn check_fields(cx: &mut Cx<'_, '_>) {
             }
             let field_name = name.to_string();
             let uses = scope.uses_of_field(&type_name, &field_name);
-            let Some(subject) = unevicted_memo(&uses) else { continue };
+            let Some(subject) = unevicted_memo(cx.scope, &uses) else { continue };
             // Scoped memoisation: an owner built and dropped within one call
             // (or consumed by value into one result) bounds its memo by that
             // call's input. Behind a cell the memo is reached through `&self`,
@@ -213,13 +215,13 @@ fn memo_map<'a>(scope: &Scope<'a>, place: Place<'_>, ty: &'a syn::Type, config: 
 /// Whether this lint reports the collection `found` with `uses` as a memo
 /// table that is never evicted: `unbounded_static` leaves those to it, and
 /// reports every other static that only grows.
-pub(crate) fn reports(found: &Collection, uses: &[&Use]) -> bool {
-    found.is_map && !found.bounded && !found.closed_keys && unevicted_memo(uses).is_some()
+pub(crate) fn reports(scope: &Scope<'_>, found: &Collection, uses: &[&Use]) -> bool {
+    found.is_map && !found.bounded && !found.closed_keys && unevicted_memo(scope, uses).is_some()
 }
 
 /// The first memo use, when there are memo uses and no eviction.
-fn unevicted_memo<'u>(uses: &[&'u Use]) -> Option<&'u Use> {
-    if uses.iter().any(|u| u.may_shrink()) {
+fn unevicted_memo<'u>(scope: &Scope<'_>, uses: &[&'u Use]) -> Option<&'u Use> {
+    if uses.iter().any(|u| u.bounds(scope)) {
         return None;
     }
     uses.iter().copied().find(|u| u.grow().is_some_and(|grow| grow.memo && grow.bound.is_none()))

@@ -97,8 +97,11 @@ declare_lint! {
     ///   handed to a function (`helper(&mut HISTORY.lock().unwrap())`) or named in a
     ///   macro whose body is not an expression list is assumed to be shrunk there.
     /// - Any `remove`, `pop` or `clear` counts as eviction, even one that only
-    ///   runs on an error path or at shutdown (a `drain(..)` in a fn that
-    ///   runs when the application exits). Test code is not analysed: items
+    ///   runs on an error path, except an emptying of the whole collection
+    ///   (`clear`, `drain`, `take`, `= Vec::new()`) in a fn named for shutting
+    ///   down (`shutdown_all`, `teardown`, `atexit`, `deinit`): that runs
+    ///   when the program ends, after all the growth. A shutdown fn with
+    ///   another name is taken for eviction. Test code is not analysed: items
     ///   under `#[test]` (and `#[tokio::test]`-style attributes), `#[cfg(test)]`,
     ///   `#[cfg(any(test, feature = "test-utils"))]` and other features named
     ///   for tests, mocks or fuzzing.
@@ -143,11 +146,11 @@ fn check_own(cx: &mut Cx<'_, '_>, id: usize, found: &Collection) {
         return;
     }
     let uses: Vec<&Use> = scope.uses_of_static(id).collect();
-    if cache_without_eviction::reports(found, &uses) {
+    if cache_without_eviction::reports(scope, found, &uses) {
         // A memo table: `cache_without_eviction` reports it.
         return;
     }
-    if uses.iter().any(|u| u.may_shrink()) {
+    if uses.iter().any(|u| u.bounds(scope)) {
         return;
     }
     let values_reached = reaches_values(&uses);
@@ -162,7 +165,7 @@ fn check_own(cx: &mut Cx<'_, '_>, id: usize, found: &Collection) {
                 first.verb, found.name
             ),
             grow_labels(scope, name, &grows),
-            vec![lifetime_note(def.kind).to_string()],
+            [lifetime_note(def.kind).to_string()].into_iter().chain(shutdown_note(scope, &uses)).collect(),
         )
     } else if uses.is_empty() && def.reachable {
         (
@@ -198,7 +201,7 @@ fn check_held_struct(cx: &mut Cx<'_, '_>, id: usize) {
         // Uses of the field on this struct, and, for shrinking, on values
         // whose type is unknown (a shrink anywhere is taken as eviction).
         let uses = scope.uses_of_field(&type_name, &field_name);
-        if uses.iter().any(|u| u.may_shrink()) || cache_without_eviction::reports(&found, &uses) {
+        if uses.iter().any(|u| u.bounds(scope)) || cache_without_eviction::reports(scope, &found, &uses) {
             continue;
         }
         let values_reached = reaches_values(&uses);
@@ -216,13 +219,24 @@ fn check_held_struct(cx: &mut Cx<'_, '_>, id: usize) {
             first.verb,
             found.name
         );
-        let notes = vec![
+        let mut notes = vec![
             lifetime_note(def.kind).to_string(),
             format!("the `{type_name}` in `{name}` is never dropped, so neither is its `{field_name}`"),
         ];
+        notes.extend(shutdown_note(scope, &uses));
         let labels = grow_labels(scope, name, &grows);
         report(cx, id, message, labels, notes, help(&found.name));
     }
+}
+
+/// What a use that empties the collection only at shutdown does, for a note:
+/// the emptying comes after all the growth.
+fn shutdown_note(scope: &Scope<'_>, uses: &[&Use]) -> Option<String> {
+    let at_shutdown = uses.iter().find(|u| u.may_shrink() && !u.bounds(scope))?;
+    Some(format!(
+        "`{}` in `{}` empties it only when the program shuts down, after all the growth",
+        at_shutdown.verb, scope.fns[at_shutdown.fn_id].name
+    ))
 }
 
 /// A growth not bounded by a `len()` check or a closed set of keys (a map

@@ -131,6 +131,22 @@ impl Use {
     pub(crate) fn may_shrink(&self) -> bool {
         matches!(self.op, Op::Shrink | Op::Escape)
     }
+
+    /// Whether this use may keep its collection bounded while the program
+    /// runs: it may shrink it ([`Use::may_shrink`]), and it is not an
+    /// emptying of the whole collection in a fn named for shutting down
+    /// (`fn shutdown_all() { SENDERS.lock().unwrap().drain(..) }`), which
+    /// runs when the program ends, after all the growth.
+    pub(crate) fn bounds(&self, scope: &Scope<'_>) -> bool {
+        if !self.may_shrink() {
+            return false;
+        }
+        let at_shutdown = || {
+            let name = scope.fns[self.fn_id].name.to_string().to_ascii_lowercase();
+            name.split('_').any(|word| is(symbol::SHUTDOWN_WORDS, word))
+        };
+        !(matches!(self.op, Op::Shrink) && is(symbol::EMPTY_ALL, &self.verb) && at_shutdown())
+    }
 }
 
 /// The uses of statics and fields in every fn body of `scope`.
