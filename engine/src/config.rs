@@ -20,8 +20,9 @@ pub struct Config {
     /// besides the built-in list ([`CALLBACK_REGISTRARS`](crate::CALLBACK_REGISTRARS)).
     pub callback_registrars: Vec<String>,
     /// The sources are a test or bench target: all of it is test code, which
-    /// runs for one test run and ends, so `leak_per_call` does not report it
-    /// (as it does not report `#[test]` fns and `#[cfg(test)]` modules).
+    /// runs for one test run and ends, so no lint reports it (as no lint
+    /// reports `#[test]` fns and `#[cfg(test)]` modules); the type graph is
+    /// still built.
     pub test_code: bool,
 }
 

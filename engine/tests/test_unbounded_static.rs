@@ -945,3 +945,36 @@ fn should_not_warn_static_whose_shutdown_fn_removes_one_entry() {
     );
     assert!(findings_of("unbounded_static", &source).is_empty(), "{:#?}", findings_of("unbounded_static", &source));
 }
+
+#[test]
+fn should_not_warn_anything_in_a_test_target() {
+    // A file of `tests/` or `benches/` runs for one test run: no lint reports it.
+    let source = "
+use std::{cell::RefCell, collections::HashMap, rc::Rc, sync::Mutex};
+static LOG: Mutex<Vec<String>> = Mutex::new(Vec::new());
+pub fn record(line: &str) { LOG.lock().unwrap().push(line.to_owned()); }
+pub struct Memo { table: HashMap<u64, u64> }
+impl Memo {
+    pub fn get(&mut self, n: u64) -> u64 {
+        if let Some(hit) = self.table.get(&n) { return *hit; }
+        self.table.insert(n, n * 2);
+        n * 2
+    }
+}
+pub struct Node { next: RefCell<Option<Rc<Node>>> }
+pub fn serve(lines: Vec<String>) { for line in lines { let _: &'static str = Box::leak(line.into_boxed_str()); } }
+";
+    let file = syn::parse_file(source).unwrap();
+    let sources = [leak_audit_engine::Source::new(leak_audit_engine::FileId(0), &file.items)];
+    let mut config = leak_audit_engine::Config::default();
+    for lint in leak_audit_engine::LINTS {
+        config.levels.insert(lint.name, leak_audit_engine::Level::Warn);
+    }
+    let product = leak_audit_engine::analyze(&sources, &config);
+    let names: Vec<&str> = product.findings.iter().map(|finding| finding.lint.name).collect();
+    assert_eq!(names.len(), 4, "{names:?}");
+    config.test_code = true;
+    let test = leak_audit_engine::analyze(&sources, &config);
+    assert!(test.findings.is_empty(), "{:#?}", test.findings);
+    assert!(!test.graph.nodes.is_empty());
+}

@@ -103,7 +103,7 @@ pub(crate) fn check(cx: &mut Cx<'_, '_>) {
     let scope = cx.scope;
     // The full walk (which also finds who calls each fn) only where some fn
     // leaks at all.
-    if cx.config.test_code || !scope.fns.iter().any(|def| LeakCalls::in_block(def.body)) {
+    if !scope.fns.iter().any(|def| LeakCalls::in_block(def.body)) {
         return;
     }
     let fn_names: HashSet<String> = scope.fns.iter().map(|def| def.name.to_string()).collect();

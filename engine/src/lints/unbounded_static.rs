@@ -104,7 +104,8 @@ declare_lint! {
     ///   another name is taken for eviction. Test code is not analysed: items
     ///   under `#[test]` (and `#[tokio::test]`-style attributes), `#[cfg(test)]`,
     ///   `#[cfg(any(test, feature = "test-utils"))]` and other features named
-    ///   for tests, mocks or fuzzing.
+    ///   for tests, mocks or fuzzing, and, for `cargo leak-audit`, the files
+    ///   of test and bench targets.
     /// - A `len()` check on the collection anywhere in a condition of the same fn
     ///   counts as a bound on the growth in that fn.
     /// - Names are matched without name resolution: a local variable with a
