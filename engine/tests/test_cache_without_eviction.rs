@@ -1081,3 +1081,48 @@ impl Resolver {
     let running = source.replace("fn teardown", "fn on_config_change");
     assert!(caches(&running).is_empty(), "{:#?}", caches(&running));
 }
+
+const INVALIDATED: &str = "
+use std::collections::HashMap;
+pub struct Database { faces: Vec<String> }
+pub struct Fonts { db: Database, matches: HashMap<String, Vec<usize>> }
+impl Fonts {
+    pub fn db_mut(&mut self) -> &mut Database {
+        self.matches.clear();
+        &mut self.db
+    }
+    pub fn matches(&mut self, query: &str) -> &Vec<usize> {
+        let db = &self.db;
+        self.matches.entry(query.to_owned()).or_insert_with(|| {
+            db.faces.iter().enumerate().filter(|(_, face)| face.contains(query)).map(|(i, _)| i).collect()
+        })
+    }
+}
+";
+
+#[test]
+fn should_warn_memo_emptied_only_when_its_inputs_change() {
+    // `db_mut` empties the memo because the database may change: invalidation,
+    // which does not bound what the memo holds between changes.
+    let found = caches(INVALIDATED);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0].notes.iter().any(|note| note == "`clear` in `db_mut` empties it only when what it is computed from changes: that invalidates it but does not bound it between changes"),
+        "{:#?}",
+        found[0].notes
+    );
+    let setter = INVALIDATED.replace(
+        "    pub fn db_mut(&mut self) -> &mut Database {\n        self.matches.clear();\n        &mut self.db\n    }",
+        "    pub fn set_db(&mut self, db: Database) {\n        self.matches.clear();\n        self.db = db;\n    }",
+    );
+    assert_eq!(caches(&setter).len(), 1, "{:#?}", caches(&setter));
+}
+
+#[test]
+fn should_not_warn_memo_emptied_by_a_method_that_changes_nothing_else() {
+    let source = INVALIDATED.replace(
+        "    pub fn db_mut(&mut self) -> &mut Database {\n        self.matches.clear();\n        &mut self.db\n    }",
+        "    pub fn trim(&mut self) -> &Database {\n        self.matches.clear();\n        &self.db\n    }",
+    );
+    assert!(caches(&source).is_empty(), "{:#?}", caches(&source));
+}

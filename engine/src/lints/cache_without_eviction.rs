@@ -111,10 +111,14 @@ declare_lint! {
     ///   for every analysed type with a map field called `cache`, and an
     ///   eviction through it counts for all of them.
     /// - Eviction is any `remove`/`retain`/`clear`/... anywhere in scope, even on
-    ///   a path that never runs or on an unrelated event (a `clear()` when a
-    ///   database is borrowed mutably), except an emptying of the whole map in
-    ///   a fn named for shutting down (`shutdown`, `teardown`, `atexit`),
-    ///   which comes after all the growth; code outside the scope (another crate,
+    ///   a path that never runs or on an unrelated event, except an emptying
+    ///   of the whole map in a fn named for shutting down (`shutdown`,
+    ///   `teardown`, `atexit`), which comes after all the growth, or in a
+    ///   method that changes what the memo is computed from (one that returns
+    ///   `&mut self.db` or sets `self.locale = locale`): that is invalidation,
+    ///   which does not bound the map between changes. A method that changes
+    ///   the inputs some other way (`self.db.load(path)`) is taken for
+    ///   eviction. Code outside the scope (another crate,
     ///   a file not analysed) is not seen, and a map handed to a function by
     ///   `&mut` is assumed to be evicted there.
     /// - Keys are compared as written, through `&`, `*`, conversions such as
@@ -238,7 +242,11 @@ fn report(cx: &mut Cx<'_, '_>, location: Location, message: String, uses: &[&Use
             message: format!("filled here by `{}`", u.verb),
         })
         .collect();
-    cx.report(location, message).labels(labels).note(note).help(HELP).anchor(settings).emit();
+    let mut finding = cx.report(location, message).labels(labels).note(note);
+    if let Some(late) = uses::late_emptying_note(scope, uses) {
+        finding = finding.note(late);
+    }
+    finding.help(HELP).anchor(settings).emit();
 }
 
 fn check_memo_attributes(cx: &mut Cx<'_, '_>) {

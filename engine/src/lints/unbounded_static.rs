@@ -3,7 +3,7 @@ use crate::lint::declare_lint;
 use crate::lints::{cache_without_eviction, Cx};
 use crate::model::classify::{self, Collection, Place};
 use crate::model::items::StaticKind;
-use crate::model::uses::{Op, Root, Use};
+use crate::model::uses::{self, Op, Root, Use};
 use crate::model::Scope;
 
 declare_lint! {
@@ -166,7 +166,7 @@ fn check_own(cx: &mut Cx<'_, '_>, id: usize, found: &Collection) {
                 first.verb, found.name
             ),
             grow_labels(scope, name, &grows),
-            [lifetime_note(def.kind).to_string()].into_iter().chain(shutdown_note(scope, &uses)).collect(),
+            [lifetime_note(def.kind).to_string()].into_iter().chain(uses::late_emptying_note(scope, &uses)).collect(),
         )
     } else if uses.is_empty() && def.reachable {
         (
@@ -224,20 +224,10 @@ fn check_held_struct(cx: &mut Cx<'_, '_>, id: usize) {
             lifetime_note(def.kind).to_string(),
             format!("the `{type_name}` in `{name}` is never dropped, so neither is its `{field_name}`"),
         ];
-        notes.extend(shutdown_note(scope, &uses));
+        notes.extend(uses::late_emptying_note(scope, &uses));
         let labels = grow_labels(scope, name, &grows);
         report(cx, id, message, labels, notes, help(&found.name));
     }
-}
-
-/// What a use that empties the collection only at shutdown does, for a note:
-/// the emptying comes after all the growth.
-fn shutdown_note(scope: &Scope<'_>, uses: &[&Use]) -> Option<String> {
-    let at_shutdown = uses.iter().find(|u| u.may_shrink() && !u.bounds(scope))?;
-    Some(format!(
-        "`{}` in `{}` empties it only when the program shuts down, after all the growth",
-        at_shutdown.verb, scope.fns[at_shutdown.fn_id].name
-    ))
 }
 
 /// A growth not bounded by a `len()` check or a closed set of keys (a map

@@ -137,16 +137,80 @@ impl Use {
     /// emptying of the whole collection in a fn named for shutting down
     /// (`fn shutdown_all() { SENDERS.lock().unwrap().drain(..) }`), which
     /// runs when the program ends, after all the growth.
+    ///
+    /// Nor is an emptying of a field in a method that changes what the memo
+    /// was computed from (`fn db_mut(&mut self) -> &mut Database {
+    /// self.matches.clear(); &mut self.db }`, or a setter `self.locale =
+    /// locale`): that is invalidation when the inputs change, which does not
+    /// bound what the field holds between changes.
     pub(crate) fn bounds(&self, scope: &Scope<'_>) -> bool {
         if !self.may_shrink() {
             return false;
         }
-        let at_shutdown = || {
-            let name = scope.fns[self.fn_id].name.to_string().to_ascii_lowercase();
-            name.split('_').any(|word| is(symbol::SHUTDOWN_WORDS, word))
+        if !matches!(self.op, Op::Shrink) || !is(symbol::EMPTY_ALL, &self.verb) {
+            return true;
+        }
+        let def = &scope.fns[self.fn_id];
+        let name = def.name.to_string().to_ascii_lowercase();
+        let at_shutdown = name.split('_').any(|word| is(symbol::SHUTDOWN_WORDS, word));
+        let invalidates = match &self.root {
+            Root::Field { name, .. } => changes_other_state(def, name),
+            Root::Static(_) => false,
         };
-        !(matches!(self.op, Op::Shrink) && is(symbol::EMPTY_ALL, &self.verb) && at_shutdown())
+        !at_shutdown && !invalidates
     }
+}
+
+/// A note for a finding whose collection some use empties without bounding
+/// it (at shutdown, or when the memo's inputs change).
+pub(crate) fn late_emptying_note(scope: &Scope<'_>, uses: &[&Use]) -> Option<String> {
+    let late = uses.iter().find(|u| u.may_shrink() && !u.bounds(scope))?;
+    let def = &scope.fns[late.fn_id];
+    let name = def.name.to_string().to_ascii_lowercase();
+    let when = if name.split('_').any(|word| is(symbol::SHUTDOWN_WORDS, word)) {
+        "only when the program shuts down, after all the growth"
+    } else {
+        "only when what it is computed from changes: that invalidates it but does not bound it between changes"
+    };
+    Some(format!("`{}` in `{}` empties it {when}", late.verb, def.name))
+}
+
+/// Whether a method hands out another field of `self` mutably (its value is
+/// `&mut self.other`) or sets one from its parameters (`self.other = value`).
+fn changes_other_state(def: &super::items::FnDef<'_>, field: &str) -> bool {
+    fn other_field<'e>(expr: &'e Expr, field: &str) -> Option<&'e syn::Member> {
+        match expr {
+            Expr::Field(access)
+                if matches!(&*access.base, Expr::Path(path) if path.path.is_ident("self"))
+                    && !matches!(&access.member, syn::Member::Named(name) if name == field) =>
+            {
+                Some(&access.member)
+            }
+            _ => None,
+        }
+    }
+    let params: HashSet<String> = def
+        .sig
+        .inputs
+        .iter()
+        .filter_map(|input| match input {
+            syn::FnArg::Typed(typed) => match &*typed.pat {
+                syn::Pat::Ident(ident) => Some(ident.ident.to_string()),
+                _ => None,
+            },
+            syn::FnArg::Receiver(_) => None,
+        })
+        .collect();
+    def.body.stmts.iter().enumerate().any(|(index, stmt)| match stmt {
+        syn::Stmt::Expr(Expr::Reference(reference), None) if index + 1 == def.body.stmts.len() => {
+            reference.mutability.is_some() && other_field(&reference.expr, field).is_some()
+        }
+        syn::Stmt::Expr(Expr::Assign(assign), _) => {
+            other_field(&assign.left, field).is_some()
+                && matches!(&*assign.right, Expr::Path(path) if path.path.get_ident().is_some_and(|ident| params.contains(&ident.to_string())))
+        }
+        _ => false,
+    })
 }
 
 /// The uses of statics and fields in every fn body of `scope`.
