@@ -305,6 +305,16 @@ pub(crate) const ACCESS_METHODS: &[&str] = &[
     "with_context",
 ];
 
+/// Methods that store a value in their receiver's collection or cell. (Not
+/// `get_or_insert_with`, `or_insert_with` and the like: their closure makes
+/// the value and is not kept.)
+pub(crate) const STORE_METHODS: &[&str] =
+    &["push", "push_back", "push_front", "insert", "replace", "set", "or_insert", "extend"];
+
+/// Calls that wrap a closure without changing what it captures.
+pub(crate) const CLOSURE_WRAPPERS: &[&str] =
+    &["new", "wrap", "once", "once_into_js", "pin", "from", "Some", "Ok", "into"];
+
 /// Methods that run a closure with access to the value behind their receiver:
 /// a thread-local's `with`, and `map`/`and_then`/... on the `Result` of a lock.
 pub(crate) const WITH_METHODS: &[&str] = &[

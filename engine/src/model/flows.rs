@@ -21,6 +21,7 @@ use syn::visit::{self, Visit};
 use syn::{Expr, Type};
 
 use super::Scope;
+use crate::symbol::{self, is};
 use crate::types;
 
 /// A variable and the fields below it: `self.button`, `state.items`.
@@ -130,30 +131,6 @@ pub(crate) fn matches_pattern(pattern: &str, name: &str) -> bool {
     }
     true
 }
-
-/// Methods that store a value in their receiver's collection or cell. (Not
-/// `get_or_insert_with`, `or_insert_with` and the like: their closure makes
-/// the value and is not kept.)
-const STORE_METHODS: &[&str] = &["push", "push_back", "push_front", "insert", "replace", "set", "or_insert", "extend"];
-
-/// Calls that wrap a closure without changing what it captures.
-const CLOSURE_WRAPPERS: &[&str] = &["new", "wrap", "once", "once_into_js", "pin", "from", "Some", "Ok", "into"];
-
-/// Calls that reach the value behind their receiver.
-const ACCESS: &[&str] = &[
-    "borrow",
-    "borrow_mut",
-    "lock",
-    "write",
-    "read",
-    "unwrap",
-    "expect",
-    "as_ref",
-    "as_mut",
-    "get_mut",
-    "deref",
-    "deref_mut",
-];
 
 /// The types of the scope whose values a `Drop` impl empties, with the type
 /// the `Drop` is for: `(dropped, emptied)` for `impl Drop for Service { fn
@@ -359,7 +336,7 @@ impl<'s, 'a> Flows<'s, 'a> {
             Expr::Call(call) => {
                 let Expr::Path(path) = &*call.func else { return None };
                 let last = path.path.segments.last()?.ident.to_string();
-                if !CLOSURE_WRAPPERS.contains(&last.as_str()) {
+                if !symbol::CLOSURE_WRAPPERS.contains(&last.as_str()) {
                     return None;
                 }
                 call.args.iter().find_map(|arg| self.closure_of(arg))
@@ -386,7 +363,7 @@ impl<'s, 'a> Flows<'s, 'a> {
             Expr::Call(call) => {
                 let Expr::Path(path) = &*call.func else { return None };
                 let last = path.path.segments.last()?.ident.to_string();
-                CLOSURE_WRAPPERS
+                symbol::CLOSURE_WRAPPERS
                     .contains(&last.as_str())
                     .then(|| call.args.iter().find_map(|arg| self.param_of(arg)))?
             }
@@ -420,7 +397,12 @@ impl<'s, 'a> Flows<'s, 'a> {
             Expr::Reference(inner) => self.raw_place(&inner.expr),
             Expr::Unary(unary) if matches!(unary.op, syn::UnOp::Deref(_)) => self.raw_place(&unary.expr),
             Expr::Try(inner) => self.raw_place(&inner.expr),
-            Expr::MethodCall(call) if call.args.is_empty() && ACCESS.contains(&call.method.to_string().as_str()) => {
+            Expr::MethodCall(call)
+                if call.args.is_empty() && {
+                    let method = call.method.to_string();
+                    is(symbol::ACCESS_METHODS, &method) || matches!(method.as_str(), "as_ref" | "get_mut")
+                } =>
+            {
                 self.raw_place(&call.receiver)
             }
             _ => None,
@@ -679,7 +661,8 @@ impl<'a> Visit<'a> for Flows<'_, 'a> {
         let method = call.method.to_string();
         // A method the scope defines is followed instead of guessed from its name.
         let defined = self.methods.names.contains(&method);
-        let stores_in_receiver = STORE_METHODS.contains(&method.as_str()) || (!defined && self.is_registrar(&method));
+        let stores_in_receiver =
+            symbol::STORE_METHODS.contains(&method.as_str()) || (!defined && self.is_registrar(&method));
         for (index, arg) in call.args.iter().enumerate() {
             if let Some(param) = self.param_of(arg) {
                 if stores_in_receiver {
