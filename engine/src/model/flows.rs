@@ -222,7 +222,8 @@ pub(crate) fn collect<'a>(scope: &Scope<'a>, registrars: &[String]) -> (Vec<Stor
     let mut storing = StoringMethods::new();
     let methods = Methods::of(scope);
     for (id, def) in scope.fns.iter().enumerate() {
-        if def.self_ty.is_none() {
+        // Only a method with parameters can store one.
+        if def.self_ty.is_none() || !def.sig.inputs.iter().any(|input| matches!(input, syn::FnArg::Typed(_))) {
             continue;
         }
         let params: Vec<String> = def
@@ -248,12 +249,38 @@ pub(crate) fn collect<'a>(scope: &Scope<'a>, registrars: &[String]) -> (Vec<Stor
     }
     let (mut stores, mut writes) = (Vec::new(), Vec::new());
     for id in 0..scope.fns.len() {
+        if !may_flow(scope.fns[id].body) {
+            continue;
+        }
         let mut walker = Flows::new(scope, id, registrars, Some(&storing), &methods);
         walker.visit_block(scope.fns[id].body);
         stores.extend(walker.stores);
         writes.extend(walker.writes);
     }
     (stores, writes)
+}
+
+/// Whether a body can store a closure or write a field: it holds a closure,
+/// a `clone!` macro or an assignment. A cheap walk that lets the full one
+/// skip most bodies.
+fn may_flow(body: &syn::Block) -> bool {
+    #[derive(Default)]
+    struct Scan(bool);
+    impl<'a> Visit<'a> for Scan {
+        fn visit_item(&mut self, _item: &'a syn::Item) {}
+        fn visit_expr_closure(&mut self, _closure: &'a syn::ExprClosure) {
+            self.0 = true;
+        }
+        fn visit_expr_assign(&mut self, _assign: &'a syn::ExprAssign) {
+            self.0 = true;
+        }
+        fn visit_macro(&mut self, mac: &'a syn::Macro) {
+            self.0 |= is_clone_macro(mac);
+        }
+    }
+    let mut scan = Scan::default();
+    scan.visit_block(body);
+    scan.0
 }
 
 /// What the fn knows of a local variable.
