@@ -1126,3 +1126,32 @@ fn should_not_warn_memo_emptied_by_a_method_that_changes_nothing_else() {
     );
     assert!(caches(&source).is_empty(), "{:#?}", caches(&source));
 }
+
+#[test]
+fn should_keep_same_named_types_of_sibling_modules_apart() {
+    // Only `one::Inner` memoises; `two::Inner.m` is never filled.
+    let source = "
+pub mod one {
+    use std::collections::HashMap;
+    pub struct Inner { m: HashMap<String, u64> }
+    impl Inner {
+        pub fn get(&mut self, k: &str) -> u64 {
+            if let Some(v) = self.m.get(k) { return *v; }
+            let v = k.len() as u64;
+            self.m.insert(k.to_owned(), v);
+            v
+        }
+    }
+}
+pub mod two {
+    use std::collections::HashMap;
+    pub struct Inner { m: HashMap<String, u64> }
+    impl Inner {
+        pub fn len(&self) -> usize { self.m.len() }
+    }
+}
+";
+    let found = caches(source);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(support::line(&found[0]), 4);
+}

@@ -125,3 +125,44 @@ pub struct Node { holder: RefCell<Option<Rc<a::Holder>>>, count: b::Count }
     let weak = strong.replace("pub type Inner = std::rc::Rc<", "pub type Inner = std::rc::Weak<");
     assert!(rc_cycles(&weak).is_empty(), "{:#?}", rc_cycles(&weak));
 }
+
+#[test]
+fn should_not_take_a_renamed_import_from_a_module_not_analysed_for_a_same_named_local_type() {
+    // `crate::a::Surface` is another type than this file's `Surface`; the
+    // module `a` is not in the scope, so nothing is known of it.
+    let source = "
+use std::{cell::RefCell, rc::Rc};
+use crate::a::Surface as A;
+pub enum Surface<T> { A(Rc<RefCell<A<T>>>), Plain(T) }
+";
+    let found = findings_of("rc_cycle", source);
+    assert!(found.is_empty(), "{found:#?}");
+}
+
+#[test]
+fn should_resolve_a_renamed_import_to_the_type_of_the_module_it_names() {
+    // With the module in the scope, the path names its `Surface`, which holds
+    // the outer one back: a real cycle between the two types.
+    let source = "
+use std::{cell::RefCell, rc::Rc};
+use crate::a::Surface as A;
+pub enum Surface<T> { A(Rc<RefCell<A<T>>>), Plain(T) }
+pub mod a {
+    pub struct Surface<T> { pub outer: std::cell::RefCell<Option<std::rc::Rc<crate::Surface<T>>>> }
+}
+";
+    let found = findings_of("rc_cycle", source);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(found[0].message.contains("Surface"), "{}", found[0].message);
+}
+
+#[test]
+fn should_walk_a_recursive_generic_type_with_many_variants_once_per_path() {
+    // Each variant re-enters the enum: walked naively, the work grows as the
+    // variant count to the power of the depth.
+    let variants: Vec<String> = (0..8).map(|i| format!("V{i}(Rc<RefCell<Tree<T>>>)")).collect();
+    let source =
+        format!("use std::{{cell::RefCell, rc::Rc}};\npub enum Tree<T> {{ {}, Leaf(T) }}", variants.join(", "));
+    let found = findings_of("rc_cycle", &source);
+    assert_eq!(found.len(), 1, "{found:#?}");
+}

@@ -185,7 +185,7 @@ fn check_fields(cx: &mut Cx<'_, '_>) {
                 continue;
             }
             let field_name = name.to_string();
-            let uses = scope.uses_of_field(&type_name, &field_name);
+            let uses = scope.uses_of_field(id, &field_name);
             let Some(subject) = unevicted_memo(cx.scope, &uses) else { continue };
             // Scoped memoisation: an owner built and dropped within one call
             // (or consumed by value into one result) bounds its memo by that

@@ -976,7 +976,7 @@ fn emptied(scope: &Scope<'_>, store: &Store) -> bool {
         .collect();
     let def = &scope.types[owner];
     scope
-        .uses_of_field(&def.name.to_string(), &def.fields[field].label)
+        .uses_of_field(owner, &def.fields[field].label)
         .iter()
         .any(|u| matches!(u.op, Op::Shrink) && !stored_at.contains(&position(u.span)))
 }

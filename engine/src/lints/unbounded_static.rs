@@ -201,7 +201,7 @@ fn check_held_struct(cx: &mut Cx<'_, '_>, id: usize) {
         }
         // Uses of the field on this struct, and, for shrinking, on values
         // whose type is unknown (a shrink anywhere is taken as eviction).
-        let uses = scope.uses_of_field(&type_name, &field_name);
+        let uses = scope.uses_of_field(type_id, &field_name);
         if uses.iter().any(|u| u.bounds(scope)) || cache_without_eviction::reports(scope, &found, &uses) {
             continue;
         }

@@ -181,6 +181,10 @@ pub(crate) struct Walker<'s, 'a, V> {
     scope: &'s Scope<'a>,
     extra_bounded: &'s [String],
     frames: Vec<Frame<'s, 'a>>,
+    /// The generic types of the scope being entered on the current path: a
+    /// type met again inside itself (`enum Tree<T> { Node(Box<Tree<T>>) }`)
+    /// is not entered again, or each of its fields would multiply the walk.
+    entering: Vec<usize>,
     visitor: V,
 }
 
@@ -196,6 +200,7 @@ impl<'s, 'a, V: TypeVisitor<'a>> Walker<'s, 'a, V> {
                 module: place.module,
                 file: place.file,
             }],
+            entering: Vec::new(),
             visitor,
         };
         walker.walk_type(ty, 0, State::default(), 0);
@@ -283,12 +288,14 @@ impl<'s, 'a, V: TypeVisitor<'a>> Walker<'s, 'a, V> {
             Resolved::Type { id, explicit } if !by_name_only(explicit) => {
                 let def = &self.scope.types[id];
                 let generic_args = def.generics.type_params().next().is_some() && !args.is_empty();
-                if self.visitor.visit(Seen::Local { id, generic_args }, state) {
+                if self.visitor.visit(Seen::Local { id, generic_args }, state) && !self.entering.contains(&id) {
                     let inner = self.enter(def.generics, &args, frame, Some(id), (&def.module, def.file));
+                    self.entering.push(id);
                     let fields: Vec<&'a Type> = def.fields.iter().map(|field| field.ty).collect();
                     for field_ty in fields {
                         self.walk_type(field_ty, inner, State { inside_generic: true, ..state }, depth + 1);
                     }
+                    self.entering.pop();
                 }
                 return;
             }

@@ -54,7 +54,7 @@ pub struct Scope<'a> {
     names: Names,
     uses_by_static: HashMap<usize, Vec<usize>>,
     /// Indices into `uses` by (field name, owner type or `None` when unknown).
-    uses_by_field: HashMap<(String, Option<String>), Vec<usize>>,
+    uses_by_field: HashMap<(String, Option<usize>), Vec<usize>>,
     /// The closures stored in slots, with what they capture.
     pub(crate) stores: Vec<flows::Store>,
     /// The values written into fields after construction.
@@ -89,7 +89,7 @@ impl<'a> Scope<'a> {
             match &found.root {
                 Root::Static(id) => scope.uses_by_static.entry(*id).or_default().push(index),
                 Root::Field { owner, name } => {
-                    scope.uses_by_field.entry((name.clone(), owner.clone())).or_default().push(index);
+                    scope.uses_by_field.entry((name.clone(), *owner)).or_default().push(index);
                 }
             }
         }
@@ -103,10 +103,10 @@ impl<'a> Scope<'a> {
 
     /// The uses of field `field` of type `owner`: through that type, or
     /// through a value whose type is not known, in the order of `uses`.
-    pub(crate) fn uses_of_field(&self, owner: &str, field: &str) -> Vec<&Use> {
+    pub(crate) fn uses_of_field(&self, owner: usize, field: &str) -> Vec<&Use> {
         let list =
-            |owner: Option<String>| self.uses_by_field.get(&(field.to_owned(), owner)).map_or(&[][..], Vec::as_slice);
-        let mut indices = [list(Some(owner.to_owned())), list(None)].concat();
+            |owner: Option<usize>| self.uses_by_field.get(&(field.to_owned(), owner)).map_or(&[][..], Vec::as_slice);
+        let mut indices = [list(Some(owner)), list(None)].concat();
         indices.sort_unstable();
         indices.into_iter().map(|index| &self.uses[index]).collect()
     }

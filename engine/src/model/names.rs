@@ -168,20 +168,49 @@ impl Scope<'_> {
             return Resolved::Foreign { name, elsewhere: true };
         }
         let explicit = imported.is_some() || path.segments.len() > 1;
+        let aliases = self.names.alias_index.get(&name).map_or(&[][..], Vec::as_slice);
+        let types = self.names.types_named(&name);
+        // A path from the crate root, `self` or `super` names one module: the
+        // type of that name there, if the scope has it; none if the scope
+        // does not have that module (a file not analysed), not a same-named
+        // type elsewhere. Where the module is in the scope without the type,
+        // it may re-export one: the best by name is taken, as below.
+        if let Some(target) = rooted_module(&full, here) {
+            if target.last().is_some_and(|module| !self.names.modules.contains(module)) {
+                return Resolved::Foreign { name, elsewhere: true };
+            }
+            if let Some(id) = aliases.iter().copied().find(|&index| self.aliases[index].module == target) {
+                return Resolved::Alias { id, explicit };
+            }
+            if let Some(id) = types.iter().copied().find(|&index| self.types[index].module == target) {
+                return Resolved::Type { id, explicit };
+            }
+        }
         // Qualified by the module the path names (`model::Node`).
         let qualifier = full.len().checked_sub(2).map(|index| full[index].as_str());
-        let aliases = self.names.alias_index.get(&name).map_or(&[][..], Vec::as_slice);
         if let Some(id) = best_qualified(aliases, qualifier, here, file, |index| {
             (&self.aliases[index].module, self.aliases[index].file)
         }) {
             return Resolved::Alias { id, explicit };
         }
-        let types = self.names.types_named(&name);
         match best_qualified(types, qualifier, here, file, |index| (&self.types[index].module, self.types[index].file))
         {
             Some(id) => Resolved::Type { id, explicit },
             None => Resolved::Foreign { name, elsewhere: explicit },
         }
+    }
+
+    /// The type of the scope that `self` is in fn `id` (a method), if the
+    /// scope defines it: of same-named types, the one of the fn's module,
+    /// else the nearest.
+    pub(crate) fn self_type(&self, id: usize) -> Option<usize> {
+        let def = &self.fns[id];
+        let name = def.self_ty.as_deref()?;
+        let module: Vec<String> =
+            def.module.iter().take_while(|segment| !segment.starts_with("fn ")).cloned().collect();
+        best_qualified(self.names.types_named(name), None, &module, def.file, |index| {
+            (&self.types[index].module, self.types[index].file)
+        })
     }
 
     /// The static `name` as seen from inside fn `from`: one declared in that fn
@@ -205,6 +234,32 @@ impl Scope<'_> {
     pub(crate) fn static_location(&self, id: usize) -> Location {
         Location { file: self.statics[id].file, span: self.statics[id].name.span() }
     }
+}
+
+/// The module a path that starts at the crate root, `self` or `super` names
+/// its last segment in (`crate::a::Surface` is in `a`), written in module
+/// `here`; `None` for other paths. Items in a fn body see their module's
+/// `self` and `super`.
+fn rooted_module(full: &[String], here: &[String]) -> Option<Vec<String>> {
+    let (_, modules) = full.split_last()?;
+    let mut module: Vec<String> = here.iter().take_while(|segment| !segment.starts_with("fn ")).cloned().collect();
+    let mut rest = modules;
+    match modules.first().map(String::as_str) {
+        Some("crate") => {
+            module.clear();
+            rest = &modules[1..];
+        }
+        Some("self") => rest = &modules[1..],
+        Some("super") => {
+            while let Some(("super", tail)) = rest.split_first().map(|(first, tail)| (first.as_str(), tail)) {
+                module.pop()?;
+                rest = tail;
+            }
+        }
+        _ => return None,
+    }
+    module.extend(rest.iter().cloned());
+    Some(module)
 }
 
 /// Of same-named items (`candidates`, each with its module and file), the

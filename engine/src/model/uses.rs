@@ -21,6 +21,7 @@ use syn::visit::{self, Visit};
 use syn::{Expr, Token};
 
 use super::classify;
+use super::names::Resolved;
 use super::repeat::finite_source;
 use super::Scope;
 use crate::symbol::{self, is};
@@ -29,7 +30,7 @@ use crate::symbol::{self, is};
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Root {
     Static(usize),
-    Field { owner: Option<String>, name: String },
+    Field { owner: Option<usize>, name: String },
 }
 
 /// What a use does to the collection behind its root.
@@ -264,14 +265,14 @@ struct Calls {
     closed_args: HashMap<String, Vec<Vec<bool>>>,
     /// Fields of a type that are given a reference to a static
     /// (`Writer { buf: &LOG }`): their uses are uses of the static.
-    static_fields: HashMap<(String, String), usize>,
+    static_fields: HashMap<(usize, String), usize>,
 }
 
 impl Calls {
     fn apply(self, scope: &Scope<'_>, uses: &mut [Use]) {
         for found in uses.iter_mut() {
             if let Root::Field { owner: Some(owner), name } = &found.root {
-                if let Some(&id) = self.static_fields.get(&(owner.clone(), name.clone())) {
+                if let Some(&id) = self.static_fields.get(&(*owner, name.clone())) {
                     found.root = Root::Static(id);
                 }
             }
@@ -559,11 +560,11 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
                     syn::Member::Unnamed(index) => index.index.to_string(),
                 };
                 let owner = if Self::is_self(&field.base) {
-                    self.scope.fns[self.fn_id].self_ty.clone()
+                    self.scope.self_type(self.fn_id)
                 } else if let Some(Root::Static(id)) = self.root_of(&field.base) {
                     // `LOGGER.get().unwrap().lines`: a field of the struct the
                     // static holds.
-                    classify::held_struct(self.scope, id).map(|(type_id, _)| self.scope.types[type_id].name.to_string())
+                    classify::held_struct(self.scope, id).map(|(type_id, _)| type_id)
                 } else {
                     None
                 };
@@ -973,11 +974,11 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
         if !through_self {
             return;
         }
-        let owner = self.scope.fns[self.fn_id].self_ty.clone();
+        let owner = self.scope.self_type(self.fn_id);
         for field in &pattern.fields {
             let syn::Member::Named(member) = &field.member else { continue };
             if let Some(name) = bound_ident(&field.pat) {
-                let root = Root::Field { owner: owner.clone(), name: member.to_string() };
+                let root = Root::Field { owner, name: member.to_string() };
                 self.aliases.insert(name, root);
             }
         }
@@ -1507,18 +1508,20 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
 
     fn visit_expr_struct(&mut self, literal: &'ast syn::ExprStruct) {
         // `Writer { buf: &LOG }`: the field stands for the static.
-        let owner = literal.path.segments.last().map(|last| {
-            if last.ident == "Self" {
-                self.scope.fns[self.fn_id].self_ty.clone().unwrap_or_default()
-            } else {
-                last.ident.to_string()
+        let owner = if literal.path.is_ident("Self") {
+            self.scope.self_type(self.fn_id)
+        } else {
+            let def = &self.scope.fns[self.fn_id];
+            match self.scope.resolve_path(&literal.path, &def.module, def.file) {
+                Resolved::Type { id, .. } => Some(id),
+                _ => None,
             }
-        });
+        };
         for field in &literal.fields {
             let syn::Member::Named(name) = &field.member else { continue };
             let Expr::Reference(reference) = &field.expr else { continue };
-            if let (Some(owner), Some(Root::Static(id))) = (&owner, self.direct_root(&reference.expr)) {
-                self.calls.static_fields.insert((owner.clone(), name.to_string()), id);
+            if let (Some(owner), Some(Root::Static(id))) = (owner, self.direct_root(&reference.expr)) {
+                self.calls.static_fields.insert((owner, name.to_string()), id);
             }
         }
         visit::visit_expr_struct(self, literal);
