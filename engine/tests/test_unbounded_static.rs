@@ -978,3 +978,40 @@ pub fn serve(lines: Vec<String>) { for line in lines { let _: &'static str = Box
     assert!(test.findings.is_empty(), "{:#?}", test.findings);
     assert!(!test.graph.nodes.is_empty());
 }
+
+const REGISTRY_THROUGH_A_HANDLE: &str = "
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
+#[derive(Default)]
+struct Registry { styles: HashMap<String, String> }
+static REGISTRY: LazyLock<Arc<Mutex<Registry>>> = LazyLock::new(Default::default);
+pub fn register(name: String, css: String) {
+    let handle = Arc::clone(&REGISTRY);
+    let mut registry = match handle.lock() {
+        Ok(guard) => guard,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    (*registry).styles.insert(name, css);
+}
+";
+
+#[test]
+fn should_warn_static_grown_through_a_pointer_clone_and_a_poison_tolerant_lock() {
+    let found = findings_of("unbounded_static", REGISTRY_THROUGH_A_HANDLE);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(found[0].message.contains("`Registry.styles`"), "{}", found[0].message);
+}
+
+#[test]
+fn should_not_warn_static_shrunk_through_a_pointer_clone_and_a_poison_tolerant_lock() {
+    let source = format!(
+        "{REGISTRY_THROUGH_A_HANDLE}
+pub fn unregister(name: &str) {{
+    let handle = Arc::clone(&REGISTRY);
+    let mut registry = match handle.lock() {{ Ok(guard) => guard, Err(poisoned) => poisoned.into_inner() }};
+    registry.styles.remove(name);
+}}
+"
+    );
+    assert!(findings_of("unbounded_static", &source).is_empty(), "{:#?}", findings_of("unbounded_static", &source));
+}

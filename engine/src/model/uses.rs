@@ -176,6 +176,40 @@ pub(crate) fn late_emptying_note(scope: &Scope<'_>, uses: &[&Use]) -> Option<Str
     Some(format!("`{}` in `{}` empties it {when}", late.verb, def.name))
 }
 
+/// `Arc::clone`, `Rc::clone` (with any path before them).
+fn is_pointer_clone(func: &Expr) -> bool {
+    let Expr::Path(path) = func else { return false };
+    let names: Vec<String> = path.path.segments.iter().map(|segment| segment.ident.to_string()).collect();
+    matches!(names.as_slice(), [.., pointer, clone] if clone == "clone" && matches!(pointer.as_str(), "Arc" | "Rc"))
+}
+
+/// Whether a match arm gives back what its pattern binds, as it is or out of
+/// a poisoned lock (`Ok(guard) => guard`, `Err(poisoned) =>
+/// poisoned.into_inner()`), or does not give anything back (`panic!`).
+fn passes_binding_on(arm: &syn::Arm) -> bool {
+    let bound = match &arm.pat {
+        syn::Pat::TupleStruct(pattern) if pattern.elems.len() == 1 => bound_ident(&pattern.elems[0]),
+        _ => None,
+    };
+    let gives = |expr: &Expr| match expr {
+        Expr::Path(path) => path.path.get_ident().is_some_and(|ident| Some(ident.to_string()) == bound),
+        Expr::MethodCall(call) if call.method == "into_inner" && call.args.is_empty() => {
+            matches!(&*call.receiver, Expr::Path(path) if path.path.get_ident().is_some_and(|ident| Some(ident.to_string()) == bound))
+        }
+        _ => false,
+    };
+    let body = match &*arm.body {
+        Expr::Block(block) if block.block.stmts.len() == 1 => match &block.block.stmts[0] {
+            syn::Stmt::Expr(expr, None) => expr,
+            _ => &arm.body,
+        },
+        other => other,
+    };
+    gives(body)
+        || matches!(body, Expr::Macro(mac) if mac.mac.path.segments.last().is_some_and(|last| is(symbol::DIVERGING_MACROS, &last.ident.to_string())))
+        || matches!(body, Expr::Return(_))
+}
+
 /// Whether a method hands out another field of `self` mutably (its value is
 /// `&mut self.other`) or sets one from its parameters (`self.other = value`).
 fn changes_other_state(def: &super::items::FnDef<'_>, field: &str) -> bool {
@@ -545,6 +579,11 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
             Expr::Await(inner) => self.root_of(&inner.base),
             Expr::Index(index) => self.root_of(&index.expr),
             Expr::RawAddr(raw) => self.root_of(&raw.expr),
+            // `Arc::clone(&REGISTRY)`: another handle to the same value.
+            Expr::Call(call) if call.args.len() == 1 && is_pointer_clone(&call.func) => self.root_of(&call.args[0]),
+            // `match REGISTRY.lock() { Ok(guard) => guard, Err(poisoned) =>
+            // poisoned.into_inner() }`: the guard, however the lock went.
+            Expr::Match(expr) if expr.arms.iter().all(|arm| passes_binding_on(arm)) => self.root_of(&expr.expr),
             // `addr_of_mut!(STATIC)`, the way to reach a `static mut` without a reference.
             Expr::Macro(mac) => {
                 let name = mac.mac.path.segments.last()?.ident.to_string();
