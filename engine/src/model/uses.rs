@@ -583,7 +583,7 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
             Expr::Call(call) if call.args.len() == 1 && is_pointer_clone(&call.func) => self.root_of(&call.args[0]),
             // `match REGISTRY.lock() { Ok(guard) => guard, Err(poisoned) =>
             // poisoned.into_inner() }`: the guard, however the lock went.
-            Expr::Match(expr) if expr.arms.iter().all(|arm| passes_binding_on(arm)) => self.root_of(&expr.expr),
+            Expr::Match(expr) if expr.arms.iter().all(passes_binding_on) => self.root_of(&expr.expr),
             // `addr_of_mut!(STATIC)`, the way to reach a `static mut` without a reference.
             Expr::Macro(mac) => {
                 let name = mac.mac.path.segments.last()?.ident.to_string();
