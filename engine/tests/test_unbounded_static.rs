@@ -1015,3 +1015,27 @@ pub fn unregister(name: &str) {{
     );
     assert!(findings_of("unbounded_static", &source).is_empty(), "{:#?}", findings_of("unbounded_static", &source));
 }
+
+const EMITTER_IN_A_STATIC: &str = "
+use std::sync::{LazyLock, Mutex};
+pub struct Emitter { listeners: Vec<Box<dyn Fn() + Send>> }
+impl Emitter {
+    pub fn on(&mut self, f: impl Fn() + Send + 'static) { self.listeners.push(Box::new(f)); }
+}
+static GLOBAL: LazyLock<Mutex<Emitter>> = LazyLock::new(|| Mutex::new(Emitter { listeners: Vec::new() }));
+#[test]
+fn global_emitter() { GLOBAL.lock().unwrap().on(|| ()); }
+";
+
+#[test]
+fn should_not_warn_private_static_that_only_tests_name() {
+    let found = findings_of("unbounded_static", EMITTER_IN_A_STATIC);
+    assert!(found.is_empty(), "{found:#?}");
+}
+
+#[test]
+fn should_warn_private_static_whose_struct_grows_when_product_code_names_it() {
+    let source = format!("{EMITTER_IN_A_STATIC}\npub fn subscribe(f: fn()) {{ GLOBAL.lock().unwrap().on(f); }}\n");
+    let found = findings_of("unbounded_static", &source);
+    assert_eq!(found.len(), 1, "{found:#?}");
+}
