@@ -611,3 +611,55 @@ pub fn wire(widget: Rc<Widget>) {
     assert_eq!(capture.kind, leak_audit_engine::graph::EdgeKind::Strong);
     assert!(graph.to_dot().contains("shape=ellipse"));
 }
+
+#[test]
+fn should_warn_self_scheduling_closure_built_in_a_block_into_an_unannotated_cell() {
+    // No type written anywhere: `Rc::new(RefCell::new(None))` is known to be a
+    // shared cell, and the closure is the value of the block.
+    let source = "
+use std::{cell::RefCell, rc::Rc};
+use wasm_bindgen::closure::Closure;
+pub fn start(update: Rc<dyn Fn()>) {
+    let frame = Rc::new(RefCell::new(None));
+    let frame_clone = frame.clone();
+    *frame_clone.borrow_mut() = Some(Closure::new({
+        let update = update.clone();
+        move || {
+            update();
+            request_animation_frame(frame.borrow().as_ref().unwrap());
+        }
+    }));
+}
+";
+    let found = assert_one(source);
+    assert_eq!(pointed_text(source, &found), "frame");
+    assert!(found.message.contains("`frame_clone -> closure -> Rc<RefCell<Option<_>>> -> frame`"), "{}", found.message);
+}
+
+const LISTEN: &str = "
+pub fn watch(history: gloo::history::BrowserHistory, log: std::rc::Rc<std::cell::RefCell<Vec<String>>>) {
+    let callback = {
+        let history = history.clone();
+        move || log.borrow_mut().push(history.location().path().to_owned())
+    };
+    REGISTRATION;
+}
+";
+
+#[test]
+fn should_warn_registration_whose_handle_is_dropped_on_the_spot() {
+    let source = LISTEN.replace("REGISTRATION", "history.listen(callback)");
+    let found = assert_one(&source);
+    assert!(found.message.contains("closure stored in `history`"), "{}", found.message);
+}
+
+#[test]
+fn should_not_warn_registration_whose_handle_the_code_keeps() {
+    // The listener removes the callback when it is dropped (or the id lets the
+    // code disconnect it): the registration is undone by the code that keeps it.
+    let source = LISTEN.replace("REGISTRATION;", "let listener = history.listen(callback);\n    listener").replace(
+        "log: std::rc::Rc<std::cell::RefCell<Vec<String>>>)",
+        "log: std::rc::Rc<std::cell::RefCell<Vec<String>>>) -> gloo::history::HistoryListener",
+    );
+    assert_none(&source);
+}

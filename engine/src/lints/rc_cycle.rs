@@ -154,6 +154,11 @@ declare_lint! {
     ///   a clone of a plain struct of the scope to copy it. Captures through
     ///   a second level of calls, closures returned from fns, and callbacks
     ///   registered through names that match no pattern are not seen.
+    /// - A registration whose result the code keeps (`let listener =
+    ///   history.listen(cb);`, `self.id = Some(button.connect_clicked(..))`)
+    ///   is taken to be undone through it: a subscription guard removes the
+    ///   callback when dropped, a handler id lets the code disconnect it. A
+    ///   kept handle that is then forgotten or never used is not seen.
     /// - Whether a link in a cell is set after its value is built is read from
     ///   the code that can use the field: for a private field of a type whose
     ///   whole module is analysed (an inline module under the attribute, a

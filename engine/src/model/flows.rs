@@ -306,6 +306,10 @@ struct Flows<'s, 'a> {
     param_stores: Vec<(String, Place)>,
     stores: Vec<Store>,
     writes: Vec<FieldWrite<'a>>,
+    /// Registration calls whose result the code keeps (bound to a name,
+    /// assigned): the handle they return can remove the callback (a
+    /// subscription guard, a handler id to disconnect).
+    kept: HashSet<*const syn::ExprMethodCall>,
 }
 
 /// A closure value: the closure itself, or `clone!`'s tokens.
@@ -335,6 +339,7 @@ impl<'s, 'a> Flows<'s, 'a> {
             param_stores: Vec::new(),
             stores: Vec::new(),
             writes: Vec::new(),
+            kept: HashSet::new(),
         };
         for input in &scope.fns[fn_id].sig.inputs {
             match input {
@@ -359,6 +364,11 @@ impl<'s, 'a> Flows<'s, 'a> {
             Expr::Closure(closure) => Some(ClosureValue::Closure(closure)),
             Expr::Paren(inner) => self.closure_of(&inner.expr),
             Expr::Cast(cast) => self.closure_of(&cast.expr),
+            // `Closure::new({ let a = a.clone(); move || .. })`: the block's value.
+            Expr::Block(block) => match block.block.stmts.last() {
+                Some(syn::Stmt::Expr(tail, None)) => self.closure_of(tail),
+                _ => None,
+            },
             Expr::Macro(mac) if is_clone_macro(&mac.mac) => Some(ClosureValue::CloneMacro(&mac.mac)),
             Expr::Call(call) => {
                 let Expr::Path(path) = &*call.func else { return None };
@@ -479,7 +489,11 @@ impl<'s, 'a> Flows<'s, 'a> {
         match expr {
             Expr::Path(path) => {
                 let ident = path.path.get_ident()?;
-                self.vars.get(&ident.to_string())?.ty.clone()
+                match self.vars.get(&ident.to_string()) {
+                    Some(binding) => binding.ty.clone(),
+                    None if ident == "None" => Some(syn::parse_quote!(Option<_>)),
+                    None => None,
+                }
             }
             Expr::Paren(inner) => self.type_of(&inner.expr),
             Expr::Reference(inner) => self.type_of(&inner.expr),
@@ -510,8 +524,11 @@ impl<'s, 'a> Flows<'s, 'a> {
                 let [.., owner, func] = segments.as_slice() else { return None };
                 match (owner.as_str(), func.as_str()) {
                     ("Rc" | "Arc", "clone") => call.args.first().and_then(|arg| self.type_of(arg)).map(strip_reference),
+                    // `Rc::new(RefCell::new(None))`: the wrappers are known even
+                    // where what they wrap is not (`Rc<RefCell<_>>`).
                     (wrapper, "new") if is_std_wrapper(wrapper) => {
-                        let inner = call.args.first().and_then(|arg| self.type_of(arg))?;
+                        let inner =
+                            call.args.first().and_then(|arg| self.type_of(arg)).unwrap_or_else(|| syn::parse_quote!(_));
                         let wrapper = syn::Ident::new(wrapper, Span::call_site());
                         Some(syn::parse_quote!(#wrapper<#inner>))
                     }
@@ -652,6 +669,31 @@ impl<'s, 'a> Flows<'s, 'a> {
         self.vars.insert(name, Binding { hold, ty });
     }
 
+    /// Notes the registration call `expr` stands for (through `?`, `.await`
+    /// and `.unwrap()`) as one whose result is kept.
+    fn keep(&mut self, expr: &'a Expr) {
+        match expr {
+            Expr::Try(inner) => self.keep(&inner.expr),
+            Expr::Await(inner) => self.keep(&inner.base),
+            Expr::Paren(inner) => self.keep(&inner.expr),
+            Expr::MethodCall(call)
+                if call.args.is_empty() && matches!(call.method.to_string().as_str(), "unwrap" | "expect") =>
+            {
+                self.keep(&call.receiver);
+            }
+            Expr::MethodCall(call) => {
+                self.kept.insert(std::ptr::from_ref(call));
+            }
+            Expr::Call(call)
+                if call.args.len() == 1
+                    && matches!(&*call.func, Expr::Path(path) if path.path.is_ident("Some") || path.path.is_ident("Ok")) =>
+            {
+                self.keep(&call.args[0]);
+            }
+            _ => {}
+        }
+    }
+
     fn is_registrar(&self, method: &str) -> bool {
         self.registrars.iter().any(|pattern| matches_pattern(pattern, method))
     }
@@ -663,6 +705,9 @@ impl<'a> Visit<'a> for Flows<'_, 'a> {
     }
 
     fn visit_local(&mut self, local: &'a syn::Local) {
+        if let (Some(init), false) = (&local.init, matches!(local.pat, syn::Pat::Wild(_))) {
+            self.keep(&init.expr);
+        }
         visit::visit_local(self, local);
         if let Some(init) = &local.init {
             self.bind_local(&local.pat, &init.expr);
@@ -670,6 +715,9 @@ impl<'a> Visit<'a> for Flows<'_, 'a> {
     }
 
     fn visit_expr_assign(&mut self, assign: &'a syn::ExprAssign) {
+        if !matches!(&*assign.left, Expr::Infer(_)) {
+            self.keep(&assign.right);
+        }
         if let Some(field) = self.raw_place(&assign.left).and_then(|place| self.slot_field(&place)) {
             self.writes.push(FieldWrite { field, value: &assign.right });
         }
@@ -688,8 +736,11 @@ impl<'a> Visit<'a> for Flows<'_, 'a> {
         let method = call.method.to_string();
         // A method the scope defines is followed instead of guessed from its name.
         let defined = self.methods.names.contains(&method);
+        // A registration whose result is kept returns what removes the
+        // callback again (`let listener = history.listen(cb);`).
+        let kept = self.kept.contains(&std::ptr::from_ref(call));
         let stores_in_receiver =
-            symbol::STORE_METHODS.contains(&method.as_str()) || (!defined && self.is_registrar(&method));
+            symbol::STORE_METHODS.contains(&method.as_str()) || (!defined && !kept && self.is_registrar(&method));
         for (index, arg) in call.args.iter().enumerate() {
             if let Some(param) = self.param_of(arg) {
                 if stores_in_receiver {
