@@ -846,3 +846,44 @@ impl Node {
     );
     assert_eq!(rc_cycles(&written).len(), 1, "{:#?}", rc_cycles(&written));
 }
+
+#[test]
+fn should_name_every_field_that_holds_the_same_back_pointer_in_one_finding() {
+    // Each timer holds its association strongly: making one weak leaves the
+    // others, so the one finding names them all.
+    let source = "
+use std::sync::{Arc, Mutex};
+pub struct Timer<T> { observer: Arc<Mutex<T>> }
+pub struct Association { retransmit: Option<Timer<Association>>, ack: Option<Timer<Association>>, state: u8 }
+impl Association {
+    pub fn arm(this: &Arc<Mutex<Association>>) {
+        let mut me = this.lock().unwrap();
+        me.retransmit = Some(Timer { observer: this.clone() });
+        me.ack = Some(Timer { observer: this.clone() });
+    }
+}
+";
+    let found = rc_cycles(source);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0]
+            .notes
+            .iter()
+            .any(|note| note.contains("through 1 more field") && note.contains("each needs the same fix")),
+        "{:#?}",
+        found[0].notes
+    );
+    assert_eq!(found[0].labels.len(), 1, "{:#?}", found[0].labels);
+}
+
+#[test]
+fn should_not_add_a_note_for_a_single_back_pointer() {
+    let source = "
+use std::sync::{Arc, Mutex};
+pub struct Timer<T> { observer: Arc<Mutex<T>> }
+pub struct Association { ack: Option<Timer<Association>>, state: u8 }
+";
+    let found = rc_cycles(source);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(found[0].notes.iter().all(|note| !note.contains("the same way")), "{:#?}", found[0].notes);
+}

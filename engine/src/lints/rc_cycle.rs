@@ -270,7 +270,22 @@ fn check_types(cx: &mut Cx<'_, '_>) {
                     continue;
                 }
                 cx.mark_cycle(&path);
-                report(cx, e, &path);
+                // Other fields of the same type that hold the same target
+                // the same way close the same cycle: one finding names them
+                // all, since each needs the fix.
+                let parallel: Vec<usize> = (0..graph.edges.len())
+                    .filter(|&p| {
+                        let other = &graph.edges[p];
+                        p != e
+                            && active[p]
+                            && other.kind == EdgeKind::Strong
+                            && (other.from, other.to) == (edge.from, edge.to)
+                    })
+                    .collect();
+                report(cx, e, &path, &parallel);
+                for &p in &parallel {
+                    active[p] = false;
+                }
                 active[e] = false;
                 weak_pairs.insert((graph.edges[e].from, graph.edges[e].to));
                 progress = true;
@@ -596,7 +611,7 @@ fn cycle_through(
     None
 }
 
-fn report(cx: &mut Cx<'_, '_>, e: usize, path: &[usize]) {
+fn report(cx: &mut Cx<'_, '_>, e: usize, path: &[usize], parallel: &[usize]) {
     let (scope, graph) = (cx.scope, cx.graph);
     let locate = |edge: usize| {
         let owner = graph.edges[edge].from;
@@ -725,7 +740,7 @@ fn report(cx: &mut Cx<'_, '_>, e: usize, path: &[usize]) {
         (e, location_of(e), message, help)
     };
 
-    let labels = path
+    let mut labels = path
         .iter()
         .filter(|&&p| p != blame)
         .take(MAX_SHOWN)
@@ -734,9 +749,23 @@ fn report(cx: &mut Cx<'_, '_>, e: usize, path: &[usize]) {
             message: format!("`{}` is part of the cycle", graph.field_path(p)),
         })
         .collect::<Vec<_>>();
+    labels.extend(parallel.iter().take(MAX_SHOWN).map(|&p| Label {
+        location: location_of(p),
+        message: format!("`{}` holds it the same way", graph.field_path(p)),
+    }));
     let mut finding = cx.report(location, message).labels(labels).help(help).anchor(field.settings);
     for note in notes {
         finding = finding.note(note);
+    }
+    if !parallel.is_empty() {
+        let fields: Vec<String> = parallel.iter().map(|&p| format!("`{}`", graph.field_path(p))).collect();
+        let count =
+            if parallel.len() == 1 { "1 more field".to_owned() } else { format!("{} more fields", parallel.len()) };
+        finding = finding.note(format!(
+            "`{}` holds `{target}` the same way through {count}, {}: each needs the same fix",
+            graph.nodes[edge.from].name,
+            join_and(&fields)
+        ));
     }
     finding = finding.anchor(scope.types[owner].settings);
     for &p in path {
