@@ -887,3 +887,16 @@ pub struct Association { ack: Option<Timer<Association>>, state: u8 }
     assert_eq!(found.len(), 1, "{found:#?}");
     assert!(found[0].notes.iter().all(|note| !note.contains("the same way")), "{:#?}", found[0].notes);
 }
+
+#[test]
+fn should_not_name_a_forward_link_beside_the_back_pointer_it_pairs_with() {
+    // `next` is the ownership direction once `prev` is weak: not the same fix.
+    let source = "
+use std::{cell::RefCell, rc::Rc};
+pub struct ListNode { pub next: RefCell<Option<Rc<ListNode>>>, pub prev: RefCell<Option<Rc<ListNode>>> }
+";
+    let found = rc_cycles(source);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(found[0].notes.iter().all(|note| !note.contains("the same way")), "{:#?}", found[0].notes);
+    assert!(found[0].labels.is_empty(), "{:#?}", found[0].labels);
+}

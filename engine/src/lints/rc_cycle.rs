@@ -273,15 +273,28 @@ fn check_types(cx: &mut Cx<'_, '_>) {
                 // Other fields of the same type that hold the same target
                 // the same way close the same cycle: one finding names them
                 // all, since each needs the fix.
-                let parallel: Vec<usize> = (0..graph.edges.len())
-                    .filter(|&p| {
-                        let other = &graph.edges[p];
-                        p != e
-                            && active[p]
-                            && other.kind == EdgeKind::Strong
-                            && (other.from, other.to) == (edge.from, edge.to)
-                    })
-                    .collect();
+                // Only where the pointer sits in a wrapper type the fields
+                // share (`Option<Timer<Self>>`): fields that hold the
+                // pointer themselves are separate links, one of which may be
+                // the ownership direction (a list's `next` beside `prev`).
+                let wrapped = |p: usize| {
+                    let other = &graph.edges[p];
+                    !pointer_in_field(cx.scope, other.from, cx.scope.types[other.from].fields[other.field].ty)
+                };
+                let parallel: Vec<usize> = if is_back_edge(&edge.field_label) || !wrapped(e) {
+                    Vec::new()
+                } else {
+                    (0..graph.edges.len())
+                        .filter(|&p| {
+                            let other = &graph.edges[p];
+                            p != e
+                                && active[p]
+                                && other.kind == EdgeKind::Strong
+                                && (other.from, other.to) == (edge.from, edge.to)
+                                && wrapped(p)
+                        })
+                        .collect()
+                };
                 report(cx, e, &path, &parallel);
                 for &p in &parallel {
                     active[p] = false;
@@ -399,6 +412,28 @@ fn is_fresh(scope: &Scope<'_>, value: &syn::Expr, owner: usize, target: usize) -
     syn::visit::Visit::visit_expr(&mut check, value);
     // `None`, `Vec::new()`: a value that names no variable empties the field.
     !check.shares && (check.builds_target || !check.variables)
+}
+
+/// Whether a field's type names a strong pointer itself, not only inside a
+/// type of the scope it holds (`RefCell<Option<Rc<Node>>>`, not
+/// `Option<Timer<Node>>`).
+fn pointer_in_field<'a>(scope: &Scope<'a>, owner: usize, ty: &'a syn::Type) -> bool {
+    let mut strong = false;
+    classify::Walker::walk(
+        scope,
+        Place::of_type(scope, owner),
+        &[],
+        ty,
+        |seen: classify::Seen<'_, 'a>, _| match seen {
+            classify::Seen::Ctor { ctor, .. } if ctor.strong => {
+                strong = true;
+                false
+            }
+            classify::Seen::Local { .. } => false,
+            _ => !strong,
+        },
+    );
+    strong
 }
 
 /// Whether a `Drop` impl of a type that is not on the cycle empties a value
