@@ -97,11 +97,17 @@ fn should_run_outside_any_test_like_std_thread() {
 #[test]
 fn should_keep_a_late_thread_from_disturbing_later_tests() {
     let stop = Arc::new(AtomicBool::new(false));
+    // The thread enters the test's scope only once the test has ended: made
+    // while the test runs, its values would be that test's leak.
+    let ended = Arc::new(AtomicBool::new(false));
     let late = {
         let _test = leak_audit::__private::TestGuard::new("early");
         let scope = TestScope::current().unwrap();
-        let stop = Arc::clone(&stop);
+        let (stop, ended) = (Arc::clone(&stop), Arc::clone(&ended));
         thread::spawn(move || {
+            while !ended.load(Ordering::Acquire) {
+                thread::yield_now();
+            }
             let _in_test = scope.enter();
             // Made in a test that has ended, until told to stop.
             let mut id = 0;
@@ -111,6 +117,7 @@ fn should_keep_a_late_thread_from_disturbing_later_tests() {
             }
         })
     };
+    ended.store(true, Ordering::Release);
     // Later tests, one at a time, each leaking one value while the late
     // thread makes values in the ended test's scope: each reports exactly its
     // own.
