@@ -663,3 +663,17 @@ fn should_not_warn_registration_whose_handle_the_code_keeps() {
     );
     assert_none(&source);
 }
+
+#[test]
+fn should_not_warn_registration_whose_handle_is_stored() {
+    // Kept in a field or pushed into a list of guards: dropped with them.
+    let stored = LISTEN
+        .replace("pub fn watch(", "pub struct Watch { listener: gloo::history::HistoryListener }\npub fn watch(")
+        .replace("REGISTRATION;", "let watch = Watch { listener: history.listen(callback) };\n    drop(watch);");
+    assert_none(&stored);
+    let pushed = LISTEN.replace(
+        "REGISTRATION;",
+        "let mut guards = Vec::new();\n    guards.push(history.listen(callback));\n    drop(guards);",
+    );
+    assert_none(&pushed);
+}

@@ -714,6 +714,14 @@ impl<'a> Visit<'a> for Flows<'_, 'a> {
         }
     }
 
+    fn visit_expr_struct(&mut self, literal: &'a syn::ExprStruct) {
+        // A handle given to a field of a new value is kept (`Self { listener: target.listen(cb) }`).
+        for field in &literal.fields {
+            self.keep(&field.expr);
+        }
+        visit::visit_expr_struct(self, literal);
+    }
+
     fn visit_expr_assign(&mut self, assign: &'a syn::ExprAssign) {
         if !matches!(&*assign.left, Expr::Infer(_)) {
             self.keep(&assign.right);
@@ -734,6 +742,12 @@ impl<'a> Visit<'a> for Flows<'_, 'a> {
 
     fn visit_expr_method_call(&mut self, call: &'a syn::ExprMethodCall) {
         let method = call.method.to_string();
+        // A handle pushed into a collection is kept (`self.guards.push(target.listen(cb))`).
+        if symbol::STORE_METHODS.contains(&method.as_str()) {
+            for arg in &call.args {
+                self.keep(arg);
+            }
+        }
         // A method the scope defines is followed instead of guessed from its name.
         let defined = self.methods.names.contains(&method);
         // A registration whose result is kept returns what removes the
