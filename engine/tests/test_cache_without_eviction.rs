@@ -1155,3 +1155,144 @@ pub mod two {
     assert_eq!(found.len(), 1, "{found:#?}");
     assert_eq!(support::line(&found[0]), 4);
 }
+
+#[test]
+fn should_warn_memo_attribute_imported_from_its_own_crate() {
+    let source = "
+mod pricing {
+    use memoize::memoize as remember;
+    #[remember]
+    pub fn quote(sku: u32, region: u8) -> u64 { u64::from(sku) * u64::from(region) }
+}
+mod lookups {
+    use cached::proc_macro::cached;
+    #[cached]
+    pub fn city(zip: String) -> String { zip.to_uppercase() }
+}
+";
+    let found = caches(source);
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert_eq!(pointed_text(source, &found[0]), "remember");
+    assert!(found[0].message.contains("`#[memoize]` on `quote`"), "{}", found[0].message);
+    assert_eq!(pointed_text(source, &found[1]), "cached");
+}
+
+#[test]
+fn should_not_warn_memo_attribute_of_another_crate_or_of_the_crate_itself() {
+    // Same names, other owners: an incremental-computation crate's attribute
+    // (evicted by age on request) and the crate's own.
+    let source = "
+mod incremental {
+    use tracked::memoize;
+    #[memoize]
+    pub fn layout(width: u32) -> u32 { width / 2 }
+    #[tracked::cached]
+    pub fn shape(width: u32) -> u32 { width * 3 }
+}
+mod own {
+    use crate::attrs::cached;
+    #[cached]
+    pub fn area(w: u32, h: u32) -> u32 { w * h }
+}
+";
+    assert!(caches(source).is_empty(), "{:#?}", caches(source));
+}
+
+#[test]
+fn should_not_warn_memo_attribute_on_a_fn_without_a_key() {
+    // Nothing varies between calls, so the cache holds one result at most.
+    let source = "
+use memoize::memoize;
+use cached::proc_macro::cached;
+#[memoize]
+fn config_path() -> String { String::from(\"/etc/app\") }
+#[cached]
+fn cpu_count() -> usize { 8 }
+#[memoize(Ignore: attempts)]
+fn banner(attempts: &mut u32) -> String { *attempts += 1; String::from(\"hi\") }
+";
+    assert!(caches(source).is_empty(), "{:#?}", caches(source));
+}
+
+#[test]
+fn should_warn_memo_attribute_whose_key_is_what_is_not_ignored() {
+    let source = "
+use memoize::memoize;
+#[memoize(Ignore: log)]
+fn distance(from: u32, to: u32, log: &mut Vec<String>) -> u32 { log.push(String::new()); to - from }
+";
+    let found = caches(source);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(found[0].message.contains("on `distance`"), "{}", found[0].message);
+}
+
+#[test]
+fn should_not_warn_counter_written_on_hit_and_miss_alike() {
+    // The insert runs on every call, hit or miss: a count of each label.
+    let source = "
+use std::{collections::HashMap, sync::Mutex};
+pub struct Labels { uses: Mutex<HashMap<String, u32>> }
+impl Labels {
+    pub fn next_suffix(&self, label: &str) -> String {
+        let mut uses = self.uses.lock().unwrap();
+        let n = uses.get(label).copied().unwrap_or(0) + 1;
+        let text = if n == 1 { label.to_owned() } else { format!(\"{label}-{n}\") };
+        uses.insert(label.to_owned(), n);
+        text
+    }
+}
+";
+    assert!(caches(source).is_empty(), "{:#?}", caches(source));
+}
+
+#[test]
+fn should_not_warn_first_seen_and_declaration_tables_of_the_caller_s_values() {
+    let source = "
+use std::{collections::HashMap, sync::Mutex};
+pub struct Registry {
+    first_kind: Mutex<HashMap<String, bool>>,
+    docs: Mutex<HashMap<String, (Option<u8>, &'static str)>>,
+}
+impl Registry {
+    pub fn check(&self, name: &str) -> bool {
+        let (base, is_async) = match name.strip_suffix(\"_async\") {
+            Some(base) => (base, true),
+            None => (name, false),
+        };
+        let mut first = self.first_kind.lock().unwrap();
+        match first.get(base) {
+            None => { first.insert(base.to_owned(), is_async); true }
+            Some(&was_async) => was_async == is_async,
+        }
+    }
+    pub fn describe(&self, name: String, unit: Option<u8>, text: &'static str) {
+        let mut docs = self.docs.lock().unwrap();
+        let (old_unit, old_text) = docs.entry(name).or_insert((None, text));
+        if unit.is_some() { *old_unit = unit; }
+        *old_text = text;
+    }
+}
+";
+    assert!(caches(source).is_empty(), "{:#?}", caches(source));
+}
+
+#[test]
+fn should_warn_memo_whose_value_is_computed_on_the_miss_even_inside_a_tuple() {
+    let source = "
+use std::{collections::HashMap, sync::Mutex};
+pub struct Shaper { runs: Mutex<HashMap<String, (Vec<u32>, usize)>> }
+impl Shaper {
+    pub fn shape(&self, text: &str) -> usize {
+        let mut runs = self.runs.lock().unwrap();
+        if let Some((_, width)) = runs.get(text) { return *width; }
+        let glyphs: Vec<u32> = text.chars().map(u32::from).collect();
+        let width = glyphs.len() * 7;
+        runs.insert(text.to_owned(), (glyphs, width));
+        width
+    }
+}
+";
+    let found = caches(source);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(pointed_text(source, &found[0]), "runs");
+}

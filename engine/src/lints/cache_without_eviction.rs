@@ -26,7 +26,12 @@ declare_lint! {
     /// What the fn does with the hit (returns it, formats it, calls a method
     /// on it, reads a field, projects it with `Ref::map`) does not matter.
     /// Also finds `#[cached]` and `#[memoize]` functions with no size or time
-    /// limit.
+    /// limit: the attributes of the `cached` and `memoize` crates, told by
+    /// their path and the module's `use` declarations (`use
+    /// memoize::memoize as remember;`). Another crate's attribute of the same
+    /// name, or the crate's own, is not theirs; and a fn whose key is made of
+    /// nothing (no parameter, or every one left out with `Ignore:`) keeps one
+    /// result at most.
     ///
     /// Not memo tables: lookups that only test presence or change the
     /// element in place (`*counts.entry(k).or_insert(0) += 1`,
@@ -34,7 +39,13 @@ declare_lint! {
     /// value the fn was given, a constant, or an id counted from what the
     /// owner already holds (`self.items.len()`, a handle its own arena gave
     /// back, a `+= 1` counter): accumulators, group-by tables, dedupe indexes
-    /// and declaration tables.
+    /// and declaration tables. So are a value fixed before the fn's first
+    /// lookup (a first-seen table: `match seen.get(&k) { None =>
+    /// seen.insert(k, flag), .. }`), one computed from what was looked up (a
+    /// counter written on a hit and a miss alike: `let n =
+    /// map.get(&k).copied().unwrap_or(0) + 1; map.insert(k, n)`), and a
+    /// tuple, array, struct or variant made only of such values
+    /// (`or_insert((None, desc))`).
     ///
     /// Not reported either: an insert behind a `len()` check (`if map.len()
     /// < MAX { map.insert(..) }`); keys from a closed set (literals,
@@ -136,6 +147,12 @@ declare_lint! {
     ///   by a foreign fieldless enum (`Option<CursorIcon>`) is reported.
     /// - `#[cached(ty = "..")]` with a cache type other than `UnboundCache` or
     ///   a std map is taken to be bounded.
+    /// - An attribute whose path names no crate (`#[memoize]` with no `use`
+    ///   of it in the module, as after a glob import `use other::*;`) is
+    ///   taken for the `memoize` or `cached` crate's.
+    /// - A memo that computes its value before it looks the key up (on a hit
+    ///   too) is taken for a table of values it was given: nothing is saved
+    ///   by it, but it grows the same.
     pub CACHE_WITHOUT_EVICTION, cache_without_eviction, Warn, "memo maps that are filled and never evicted"
 }
 
@@ -253,15 +270,22 @@ fn check_memo_attributes(cx: &mut Cx<'_, '_>) {
     for def in &cx.scope.fns {
         for attr in def.attrs {
             let Some(last) = attr.path().segments.last() else { continue };
-            let name = last.ident.to_string();
-            if !matches!(name.as_str(), "cached" | "memoize") {
+            // Whose attribute it is, by its path and the module's `use`
+            // declarations (renames included): another crate's `memoize`
+            // (comemo's, evicted by age) or the crate's own is not the
+            // unbounded one.
+            let path = cx.scope.expand_path(attr.path(), &def.module);
+            let name = path.last().cloned().unwrap_or_default();
+            if !matches!(name.as_str(), "cached" | "memoize")
+                || (path.len() > 1 && !matches!(path[0].as_str(), "cached" | "memoize"))
+            {
                 continue;
             }
             let tokens = match &attr.meta {
                 syn::Meta::List(list) => list.tokens.to_string(),
                 _ => String::new(),
             };
-            if is_bounded_memo_attribute(&name, &tokens) {
+            if is_bounded_memo_attribute(&name, &tokens) || !has_key_params(def.sig, &tokens) {
                 continue;
             }
             let fn_name = def.name;
@@ -285,9 +309,32 @@ fn check_memo_attributes(cx: &mut Cx<'_, '_>) {
     }
 }
 
+/// The words of an attribute's arguments.
+fn words(tokens: &str) -> Vec<&str> {
+    tokens.split(|c: char| !(c.is_alphanumeric() || c == '_')).filter(|word| !word.is_empty()).collect()
+}
+
+/// Whether the generated cache is keyed by something that varies: a typed
+/// parameter that the attribute does not leave out of the key (`Ignore:
+/// name`), or a key or conversion of its own (`key = ".."`, `convert =
+/// ".."`). A fn without one keeps one result at most.
+fn has_key_params(sig: &syn::Signature, tokens: &str) -> bool {
+    let words = words(tokens);
+    if words.iter().any(|word| matches!(*word, "key" | "convert")) {
+        return true;
+    }
+    let ignored: Vec<&str> = words.windows(2).filter(|pair| pair[0] == "Ignore").map(|pair| pair[1]).collect();
+    sig.inputs.iter().any(|input| match input {
+        syn::FnArg::Typed(typed) => match &*typed.pat {
+            syn::Pat::Ident(ident) => !ignored.contains(&ident.ident.to_string().as_str()),
+            _ => true,
+        },
+        syn::FnArg::Receiver(_) => true,
+    })
+}
+
 fn is_bounded_memo_attribute(name: &str, tokens: &str) -> bool {
-    let words: Vec<&str> =
-        tokens.split(|c: char| !(c.is_alphanumeric() || c == '_')).filter(|word| !word.is_empty()).collect();
+    let words = words(tokens);
     match name {
         "cached" => {
             let custom_store = words.iter().any(|word| matches!(*word, "ty" | "create"))

@@ -154,12 +154,7 @@ impl Scope<'_> {
             return Resolved::Foreign { name: last.ident.to_string(), elsewhere: true };
         }
         let imported = self.names.import(here, &first.ident.to_string());
-        let full: Vec<String> = match imported {
-            Some(target) => {
-                target.iter().cloned().chain(path.segments.iter().skip(1).map(|s| s.ident.to_string())).collect()
-            }
-            None => path.segments.iter().map(|segment| segment.ident.to_string()).collect(),
-        };
+        let full = self.expand_path(path, here);
         let name = full.last().cloned().unwrap_or_default();
         let local = full.len() == 1
             || matches!(full[0].as_str(), "crate" | "self" | "super")
@@ -211,6 +206,18 @@ impl Scope<'_> {
         best_qualified(self.names.types_named(name), None, &module, def.file, |index| {
             (&self.types[index].module, self.types[index].file)
         })
+    }
+
+    /// The segments `path`, written in module `here`, stands for once a `use`
+    /// declaration of its first segment is followed (`["comemo", "memoize"]`
+    /// for `memoize` after `use comemo::memoize;`); as written when nothing
+    /// in scope imports it.
+    pub(crate) fn expand_path(&self, path: &syn::Path, here: &[String]) -> Vec<String> {
+        let written = path.segments.iter().map(|segment| segment.ident.to_string());
+        match path.segments.first().and_then(|first| self.names.import(here, &first.ident.to_string())) {
+            Some(target) => target.iter().cloned().chain(written.skip(1)).collect(),
+            None => written.collect(),
+        }
     }
 
     /// The static `name` as seen from inside fn `from`: one declared in that fn

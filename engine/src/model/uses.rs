@@ -368,6 +368,14 @@ struct UseVisitor<'s, 'a> {
     /// Loop variables over a collection the fn was given (`for (k, v) in
     /// &other.map`): inserting them stores what the fn was given.
     given_locals: HashSet<String>,
+    /// Locals bound before the fn's first lookup (`let (name, flag) = ..;`
+    /// then `match map.get(&k) { None => map.insert(k, flag), .. }`): a
+    /// value fixed before the lookup is not computed on a miss.
+    before_lookup: HashSet<String>,
+    /// Locals whose value was computed from a lookup (`let n =
+    /// map.get(&k).copied().unwrap_or(0) + 1;`): inserting them updates
+    /// what was looked up, as a counter does.
+    from_lookup: HashSet<String>,
     /// Locals bound to an entry of a collection (`Entry::Vacant(v)` in
     /// `match map.entry(k)`), with the entry's key.
     entries: HashMap<String, (Root, Option<String>, bool)>,
@@ -406,6 +414,8 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
             id_locals: HashSet::new(),
             closed_locals: HashSet::new(),
             given_locals: HashSet::new(),
+            before_lookup: HashSet::new(),
+            from_lookup: HashSet::new(),
             entries: HashMap::new(),
             entry_stores: HashMap::new(),
             calls: Calls::default(),
@@ -655,10 +665,28 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
             plain = &call.receiver;
         }
         if let Some(param) = plain_ident(plain) {
-            let given = self.given_locals.contains(&param) || self.param_index(plain).is_some();
+            let given = self.given_locals.contains(&param)
+                || self.before_lookup.contains(&param)
+                || self.param_index(plain).is_some();
             if given && key_text != Some(param.as_str()) {
                 return true;
             }
+            if self.from_lookup.contains(&param) {
+                return true;
+            }
+        }
+        // `(None, desc)`, `[a, b]`, `Some(flag)`: made only of such values.
+        let parts: Option<Vec<&Expr>> = match plain {
+            Expr::Tuple(tuple) if !tuple.elems.is_empty() => Some(tuple.elems.iter().collect()),
+            Expr::Array(array) if !array.elems.is_empty() => Some(array.elems.iter().collect()),
+            Expr::Struct(literal) if literal.rest.is_none() => Some(literal.fields.iter().map(|f| &f.expr).collect()),
+            Expr::Call(call) if !call.args.is_empty() && is_variant_path(&call.func) => {
+                Some(call.args.iter().collect())
+            }
+            _ => None,
+        };
+        if parts.is_some_and(|parts| parts.into_iter().all(|part| self.is_stored_value(key_text, part))) {
+            return true;
         }
         let mut mentions = MentionsLookup(&self.looked_up, false);
         mentions.visit_expr(value);
@@ -1107,6 +1135,13 @@ fn is_constant(value: &Expr) -> bool {
     }
 }
 
+/// A path that names an enum variant or tuple struct (`Some`, `Ok`,
+/// `Slot::Full`): a call of it wraps its arguments, computing nothing.
+fn is_variant_path(func: &Expr) -> bool {
+    matches!(func, Expr::Path(path) if path.qself.is_none()
+        && path.path.segments.last().is_some_and(|last| last.ident.to_string().starts_with(|c: char| c.is_ascii_uppercase())))
+}
+
 /// `&'static T`.
 fn is_static_ref(ty: &syn::Type) -> bool {
     matches!(crate::types::peel(ty), syn::Type::Reference(reference)
@@ -1250,8 +1285,26 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
                 self.positions.mark(&init.expr);
             }
         }
+        let before = self.uses.len();
         visit::visit_local(self, local);
         let Some(init) = &local.init else { return };
+        // Whether the value is fixed before any lookup, or computed from one.
+        let early = !self.uses.iter().any(|u| matches!(u.op, Op::Lookup(_)));
+        let derived = self.uses[before..].iter().any(|u| matches!(u.op, Op::Lookup(lookup) if lookup.read));
+        let mut names = Vec::new();
+        pattern_idents(&local.pat, &mut names);
+        for name in names {
+            if early {
+                self.before_lookup.insert(name.clone());
+            } else {
+                self.before_lookup.remove(&name);
+            }
+            if derived {
+                self.from_lookup.insert(name);
+            } else {
+                self.from_lookup.remove(&name);
+            }
+        }
         self.bind(&local.pat, &init.expr);
         let closed = init.diverge.is_none() && self.is_closed_value(&init.expr);
         self.bind_closed(&local.pat, closed);
