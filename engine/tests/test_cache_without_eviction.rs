@@ -1296,3 +1296,138 @@ impl Shaper {
     assert_eq!(found.len(), 1, "{found:#?}");
     assert_eq!(pointed_text(source, &found[0]), "runs");
 }
+
+#[test]
+fn should_warn_generic_keyed_owner_that_makes_its_values_on_a_miss() {
+    // Keyed by a type parameter, but the owner builds each value itself: a
+    // memo of its own (one gauge per tag set ever asked for), not storage
+    // offered to users.
+    let source = "
+use std::{collections::HashMap, hash::Hash, sync::Mutex};
+pub trait Make<G> { fn make(&self) -> G; }
+pub struct Gauges<T, G, F> { by_tags: Mutex<HashMap<T, G>>, factory: F }
+impl<T: Hash + Eq + Clone, G: Clone, F: Make<G>> Gauges<T, G, F> {
+    pub fn gauge(&self, tags: &T) -> G {
+        self.by_tags.lock().unwrap().entry(tags.clone()).or_insert_with(|| self.factory.make()).clone()
+    }
+}
+";
+    let found = caches(source);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(pointed_text(source, &found[0]), "by_tags");
+}
+
+#[test]
+fn should_not_warn_generic_keyed_map_that_stores_what_its_caller_gives() {
+    // The values, or the fn that makes them, come from the caller.
+    let source = "
+use std::{collections::HashMap, hash::Hash};
+pub struct Table<K, V> { rows: HashMap<K, V> }
+impl<K: Hash + Eq + Clone, V: Clone> Table<K, V> {
+    pub fn put(&mut self, key: K, row: V) -> V {
+        self.rows.entry(key).or_insert(row).clone()
+    }
+    pub fn fetch<F: FnOnce() -> V>(&mut self, key: &K, load: F) -> V {
+        self.rows.entry(key.clone()).or_insert_with(load).clone()
+    }
+}
+";
+    assert!(caches(source).is_empty(), "{:#?}", caches(source));
+}
+
+#[test]
+fn should_warn_memo_filled_into_an_inner_map_of_a_nested_entry_chain() {
+    let source = "
+use std::{collections::HashMap, sync::RwLock};
+pub struct Sketches { by_name: RwLock<HashMap<String, HashMap<Vec<String>, Vec<f64>>>> }
+impl Sketches {
+    pub fn observe(&self, name: &str, tags: Vec<String>, value: f64) {
+        let mut all = self.by_name.write().unwrap();
+        let sketch = all
+            .entry(name.to_owned())
+            .or_insert_with(HashMap::new)
+            .entry(tags)
+            .or_insert_with(|| Vec::with_capacity(1024));
+        sketch.push(value);
+        let total: f64 = sketch.iter().sum();
+        assert!(total.is_finite());
+    }
+    pub fn width(&self, name: &str, tags: Vec<String>) -> usize {
+        let mut all = self.by_name.write().unwrap();
+        let row = all.entry(name.to_owned()).or_default().entry(tags).or_insert_with(|| make_row(name));
+        row.len()
+    }
+}
+fn make_row(name: &str) -> Vec<f64> { vec![0.0; name.len()] }
+";
+    let found = caches(source);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(pointed_text(source, &found[0]), "by_name");
+    assert!(found[0].message.contains("`width` fills"), "{}", found[0].message);
+}
+
+#[test]
+fn should_not_warn_nested_group_by_table_whose_inner_values_change_in_place() {
+    let source = "
+use std::collections::HashMap;
+pub struct Totals { by_day: HashMap<u32, HashMap<String, u64>> }
+impl Totals {
+    pub fn add(&mut self, day: u32, user: String, amount: u64) {
+        *self.by_day.entry(day).or_default().entry(user).or_insert(0) += amount;
+    }
+}
+";
+    assert!(caches(source).is_empty(), "{:#?}", caches(source));
+}
+
+#[test]
+fn should_warn_memo_looked_up_through_a_guard_projection() {
+    let source = "
+use std::collections::HashMap;
+use parking_lot::{MappedRwLockReadGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
+pub struct Handles { by_path: RwLock<HashMap<String, u64>> }
+impl Handles {
+    pub fn handle(&self, path: &str) -> MappedRwLockReadGuard<'_, u64> {
+        if let Ok(found) = RwLockReadGuard::try_map(self.by_path.read(), |map| map.get(path)) {
+            return found;
+        }
+        let mut write = self.by_path.write();
+        write.insert(path.to_owned(), open(path));
+        RwLockReadGuard::map(RwLockWriteGuard::downgrade(write), |map| &map[path])
+    }
+}
+fn open(path: &str) -> u64 { path.len() as u64 }
+";
+    let found = caches(source);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(pointed_text(source, &found[0]), "by_path");
+}
+
+#[test]
+fn should_warn_memo_whose_local_shares_its_name_with_one_changed_in_another_arm() {
+    // `slot` is changed in place in the first arm only; the second arm's
+    // `slot` is another local, a hit that is read.
+    let source = "
+use std::collections::HashMap;
+pub enum Kind { Count, Shape }
+pub struct Stats { shapes: HashMap<String, Vec<u8>> }
+impl Stats {
+    pub fn record(&mut self, kind: Kind, name: String, counts: &mut HashMap<String, u64>) -> usize {
+        match kind {
+            Kind::Count => {
+                let slot = counts.entry(name).or_insert(0);
+                *slot += 1;
+                0
+            }
+            Kind::Shape => {
+                let slot = self.shapes.entry(name.clone()).or_insert_with(|| name.bytes().rev().collect());
+                slot.len()
+            }
+        }
+    }
+}
+";
+    let found = caches(source);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(pointed_text(source, &found[0]), "shapes");
+}

@@ -24,7 +24,13 @@ declare_lint! {
     /// `or_insert_with_key`, `or_default`, a `match` on `Occupied`/`Vacant`),
     /// `get_or_insert_with(k, ..)`.
     /// What the fn does with the hit (returns it, formats it, calls a method
-    /// on it, reads a field, projects it with `Ref::map`) does not matter.
+    /// on it, reads a field, projects it with `Ref::map`) does not matter,
+    /// and a lookup made through a guard's own projection
+    /// (`RwLockReadGuard::try_map(map.read(), |m| m.get(k))`, then
+    /// `RwLockWriteGuard::downgrade`) is a lookup of that map. A fill of an
+    /// inner map reached through a nested entry chain
+    /// (`m.entry(a).or_insert_with(HashMap::new).entry(b).or_insert_with(make)`)
+    /// fills the outer field.
     /// Also finds `#[cached]` and `#[memoize]` functions with no size or time
     /// limit: the attributes of the `cached` and `memoize` crates, told by
     /// their path and the module's `use` declarations (`use
@@ -54,9 +60,12 @@ declare_lint! {
     /// literals, a loop over an array of literals, the parameter (or its
     /// address, `name.as_ptr() as usize`) of a private fn or a `&'static`
     /// parameter of any fn whose callers in scope all pass literals); a map
-    /// whose key type is
-    /// a type parameter of its owner (a general-purpose map, cache or
-    /// interner offered to users: whether it leaks is up to them); and a memo
+    /// whose key type is a type parameter of its owner and whose values come
+    /// from the caller, as such or made by a closure or fn it passes (`fn
+    /// get_or_insert_with(&mut self, k: K, make: impl FnOnce(&K) -> V)`: a
+    /// general-purpose map, cache or interner offered to users, whose leaks
+    /// are up to them; an owner that makes the values itself on a miss,
+    /// `entry(k).or_insert_with(|| self.ctor.make())`, is reported); and a memo
     /// whose owner lives for one call: built in a fn into a local that is
     /// only borrowed or has methods called on it, never stored, returned or
     /// moved into a closure (or into a type that lives for one call itself),
@@ -143,6 +152,9 @@ declare_lint! {
     ///   by users of a library is taken to live long; one built into a local
     ///   and then handed away through a path the analysis does not follow
     ///   (a method returning `self`) is taken to live for one call.
+    /// - Whether a generic-keyed owner makes its values itself is read from
+    ///   the fill's signature only: a fn that takes any closure or fn
+    ///   parameter is taken to get its values from its caller.
     /// - A key type from another crate is not known to be closed: a map keyed
     ///   by a foreign fieldless enum (`Option<CursorIcon>`) is reported.
     /// - `#[cached(ty = "..")]` with a cache type other than `UnboundCache` or
@@ -196,13 +208,15 @@ fn check_fields(cx: &mut Cx<'_, '_>) {
         for field in &def.fields {
             let Some(name) = field.name else { continue };
             let Some(found) = memo_map(scope, Place::of_type(scope, id), field.ty, config) else { continue };
-            // A general-purpose map, cache or interner offered to users: the
-            // keys are theirs, and so is the decision to evict.
-            if found.keyed_by_param {
-                continue;
-            }
             let field_name = name.to_string();
             let uses = scope.uses_of_field(id, &field_name);
+            // A general-purpose map, cache or interner offered to users: the
+            // keys are theirs, and so are the values (or the fn that makes
+            // them) and the decision to evict. An owner that makes the values
+            // itself on a miss memoizes for its own ends.
+            if found.keyed_by_param && !makes_its_own_values(scope, &uses) {
+                continue;
+            }
             let Some(subject) = unevicted_memo(cx.scope, &uses) else { continue };
             // Scoped memoisation: an owner built and dropped within one call
             // (or consumed by value into one result) bounds its memo by that
@@ -225,6 +239,49 @@ fn check_fields(cx: &mut Cx<'_, '_>) {
             );
         }
     }
+}
+
+/// Whether some fill of a memo in `uses` computes its value without its
+/// caller's help: the fn that fills it takes no callable parameter (`make:
+/// impl FnOnce(&K) -> V`) to make the value with.
+fn makes_its_own_values(scope: &Scope<'_>, uses: &[&Use]) -> bool {
+    uses.iter().any(|u| {
+        u.grow().is_some_and(|grow| grow.memo && grow.bound.is_none()) && !takes_callable(scope.fns[u.fn_id].sig)
+    })
+}
+
+/// Whether a fn takes a parameter that is a fn or closure: `impl Fn*`, `&dyn
+/// Fn*`, a `fn(..)` pointer, or a type parameter bounded by `Fn*`.
+fn takes_callable(sig: &syn::Signature) -> bool {
+    let is_fn_bound = |bound: &syn::TypeParamBound| {
+        matches!(bound, syn::TypeParamBound::Trait(bound)
+            if bound.path.segments.last().is_some_and(|last| matches!(last.ident.to_string().as_str(), "Fn" | "FnMut" | "FnOnce")))
+    };
+    let fn_params: Vec<String> = sig
+        .generics
+        .type_params()
+        .filter(|param| param.bounds.iter().any(is_fn_bound))
+        .map(|param| param.ident.to_string())
+        .chain(sig.generics.where_clause.iter().flat_map(|clause| &clause.predicates).filter_map(|predicate| {
+            match predicate {
+                syn::WherePredicate::Type(typed) if typed.bounds.iter().any(is_fn_bound) => {
+                    Some(typed.bounded_ty.to_token_stream().to_string())
+                }
+                _ => None,
+            }
+        }))
+        .collect();
+    let callable = |mut ty: &syn::Type| loop {
+        ty = match crate::types::peel(ty) {
+            syn::Type::Reference(reference) => &reference.elem,
+            syn::Type::ImplTrait(bounds) => return bounds.bounds.iter().any(is_fn_bound),
+            syn::Type::TraitObject(bounds) => return bounds.bounds.iter().any(is_fn_bound),
+            syn::Type::FnPtr(_) => return true,
+            syn::Type::Path(path) => return fn_params.contains(&path.to_token_stream().to_string()),
+            _ => return false,
+        }
+    };
+    sig.inputs.iter().any(|input| matches!(input, syn::FnArg::Typed(typed) if callable(&typed.ty)))
 }
 
 /// A map that is not a known bounded cache.

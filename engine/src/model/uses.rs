@@ -376,6 +376,9 @@ struct UseVisitor<'s, 'a> {
     /// map.get(&k).copied().unwrap_or(0) + 1;`): inserting them updates
     /// what was looked up, as a counter does.
     from_lookup: HashSet<String>,
+    /// `let`s whose local the rest of their block never changes in place,
+    /// though a local of the same name elsewhere in the fn is changed.
+    unchanged_lets: HashSet<*const syn::Local>,
     /// Locals bound to an entry of a collection (`Entry::Vacant(v)` in
     /// `match map.entry(k)`), with the entry's key.
     entries: HashMap<String, (Root, Option<String>, bool)>,
@@ -416,6 +419,7 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
             given_locals: HashSet::new(),
             before_lookup: HashSet::new(),
             from_lookup: HashSet::new(),
+            unchanged_lets: HashSet::new(),
             entries: HashMap::new(),
             entry_stores: HashMap::new(),
             calls: Calls::default(),
@@ -464,7 +468,7 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
                     self.root_of(&call.receiver)
                 } else if is(symbol::ENTRY_INSERTS, &method) {
                     match &*call.receiver {
-                        Expr::MethodCall(entry) if entry.method == "entry" => self.root_of(&entry.receiver),
+                        Expr::MethodCall(entry) if entry.method == "entry" => self.entry_root(entry),
                         _ => None,
                     }
                 } else if is(symbol::PASS_THROUGH_METHODS, &method) {
@@ -941,7 +945,7 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
             self.value_root(&call.receiver)
         } else if is(symbol::ENTRY_INSERTS, &method) {
             match &*call.receiver {
-                Expr::MethodCall(entry) if entry.method == "entry" => self.root_of(&entry.receiver),
+                Expr::MethodCall(entry) if entry.method == "entry" => self.entry_root(entry),
                 _ => None,
             }
         } else if method == "get_mut" && call.args.len() == 1 {
@@ -949,6 +953,27 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
         } else {
             None
         }
+    }
+
+    /// The static or field whose map holds the inner map `expr` reaches:
+    /// `outer.entry(a).or_insert_with(HashMap::new)`, `.or_default()`, at any
+    /// depth. A fill of that inner map (`.entry(b).or_insert_with(make)`)
+    /// adds to what the outer field holds.
+    fn nested_entry_root(&self, expr: &Expr) -> Option<Root> {
+        let Expr::MethodCall(call) = expr else { return None };
+        let empty = call.method == "or_default"
+            || (call.method == "or_insert_with" && call.args.first().is_some_and(is_empty_value));
+        let Expr::MethodCall(entry) = &*call.receiver else { return None };
+        if !empty || entry.method != "entry" {
+            return None;
+        }
+        self.root_of(&entry.receiver).or_else(|| self.nested_entry_root(&entry.receiver))
+    }
+
+    /// The root of the map an `entry(..)` call is made on: the collection
+    /// itself, or the outer map of a nested entry chain.
+    fn entry_root(&self, entry: &syn::ExprMethodCall) -> Option<Root> {
+        self.root_of(&entry.receiver).or_else(|| self.nested_entry_root(&entry.receiver))
     }
 
     /// Binds `pat` (a plain ident, or `Some(x)`/`Ok(x)`) to what `expr` is rooted at.
@@ -1107,6 +1132,17 @@ fn is_access(call: &syn::ExprMethodCall) -> bool {
         || (call.args.is_empty() && matches!(method.as_str(), "get" | "get_mut" | "get_or_insert_default"))
         // `Option::get_or_insert_with(f)`; `HashSet::get_or_insert_with(value, f)` grows.
         || (call.args.len() == 1 && method == "get_or_insert_with")
+}
+
+/// A guard type's own projection or conversion (`RwLockReadGuard::try_map`,
+/// `Ref::map`, `RwLockWriteGuard::downgrade`, `MutexGuard::map`).
+fn is_guard_projection(func: &Expr) -> bool {
+    let Expr::Path(path) = func else { return false };
+    let mut segments = path.path.segments.iter().rev();
+    let (Some(name), Some(owner)) = (segments.next(), segments.next()) else { return false };
+    let owner = owner.ident.to_string();
+    (owner.ends_with("Guard") || matches!(owner.as_str(), "Ref" | "RefMut"))
+        && matches!(name.ident.to_string().as_str(), "map" | "try_map" | "filter_map" | "map_split" | "downgrade")
 }
 
 /// `ALL_CAPS` or `A1`: the name of a constant.
@@ -1277,11 +1313,32 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
         // Nested items are analysed on their own.
     }
 
+    fn visit_block(&mut self, block: &'ast syn::Block) {
+        // A local is changed in place only by the statements after its `let`
+        // in its block: another local of the same name elsewhere in the fn
+        // (the same `entry` in two `match` arms) does not change it.
+        for (index, stmt) in block.stmts.iter().enumerate() {
+            let syn::Stmt::Local(local) = stmt else { continue };
+            let Some(name) = bound_ident(&local.pat) else { continue };
+            if !self.positions.changed_locals.contains(&name) {
+                continue;
+            }
+            let mut rest = Positions::default();
+            block.stmts[index + 1..].iter().for_each(|stmt| rest.visit_stmt(stmt));
+            if !rest.changed_locals.contains(&name) {
+                self.unchanged_lets.insert(local as *const syn::Local);
+            }
+        }
+        visit::visit_block(self, block);
+    }
+
     fn visit_local(&mut self, local: &'ast syn::Local) {
         // `let sizes = map.entry(k).or_default(); sizes.push(v);`: the element
         // is changed in place, not read.
         if let (Some(name), Some(init)) = (bound_ident(&local.pat), &local.init) {
-            if self.positions.changed_locals.contains(&name) {
+            if self.positions.changed_locals.contains(&name)
+                && !self.unchanged_lets.contains(&(local as *const syn::Local))
+            {
                 self.positions.mark(&init.expr);
             }
         }
@@ -1408,9 +1465,13 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
         } else {
             plain_ident(&call.receiver).and_then(|name| self.entries.get(&name).cloned())
         };
+        let receiver_root = match method.as_str() {
+            "entry" => self.entry_root(call),
+            _ => self.root_of(&call.receiver),
+        };
         if let Some(entry) = entry {
             self.entry_use(entry, call, &method);
-        } else if let Some(root) = self.root_of(&call.receiver) {
+        } else if let Some(root) = receiver_root {
             let span = call.method.span();
             if is(symbol::WITH_METHODS, &method) {
                 let closure = call.args.iter().find_map(|arg| match arg {
@@ -1485,7 +1546,7 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
             };
             if let Expr::MethodCall(entry) = entry {
                 if entry.method == "entry" {
-                    if let Some(root) = self.root_of(&entry.receiver) {
+                    if let Some(root) = self.entry_root(entry) {
                         let key = entry.args.first();
                         let key_text = key.map(|key| self.key_text(key));
                         let stores = modified
@@ -1534,6 +1595,10 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
                 }
             }
             Some("drop") => {}
+            // `RwLockWriteGuard::downgrade(guard)`, `Ref::map(cache.borrow(),
+            // ..)`: a guard handed to its own type's projection stays a
+            // guard of the same collection, not code the analysis loses.
+            Some(_) if is_guard_projection(&call.func) => {}
             _ => self.check_args(&call.args),
         }
         if let Some(name) = &name {
