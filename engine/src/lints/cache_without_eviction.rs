@@ -164,7 +164,10 @@ declare_lint! {
     ///   taken for the `memoize` or `cached` crate's.
     /// - A memo that computes its value before it looks the key up (on a hit
     ///   too) is taken for a table of values it was given: nothing is saved
-    ///   by it, but it grows the same.
+    ///   by it, but it grows the same. A value computed from a lookup of any
+    ///   map or static of the scope (`render(k, self.settings.get("x"))`),
+    ///   not only of the memo's own, is taken for an update of what was
+    ///   looked up, as a counter's is.
     pub CACHE_WITHOUT_EVICTION, cache_without_eviction, Warn, "memo maps that are filled and never evicted"
 }
 
