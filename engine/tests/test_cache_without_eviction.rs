@@ -1431,3 +1431,29 @@ impl Stats {
     assert_eq!(found.len(), 1, "{found:#?}");
     assert_eq!(pointed_text(source, &found[0]), "shapes");
 }
+
+#[test]
+fn should_warn_entry_match_memo_whose_value_is_bound_in_the_vacant_arm() {
+    // The `match` on the entry is the lookup: what the vacant arm binds is
+    // computed on a miss, even though no `get` came before it.
+    let source = "
+use std::collections::btree_map::{BTreeMap, Entry};
+pub struct Tables { built: BTreeMap<Vec<u8>, Vec<u32>> }
+impl Tables {
+    pub fn table(&mut self, keys: Vec<u8>) -> Result<&[u32], String> {
+        let table = match self.built.entry(keys) {
+            Entry::Vacant(slot) => {
+                let fresh = build(slot.key())?;
+                slot.insert(fresh)
+            }
+            Entry::Occupied(slot) => slot.into_mut(),
+        };
+        Ok(table.as_slice())
+    }
+}
+fn build(keys: &[u8]) -> Result<Vec<u32>, String> { Ok(keys.iter().map(|&k| u32::from(k)).collect()) }
+";
+    let found = caches(source);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(pointed_text(source, &found[0]), "built");
+}

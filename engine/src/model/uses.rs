@@ -372,6 +372,10 @@ struct UseVisitor<'s, 'a> {
     /// then `match map.get(&k) { None => map.insert(k, flag), .. }`): a
     /// value fixed before the lookup is not computed on a miss.
     before_lookup: HashSet<String>,
+    /// The fn has looked a key up in a collection of the scope so far (a
+    /// lookup, or a `match` on an entry): what it binds next may be
+    /// computed on a miss.
+    has_looked: bool,
     /// Locals whose value was computed from a lookup (`let n =
     /// map.get(&k).copied().unwrap_or(0) + 1;`): inserting them updates
     /// what was looked up, as a counter does.
@@ -418,6 +422,7 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
             closed_locals: HashSet::new(),
             given_locals: HashSet::new(),
             before_lookup: HashSet::new(),
+            has_looked: false,
             from_lookup: HashSet::new(),
             unchanged_lets: HashSet::new(),
             entries: HashMap::new(),
@@ -499,6 +504,7 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
     }
 
     fn push_keyed(&mut self, root: Root, op: Op, verb: impl Into<String>, span: Span, key: Option<String>) {
+        self.has_looked |= matches!(op, Op::Lookup(_));
         self.uses.push(Use { root, op, verb: verb.into(), key, fn_id: self.fn_id, span });
     }
 
@@ -1009,6 +1015,7 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
             return;
         }
         let Some(root) = self.root_of(&entry.receiver) else { return };
+        self.has_looked = true;
         self.entry_stores.insert(entry as *const syn::ExprMethodCall as *const (), true);
         let key = entry.args.first().map(|key| self.key_text(key));
         let closed = entry.args.first().is_some_and(|key| self.is_closed_key(key));
@@ -1346,7 +1353,7 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
         visit::visit_local(self, local);
         let Some(init) = &local.init else { return };
         // Whether the value is fixed before any lookup, or computed from one.
-        let early = !self.uses.iter().any(|u| matches!(u.op, Op::Lookup(_)));
+        let early = !self.has_looked;
         let derived = self.uses[before..].iter().any(|u| matches!(u.op, Op::Lookup(lookup) if lookup.read));
         let mut names = Vec::new();
         pattern_idents(&local.pat, &mut names);
