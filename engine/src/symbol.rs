@@ -49,6 +49,11 @@ pub(crate) const OWNING_WRAPPERS: &[&str] = &[
     "SyncWrapper",
 ];
 
+/// Types and variants whose constructors hold a key as it is (`Rc::from(name)`,
+/// `Some(key)`): handing a key to them does no work with it.
+pub(crate) const KEY_HOLDERS: &[&str] =
+    &["Rc", "Arc", "Box", "String", "Cow", "PathBuf", "OsString", "Vec", "Some", "Ok", "Err"];
+
 /// Lazily initialised wrappers that a static's collection may sit in.
 pub(crate) const LAZY_WRAPPERS: &[&str] =
     &["LazyLock", "LazyCell", "Lazy", "OnceLock", "OnceCell", "SyncLazy", "SyncOnceCell"];

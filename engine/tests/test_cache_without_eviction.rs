@@ -1457,3 +1457,59 @@ fn build(keys: &[u8]) -> Result<Vec<u32>, String> { Ok(keys.iter().map(|&k| u32:
     assert_eq!(found.len(), 1, "{found:#?}");
     assert_eq!(pointed_text(source, &found[0]), "built");
 }
+
+#[test]
+fn should_warn_id_stored_after_work_done_with_the_key() {
+    // The id names what the miss did with the key (a plan compiled and sent
+    // away, a program built from it): the map is a memo of that work.
+    let source = "
+use std::collections::HashMap;
+pub struct Session { plans: HashMap<String, u32>, next_plan: u32, programs: Vec<Program>, by_source: HashMap<String, usize> }
+pub struct Program(usize);
+impl Session {
+    pub fn plan(&mut self, sql: &str) -> u32 {
+        if let Some(&id) = self.plans.get(sql) { return id; }
+        let id = self.next_plan;
+        self.next_plan += 1;
+        self.send(Message::Compile { id, sql });
+        self.plans.insert(sql.to_owned(), id);
+        id
+    }
+    pub fn program(&mut self, source: &str) -> usize {
+        if let Some(index) = self.by_source.get(source) { return *index; }
+        let program = compile(source);
+        let index = self.programs.len();
+        self.programs.push(program);
+        self.by_source.insert(source.to_owned(), index);
+        index
+    }
+    fn send(&mut self, message: Message<'_>) { drop(message); }
+}
+pub enum Message<'a> { Compile { id: u32, sql: &'a str } }
+fn compile(source: &str) -> Program { Program(source.len()) }
+";
+    let found = caches(source);
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert_eq!(pointed_text(source, &found[0]), "plans");
+    assert_eq!(pointed_text(source, &found[1]), "by_source");
+}
+
+#[test]
+fn should_not_warn_id_index_whose_key_is_only_held_or_stored() {
+    // Wrapping the key (`Rc::from`) or pushing it into the owner's own list
+    // does no work with it: a dedupe index of what the owner holds.
+    let source = "
+use std::{collections::HashMap, rc::Rc};
+pub struct Symbols { names: Vec<Rc<str>>, ids: HashMap<Rc<str>, usize> }
+impl Symbols {
+    pub fn intern(&mut self, name: &str) -> usize {
+        if let Some(&id) = self.ids.get(name) { return id; }
+        let id = self.names.len();
+        self.names.push(Rc::from(name));
+        self.ids.insert(name.into(), id);
+        id
+    }
+}
+";
+    assert!(caches(source).is_empty(), "{:#?}", caches(source));
+}

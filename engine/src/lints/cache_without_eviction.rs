@@ -45,7 +45,11 @@ declare_lint! {
     /// value the fn was given, a constant, or an id counted from what the
     /// owner already holds (`self.items.len()`, a handle its own arena gave
     /// back, a `+= 1` counter): accumulators, group-by tables, dedupe indexes
-    /// and declaration tables. So are a value fixed before the fn's first
+    /// and declaration tables. (An id stored after the fn did work with the
+    /// key, handing it to a call that does more than hold it, `Rc::from(k)`,
+    /// or store it, `self.names.push(k)`, names that work's result: `let id
+    /// = self.next_id; self.next_id += 1; self.send(Parse { id, sql });
+    /// self.ids.insert(sql, id)` is a memo of the statement prepared.) So are a value fixed before the fn's first
     /// lookup (a first-seen table: `match seen.get(&k) { None =>
     /// seen.insert(k, flag), .. }`), one computed from what was looked up (a
     /// counter written on a hit and a miss alike: `let n =
@@ -152,6 +156,11 @@ declare_lint! {
     ///   by users of a library is taken to live long; one built into a local
     ///   and then handed away through a path the analysis does not follow
     ///   (a method returning `self`) is taken to live for one call.
+    /// - Work with the key is any call that is handed it after the fn's first
+    ///   lookup, except a holder's constructor (`Rc`, `Box`, `String`, a
+    ///   variant) and a collection's own grow, lookup or removal: an id
+    ///   index whose miss also logs the key (`self.log(name)`) is taken for a
+    ///   memo.
     /// - Whether a generic-keyed owner makes its values itself is read from
     ///   the fill's signature only: a fn that takes any closure or fn
     ///   parameter is taken to get its values from its caller.

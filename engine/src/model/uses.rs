@@ -376,6 +376,10 @@ struct UseVisitor<'s, 'a> {
     /// lookup, or a `match` on an entry): what it binds next may be
     /// computed on a miss.
     has_looked: bool,
+    /// Keys (by text) handed to a call after the fn's first lookup
+    /// (`Statement::new(self, query)`, `send(Parse { query })`): an id stored
+    /// under such a key records that work's result, as a memo does.
+    worked_keys: HashSet<String>,
     /// Locals whose value was computed from a lookup (`let n =
     /// map.get(&k).copied().unwrap_or(0) + 1;`): inserting them updates
     /// what was looked up, as a counter does.
@@ -423,6 +427,7 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
             given_locals: HashSet::new(),
             before_lookup: HashSet::new(),
             has_looked: false,
+            worked_keys: HashSet::new(),
             from_lookup: HashSet::new(),
             unchanged_lets: HashSet::new(),
             entries: HashMap::new(),
@@ -663,8 +668,13 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
                 visit::visit_expr_path(self, path);
             }
         }
-        if is_constant(value) || self.is_id(value) {
+        if is_constant(value) {
             return true;
+        }
+        if self.is_id(value) {
+            // An id counted by the owner is stored, unless the fn did work
+            // with the key first: then it names that work's result.
+            return !key_text.is_some_and(|key| self.worked_keys.contains(key));
         }
         // A value made from the key (`id.to_string()` for key `id`) is computed.
         let mut plain = value;
@@ -1105,6 +1115,38 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
         }
         let closed = args.iter().map(|arg| self.is_closed_key(arg)).collect();
         self.calls.closed_args.entry(name).or_default().push(closed);
+    }
+
+    /// Records the keys a call made on a miss path does work with: the locals
+    /// its arguments name, by key text. Calls that only hold a key
+    /// ([`symbol::KEY_HOLDERS`]) or grow, look up or shrink a collection do
+    /// no work with it.
+    fn note_work(&mut self, callee: &str, args: &Punctuated<Expr, Token![,]>) {
+        /// The single-identifier paths an expression names.
+        struct Idents(Vec<String>);
+        impl<'ast> Visit<'ast> for Idents {
+            fn visit_expr_path(&mut self, path: &'ast syn::ExprPath) {
+                if let Some(ident) = path.path.get_ident() {
+                    self.0.push(ident.to_string());
+                }
+            }
+            fn visit_item(&mut self, _item: &'ast syn::Item) {}
+        }
+        if !self.has_looked
+            || args.is_empty()
+            || is(symbol::GROW_METHODS, callee)
+            || is(symbol::LOOKUP_METHODS, callee)
+            || is(symbol::SHRINK_METHODS, callee)
+            || callee.starts_with("get_or_insert")
+        {
+            return;
+        }
+        let mut idents = Idents(Vec::new());
+        args.iter().for_each(|arg| idents.visit_expr(arg));
+        for name in idents.0 {
+            let key = self.key_locals.get(&name).cloned().unwrap_or(name);
+            self.worked_keys.insert(key);
+        }
     }
 
     /// Records arguments that hand a collection to code we do not follow.
@@ -1576,6 +1618,7 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
             }
         }
         self.check_args(&call.args);
+        self.note_work(&method, &call.args);
         self.record_call(method.clone(), &call.args);
         let outer = self.run_once;
         if method == "spawn" {
@@ -1610,6 +1653,11 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
         }
         if let Some(name) = &name {
             self.record_call(name.clone(), &call.args);
+            let holds = matches!(&*call.func, Expr::Path(path)
+                if path.path.segments.iter().any(|segment| is(symbol::KEY_HOLDERS, &segment.ident.to_string())));
+            if !holds && !is_variant_path(&call.func) {
+                self.note_work(name, &call.args);
+            }
         }
         // `Ref::map(cache.borrow(), |c| &c[k])`, `MutexGuard::map(..)`: the
         // closure's parameter is the guarded collection.
