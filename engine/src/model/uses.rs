@@ -1366,7 +1366,8 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
         // A local is changed in place only by the statements after its `let`
         // in its block: another local of the same name elsewhere in the fn
         // (the same `entry` in two `match` arms) does not change it.
-        for (index, stmt) in block.stmts.iter().enumerate() {
+        let changed = !self.positions.changed_locals.is_empty();
+        for (index, stmt) in block.stmts.iter().enumerate().filter(|_| changed) {
             let syn::Stmt::Local(local) = stmt else { continue };
             let Some(name) = bound_ident(&local.pat) else { continue };
             if !self.positions.changed_locals.contains(&name) {
@@ -1397,18 +1398,20 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
         // Whether the value is fixed before any lookup, or computed from one.
         let early = !self.has_looked;
         let derived = self.uses[before..].iter().any(|u| matches!(u.op, Op::Lookup(lookup) if lookup.read));
-        let mut names = Vec::new();
-        pattern_idents(&local.pat, &mut names);
-        for name in names {
-            if early {
-                self.before_lookup.insert(name.clone());
-            } else {
-                self.before_lookup.remove(&name);
-            }
-            if derived {
-                self.from_lookup.insert(name);
-            } else {
-                self.from_lookup.remove(&name);
+        if self.positions.may_look_up {
+            let mut names = Vec::new();
+            pattern_idents(&local.pat, &mut names);
+            for name in names {
+                if early {
+                    self.before_lookup.insert(name.clone());
+                } else {
+                    self.before_lookup.remove(&name);
+                }
+                if derived {
+                    self.from_lookup.insert(name);
+                } else {
+                    self.from_lookup.remove(&name);
+                }
             }
         }
         self.bind(&local.pat, &init.expr);
@@ -1653,10 +1656,12 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
         }
         if let Some(name) = &name {
             self.record_call(name.clone(), &call.args);
-            let holds = matches!(&*call.func, Expr::Path(path)
-                if path.path.segments.iter().any(|segment| is(symbol::KEY_HOLDERS, &segment.ident.to_string())));
-            if !holds && !is_variant_path(&call.func) {
-                self.note_work(name, &call.args);
+            if self.has_looked {
+                let holds = matches!(&*call.func, Expr::Path(path)
+                    if path.path.segments.iter().any(|segment| is(symbol::KEY_HOLDERS, &segment.ident.to_string())));
+                if !holds && !is_variant_path(&call.func) {
+                    self.note_work(name, &call.args);
+                }
             }
         }
         // `Ref::map(cache.borrow(), |c| &c[k])`, `MutexGuard::map(..)`: the
@@ -1864,6 +1869,9 @@ struct Positions {
     /// Locals changed in place somewhere in the body (`sizes.push(..)`): a
     /// lookup bound to one is not read.
     changed_locals: HashSet<String>,
+    /// The body calls a lookup method or indexes something: only then is
+    /// what it binds before and after a lookup worth telling apart.
+    may_look_up: bool,
 }
 
 impl Positions {
@@ -1920,6 +1928,8 @@ impl<'ast> Visit<'ast> for Positions {
 
     fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
         let method = call.method.to_string();
+        self.may_look_up |=
+            is(symbol::LOOKUP_METHODS, &method) || method == "entry" || method.starts_with("get_or_insert");
         if is(symbol::PRESENCE_TESTS, &method)
             || is(symbol::GROW_METHODS, &method)
             || is(symbol::SHRINK_METHODS, &method)
@@ -1933,6 +1943,11 @@ impl<'ast> Visit<'ast> for Positions {
     fn visit_expr_assign(&mut self, assign: &'ast syn::ExprAssign) {
         self.mark(&assign.left);
         visit::visit_expr_assign(self, assign);
+    }
+
+    fn visit_expr_index(&mut self, index: &'ast syn::ExprIndex) {
+        self.may_look_up = true;
+        visit::visit_expr_index(self, index);
     }
 
     fn visit_expr_binary(&mut self, binary: &'ast syn::ExprBinary) {
