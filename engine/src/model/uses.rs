@@ -1189,9 +1189,11 @@ fn is_guard_projection(func: &Expr) -> bool {
     let Expr::Path(path) = func else { return false };
     let mut segments = path.path.segments.iter().rev();
     let (Some(name), Some(owner)) = (segments.next(), segments.next()) else { return false };
-    let owner = owner.ident.to_string();
-    (owner.ends_with("Guard") || matches!(owner.as_str(), "Ref" | "RefMut"))
-        && matches!(name.ident.to_string().as_str(), "map" | "try_map" | "filter_map" | "map_split" | "downgrade")
+    let projection = ["map", "try_map", "filter_map", "map_split", "downgrade"].iter().any(|known| name.ident == known);
+    projection && {
+        let owner = owner.ident.to_string();
+        owner.ends_with("Guard") || matches!(owner.as_str(), "Ref" | "RefMut")
+    }
 }
 
 /// `ALL_CAPS` or `A1`: the name of a constant.
@@ -1366,11 +1368,11 @@ impl<'ast> Visit<'ast> for UseVisitor<'_, '_> {
         // A local is changed in place only by the statements after its `let`
         // in its block: another local of the same name elsewhere in the fn
         // (the same `entry` in two `match` arms) does not change it.
-        let changed = !self.positions.changed_locals.is_empty();
-        for (index, stmt) in block.stmts.iter().enumerate().filter(|_| changed) {
+        let rebound = !self.positions.rebound.is_empty() && !self.positions.changed_locals.is_empty();
+        for (index, stmt) in block.stmts.iter().enumerate().filter(|_| rebound) {
             let syn::Stmt::Local(local) = stmt else { continue };
             let Some(name) = bound_ident(&local.pat) else { continue };
-            if !self.positions.changed_locals.contains(&name) {
+            if !self.positions.changed_locals.contains(&name) || !self.positions.rebound.contains(&name) {
                 continue;
             }
             let mut rest = Positions::default();
@@ -1872,6 +1874,10 @@ struct Positions {
     /// The body calls a lookup method or indexes something: only then is
     /// what it binds before and after a lookup worth telling apart.
     may_look_up: bool,
+    /// Names bound by a `let` of the body, and those bound by more than one
+    /// (only for those can a change in place be another local's).
+    bound: HashSet<String>,
+    rebound: HashSet<String>,
 }
 
 impl Positions {
@@ -1948,6 +1954,15 @@ impl<'ast> Visit<'ast> for Positions {
     fn visit_expr_index(&mut self, index: &'ast syn::ExprIndex) {
         self.may_look_up = true;
         visit::visit_expr_index(self, index);
+    }
+
+    fn visit_local(&mut self, local: &'ast syn::Local) {
+        if let Some(name) = bound_ident(&local.pat) {
+            if !self.bound.insert(name.clone()) {
+                self.rebound.insert(name);
+            }
+        }
+        visit::visit_local(self, local);
     }
 
     fn visit_expr_binary(&mut self, binary: &'ast syn::ExprBinary) {
