@@ -80,6 +80,14 @@ pub(crate) fn tidy(text: &str) -> String {
     out
 }
 
+/// A field's name as code writes it: `cars`, or `0` for a tuple field.
+pub(crate) fn member_name(member: &syn::Member) -> String {
+    match member {
+        syn::Member::Named(ident) => ident.to_string(),
+        syn::Member::Unnamed(index) => index.index.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,9 +18,10 @@ use std::collections::{HashMap, HashSet};
 
 use proc_macro2::{TokenStream, TokenTree};
 use syn::visit::{self, Visit};
-use syn::{Expr, Member};
+use syn::Expr;
 
 use crate::model::Scope;
+use crate::types;
 
 /// Methods of cells and pointers that only read the value inside.
 const READS: &[&str] = &[
@@ -90,13 +91,6 @@ struct Walk<'s, 'a> {
     self_ty: Option<&'s str>,
 }
 
-fn member_name(member: &Member) -> String {
-    match member {
-        Member::Named(ident) => ident.to_string(),
-        Member::Unnamed(index) => index.index.to_string(),
-    }
-}
-
 /// `Default::default()`, `Self::default()`, `Node::default()`.
 fn is_default_call(expr: &Expr) -> bool {
     matches!(expr, Expr::Call(call) if matches!(&*call.func, Expr::Path(path)
@@ -154,7 +148,7 @@ impl<'a> Visit<'a> for Walk<'_, 'a> {
     }
 
     fn visit_expr_field(&mut self, field: &'a syn::ExprField) {
-        self.out.written.insert(member_name(&field.member));
+        self.out.written.insert(types::member_name(&field.member));
         self.visit_read(&field.base);
     }
 
@@ -178,7 +172,7 @@ impl<'a> Visit<'a> for Walk<'_, 'a> {
                 self.out.copied.insert(name.clone());
             }
             for field in &literal.fields {
-                let key = (name.clone(), member_name(&field.member));
+                let key = (name.clone(), types::member_name(&field.member));
                 self.out.inits.entry(key).or_default().push(&field.expr);
             }
             self.out.built.insert(name);
@@ -200,7 +194,7 @@ impl<'a> Visit<'a> for Walk<'_, 'a> {
 
     fn visit_pat_struct(&mut self, pat: &'a syn::PatStruct) {
         for field in &pat.fields {
-            self.out.written.insert(member_name(&field.member));
+            self.out.written.insert(types::member_name(&field.member));
         }
         visit::visit_pat_struct(self, pat);
     }

@@ -424,10 +424,7 @@ impl<'s, 'a> Flows<'s, 'a> {
             }
             Expr::Field(field) => {
                 let mut place = self.raw_place(&field.base)?;
-                place.path.push(match &field.member {
-                    syn::Member::Named(name) => name.to_string(),
-                    syn::Member::Unnamed(index) => index.index.to_string(),
-                });
+                place.path.push(types::member_name(&field.member));
                 Some(place)
             }
             Expr::Paren(inner) => self.raw_place(&inner.expr),

@@ -25,6 +25,7 @@ use super::names::Resolved;
 use super::repeat::finite_source;
 use super::Scope;
 use crate::symbol::{self, is};
+use crate::types;
 
 /// What a use is rooted at: a static, or a field of some type.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -619,10 +620,7 @@ impl<'s, 'a> UseVisitor<'s, 'a> {
             }
             Expr::MethodCall(call) if is_access(call) => self.root_of(&call.receiver),
             Expr::Field(field) => {
-                let name = match &field.member {
-                    syn::Member::Named(ident) => ident.to_string(),
-                    syn::Member::Unnamed(index) => index.index.to_string(),
-                };
+                let name = types::member_name(&field.member);
                 let owner = if Self::is_self(&field.base) {
                     self.scope.self_type(self.fn_id)
                 } else if let Some(Root::Static(id)) = self.root_of(&field.base) {
