@@ -153,14 +153,18 @@ impl Use {
             return true;
         }
         let def = &scope.fns[self.fn_id];
-        let name = def.name.to_string().to_ascii_lowercase();
-        let at_shutdown = name.split('_').any(|word| is(symbol::SHUTDOWN_WORDS, word));
         let invalidates = match &self.root {
             Root::Field { name, .. } => changes_other_state(def, name),
             Root::Static(_) => false,
         };
-        !at_shutdown && !invalidates
+        !runs_at_shutdown(def) && !invalidates
     }
+}
+
+/// Whether a fn's name says it runs when the program shuts down
+/// (`shutdown_all`, `teardown`).
+fn runs_at_shutdown(def: &super::items::FnDef<'_>) -> bool {
+    def.name.to_string().to_ascii_lowercase().split('_').any(|word| is(symbol::SHUTDOWN_WORDS, word))
 }
 
 /// A note for a finding whose collection some use empties without bounding
@@ -168,8 +172,7 @@ impl Use {
 pub(crate) fn late_emptying_note(scope: &Scope<'_>, uses: &[&Use]) -> Option<String> {
     let late = uses.iter().find(|u| u.may_shrink() && !u.bounds(scope))?;
     let def = &scope.fns[late.fn_id];
-    let name = def.name.to_string().to_ascii_lowercase();
-    let when = if name.split('_').any(|word| is(symbol::SHUTDOWN_WORDS, word)) {
+    let when = if runs_at_shutdown(def) {
         "only when the program shuts down, after all the growth"
     } else {
         "only when what it is computed from changes: that invalidates it but does not bound it between changes"
@@ -192,12 +195,10 @@ fn passes_binding_on(arm: &syn::Arm) -> bool {
         syn::Pat::TupleStruct(pattern) if pattern.elems.len() == 1 => bound_ident(&pattern.elems[0]),
         _ => None,
     };
+    let is_bound = |expr: &Expr| bound.is_some() && plain_ident(expr) == bound;
     let gives = |expr: &Expr| match expr {
-        Expr::Path(path) => path.path.get_ident().is_some_and(|ident| Some(ident.to_string()) == bound),
-        Expr::MethodCall(call) if call.method == "into_inner" && call.args.is_empty() => {
-            matches!(&*call.receiver, Expr::Path(path) if path.path.get_ident().is_some_and(|ident| Some(ident.to_string()) == bound))
-        }
-        _ => false,
+        Expr::MethodCall(call) if call.method == "into_inner" && call.args.is_empty() => is_bound(&call.receiver),
+        other => is_bound(other),
     };
     let body = match &*arm.body {
         Expr::Block(block) if block.block.stmts.len() == 1 => match &block.block.stmts[0] {
@@ -214,17 +215,10 @@ fn passes_binding_on(arm: &syn::Arm) -> bool {
 /// Whether a method hands out another field of `self` mutably (its value is
 /// `&mut self.other`) or sets one from its parameters (`self.other = value`).
 fn changes_other_state(def: &super::items::FnDef<'_>, field: &str) -> bool {
-    fn other_field<'e>(expr: &'e Expr, field: &str) -> Option<&'e syn::Member> {
-        match expr {
-            Expr::Field(access)
-                if matches!(&*access.base, Expr::Path(path) if path.path.is_ident("self"))
-                    && !matches!(&access.member, syn::Member::Named(name) if name == field) =>
-            {
-                Some(&access.member)
-            }
-            _ => None,
-        }
-    }
+    let other_field = |expr: &Expr| {
+        matches!(expr, Expr::Field(access) if UseVisitor::is_self(&access.base)
+            && !matches!(&access.member, syn::Member::Named(name) if name == field))
+    };
     let params: HashSet<String> = def
         .sig
         .inputs
@@ -239,11 +233,10 @@ fn changes_other_state(def: &super::items::FnDef<'_>, field: &str) -> bool {
         .collect();
     def.body.stmts.iter().enumerate().any(|(index, stmt)| match stmt {
         syn::Stmt::Expr(Expr::Reference(reference), None) if index + 1 == def.body.stmts.len() => {
-            reference.mutability.is_some() && other_field(&reference.expr, field).is_some()
+            reference.mutability.is_some() && other_field(&reference.expr)
         }
         syn::Stmt::Expr(Expr::Assign(assign), _) => {
-            other_field(&assign.left, field).is_some()
-                && matches!(&*assign.right, Expr::Path(path) if path.path.get_ident().is_some_and(|ident| params.contains(&ident.to_string())))
+            other_field(&assign.left) && plain_ident(&assign.right).is_some_and(|name| params.contains(&name))
         }
         _ => false,
     })
