@@ -201,9 +201,7 @@ impl Scope<'_> {
     pub(crate) fn self_type(&self, id: usize) -> Option<usize> {
         let def = &self.fns[id];
         let name = def.self_ty.as_deref()?;
-        let module: Vec<String> =
-            def.module.iter().take_while(|segment| !segment.starts_with("fn ")).cloned().collect();
-        best_qualified(self.names.types_named(name), None, &module, def.file, |index| {
+        best_qualified(self.names.types_named(name), None, &outside_fns(&def.module), def.file, |index| {
             (&self.types[index].module, self.types[index].file)
         })
     }
@@ -243,13 +241,19 @@ impl Scope<'_> {
     }
 }
 
+/// The module a place in `module` is in once the fn bodies on its path
+/// (`fn name` segments) are left: what `self` and `super` start from.
+fn outside_fns(module: &[String]) -> Vec<String> {
+    module.iter().take_while(|segment| !segment.starts_with("fn ")).cloned().collect()
+}
+
 /// The module a path that starts at the crate root, `self` or `super` names
 /// its last segment in (`crate::a::Surface` is in `a`), written in module
 /// `here`; `None` for other paths. Items in a fn body see their module's
 /// `self` and `super`.
 fn rooted_module(full: &[String], here: &[String]) -> Option<Vec<String>> {
     let (_, modules) = full.split_last()?;
-    let mut module: Vec<String> = here.iter().take_while(|segment| !segment.starts_with("fn ")).cloned().collect();
+    let mut module = outside_fns(here);
     let mut rest = modules;
     match modules.first().map(String::as_str) {
         Some("crate") => {
