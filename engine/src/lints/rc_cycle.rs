@@ -284,7 +284,9 @@ fn check_types(cx: &mut Cx<'_, '_>) {
                 let parallel: Vec<usize> = if is_back_edge(&edge.field_label) || !wrapped(e) {
                     Vec::new()
                 } else {
-                    (0..graph.edges.len())
+                    adjacency.out[edge.from]
+                        .iter()
+                        .copied()
                         .filter(|&p| {
                             let other = &graph.edges[p];
                             p != e
